@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# scx_lua build. `make help` lists the targets. Out-of-tree build in build/;
+# V=1 shows full commands. Missing Debian packages are installed when run
+# as root (apt-get), otherwise named with the command to install them.
+
+BUILD    ?= build
+GEN      := $(BUILD)/gen
+CC       ?= cc
+V        ?= 0
+Q        := $(if $(filter 1,$(V)),,@)
+msg       = $(if $(filter 1,$(V)),,@printf '  %-7s %s\n' $(1) $(2);)
+
+LUAJIT_CFLAGS := $(shell pkg-config --cflags luajit 2>/dev/null)
+LUAJIT_LIBS   := $(shell pkg-config --libs luajit 2>/dev/null)
+
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation \
+	    -iquote core -iquote $(GEN) $(LUAJIT_CFLAGS)
+LDLIBS   += $(LUAJIT_LIBS) -lm -lpthread
+
+# Debian packages each target needs (checked by the deps stamp).
+DEB_BUILD := gcc make pkg-config libluajit-5.1-dev libluajit-5.1-common
+DEPS_STAMP := $(BUILD)/.deps-build
+
+CORE_SRCS := arena buddy heap store logring policy fallback sched engine backend_synth
+CORE_OBJS := $(addprefix $(BUILD)/core/,$(addsuffix .o,$(CORE_SRCS))) $(BUILD)/gen/embed.o
+CLI_OBJS  := $(addprefix $(BUILD)/core/,main.o run.o check.o)
+EMBED     := lua/runtime.lua lua/scx.lua $(GEN)/cdef.lua
+UNIT_TESTS := test_heap test_store test_buddy test_sched
+
+.DELETE_ON_ERROR:
+.PHONY: all test bench help deps clean
+
+all: $(BUILD)/scx_lua
+
+help:
+	@echo "scx_lua targets:"
+	@echo "  make            build build/scx_lua (installs missing Debian packages as root)"
+	@echo "  make test       every test that needs neither root nor a VM; ends with 'N passed, N failed'"
+	@echo "  make bench      benchmarks: Lua vs C policy per task, heap, throughput, reload, page faults"
+	@echo "  make deps       only install / name the Debian packages the build needs"
+	@echo "  make clean      remove build/"
+	@echo "options: V=1 (full commands), BUILD=dir"
+
+# Installs what is missing when we may, else names it and stops.
+$(DEPS_STAMP):
+	$(Q)mkdir -p $(@D); missing=""; \
+	for p in $(DEB_BUILD); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "  APT    installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "scx_lua needs these Debian packages:$$missing"; \
+	    echo "install them with: sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi; touch $@
+deps: $(DEPS_STAMP)
+
+# pkg-config output above was computed before deps ran on a fresh machine:
+# re-run make in that case so the flags are right.
+ifeq ($(LUAJIT_CFLAGS),)
+$(BUILD)/scx_lua test bench: relaunch
+.PHONY: relaunch
+relaunch: $(DEPS_STAMP)
+	$(Q)$(MAKE) --no-print-directory $(MAKECMDGOALS)
+	$(Q)exit 0
+else
+
+# One source of truth for the FFI: the ffi:begin..ffi:end region of the
+# header becomes the runtime's ffi.cdef string.
+$(GEN)/cdef.lua: core/policy_abi.h | $(DEPS_STAMP)
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q){ echo "-- generated from core/policy_abi.h by the Makefile: do not edit"; \
+	  echo "return { source = [==["; \
+	  sed -n '/^\/\* ffi:begin \*\/$$/,/^\/\* ffi:end \*\/$$/p' $< | grep -v '^#'; \
+	  echo "]==] }"; } > $@
+
+# The runtime is compiled into the binary, so it cannot drift from it.
+$(GEN)/embed.c: $(EMBED)
+	$(call msg,EMBED,$@)
+	$(Q){ for f in $(EMBED); do \
+	    n=embed_$$(basename $$f .lua)_lua; \
+	    echo "const char $$n[] = {"; od -An -v -tx1 $$f | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	    echo "0 };"; echo "const unsigned int $${n}_len = sizeof($$n) - 1;"; \
+	  done; } > $@
+
+$(BUILD)/gen/embed.o: $(GEN)/embed.c
+	$(call msg,CC,$@)
+	$(Q)$(CC) -c -o $@ $<
+
+$(BUILD)/core/%.o: core/%.c $(wildcard core/*.h) $(GEN)/cdef.lua | $(DEPS_STAMP)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/scx_lua: $(CORE_OBJS) $(CLI_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# Unit tests include the file under test; they link the rest of the core.
+$(BUILD)/tests/%: tests/%.c $(CORE_OBJS) $(wildcard core/*.h)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Itests -o $@ $< $(filter-out $(BUILD)/core/$(subst test_,,$*).o,$(CORE_OBJS)) $(LDLIBS)
+
+$(BUILD)/bench/bench: bench/bench.c bench/deadline_c.c $(CORE_OBJS) $(wildcard core/*.h)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ bench/bench.c bench/deadline_c.c $(CORE_OBJS) $(LDLIBS)
+
+test: $(BUILD)/scx_lua $(addprefix $(BUILD)/tests/,$(UNIT_TESTS))
+	$(Q)BUILD=$(BUILD) tests/run.sh $(UNIT_TESTS)
+
+bench: $(BUILD)/bench/bench $(BUILD)/scx_lua
+	$(Q)$(BUILD)/bench/bench
+
+endif
+
+clean:
+	rm -rf $(BUILD)

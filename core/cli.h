@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * cli.h - parsed command line, shared by the commands (main.c parses).
+ */
+#ifndef SCX_CLI_H
+#define SCX_CLI_H
+
+#include <stdbool.h>
+
+#include "engine.h"
+
+#define CLI_MAX_OPTS 64
+
+struct cli {
+	const char *cmd;          /* "run" or "check" */
+	const char *policy;
+	const char *backend;      /* "bpf" or "synth" */
+	struct engine_cfg ecfg;
+	const char *opts[CLI_MAX_OPTS];
+	int nr_opts;
+	int stats_s;              /* --stats: seconds between lines, 0 = off */
+	double duration_s;        /* --duration: stop after, 0 = until signalled */
+	bool watch, verbose, partial;
+	int exit_dump_len;
+	unsigned synth_tasks, synth_burst;
+	unsigned long long seed;
+};
+
+int run_main(struct cli *o);
+int check_main(struct cli *o);
+
+#endif

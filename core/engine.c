@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * engine.c - assemble an engine (see engine.h).
+ *
+ * Arena layout, in carve order: log ring, stats, loop structures (task
+ * slots, heap, store, batch arrays), then the rest split into the two Lua
+ * heaps. The Lua heaps take what is left, so --arena-mb grows only them.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "engine.h"
+
+void engine_cfg_default(struct engine_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->arena_bytes = 256u << 20;
+	cfg->sched.max_tasks = 8192;
+	cfg->sched.store_cap = 32768;
+	cfg->sched.batch_max = 512;
+	cfg->sched.nr_cpus = 4;
+	cfg->sched.slice_ns = 20e6;
+	cfg->sched.slice_min_ns = 1e6;
+	cfg->sched.slice_max_ns = 100e6;
+	cfg->sched.tick_ns = 100e6;
+	cfg->sched.store_ttl_ns = 60e9;
+	cfg->policy.sandbox = true;
+	cfg->policy.watchdog_ms = 250;
+}
+
+int engine_init(struct engine *e, const struct engine_cfg *cfg,
+		const struct backend_ops *be, void *bctx)
+{
+	struct scx_host host;
+	struct policy_cfg pc = cfg->policy;
+	size_t need = sched_arena_bytes(&cfg->sched) + LOGRING_SLOTS * sizeof(struct logring_slot);
+	size_t heap;
+	int err;
+
+	memset(e, 0, sizeof(*e));
+	err = arena_init(&e->arena, cfg->arena_bytes, cfg->lock ? ARENA_LOCK : 0);
+	if (err) {
+		fprintf(stderr, "scx_lua: cannot map a %zu MiB arena: %s; lower --arena-mb\n",
+			cfg->arena_bytes >> 20, strerror(-err));
+		return err;
+	}
+	if (cfg->lock && !e->arena.locked)
+		fprintf(stderr, "scx_lua: warning: cannot lock memory (%s): the scheduler may "
+			"page-fault; run as root or raise RLIMIT_MEMLOCK\n",
+			strerror(e->arena.lock_errno));
+	if (need + (8u << 20) > cfg->arena_bytes) {
+		fprintf(stderr, "scx_lua: --arena-mb %zu is too small: the loop alone needs %zu MiB "
+			"and each policy heap at least 4 MiB\n", cfg->arena_bytes >> 20,
+			(need >> 20) + 1);
+		return -ENOMEM;
+	}
+	logring_init(&e->log, arena_carve(&e->arena, LOGRING_SLOTS * sizeof(struct logring_slot)));
+	e->stats = arena_carve(&e->arena, sizeof(*e->stats));
+	err = sched_init(&e->sched, &e->arena, &cfg->sched, be, bctx, e->stats);
+	if (err)
+		return err;
+
+	/* Each buddy heap also carves a bitmap of ~1/128 of its size. */
+	heap = (arena_left(&e->arena) - 4096) / 2;
+	heap -= heap / 64;
+	memset(&host, 0, sizeof(host));
+	host.nr_cpus = cfg->sched.nr_cpus;
+	host.tasks = e->sched.tasks;
+	host.batch = e->sched.batch;
+	host.select_cpu = be->select_cpu;
+	host.ctx = bctx;
+	pc.nr_cpus = cfg->sched.nr_cpus;
+	pc.slice_ns = cfg->sched.slice_ns;
+	pc.slice_min_ns = cfg->sched.slice_min_ns;
+	pc.slice_max_ns = cfg->sched.slice_max_ns;
+	pc.tick_ns = cfg->sched.tick_ns;
+	err = policy_host_init(&e->ph, &e->arena, heap, &pc, &host, e->stats, &e->log);
+	if (err) {
+		fprintf(stderr, "scx_lua: cannot set up the policy host: %s\n", strerror(-err));
+		return err;
+	}
+	e->sched.ph = &e->ph;
+	return 0;
+}
+
+void engine_free(struct engine *e)
+{
+	logring_stop(&e->log);
+	policy_host_free(&e->ph);
+	arena_free(&e->arena);
+}
+
+int engine_format_stats(struct engine *e, char *buf, size_t len)
+{
+	const struct scx_stats *s = e->stats;
+	double per_task = s->nr_queued ? (double)s->policy_ns / (double)s->nr_queued : 0;
+
+	sched_update_stats(&e->sched);
+	e->stats->nr_log_dropped = e->log.nr_dropped;
+	return snprintf(buf, len,
+		"[scx_lua] policy=%s queued=%llu dispatched=%llu requeued=%llu pending=%llu "
+		"batches=%llu errors=%llu fallback=%llu bad(d/s/c)=%llu/%llu/%llu watchdog=%llu "
+		"reloads=%llu/%llu evicted=%llu faults=%llu policy=%.0fns/task lua_mem=%lluKiB\n",
+		policy_name(&e->ph), (unsigned long long)s->nr_queued,
+		(unsigned long long)s->nr_dispatched, (unsigned long long)s->nr_requeued,
+		(unsigned long long)s->nr_pending, (unsigned long long)s->nr_batches,
+		(unsigned long long)s->nr_policy_errors, (unsigned long long)s->nr_fallback_batches,
+		(unsigned long long)s->nr_bad_deadline, (unsigned long long)s->nr_bad_slice,
+		(unsigned long long)s->nr_bad_cpu, (unsigned long long)s->nr_watchdog,
+		(unsigned long long)s->nr_reloads, (unsigned long long)s->nr_reload_failures,
+		(unsigned long long)s->nr_store_evictions, (unsigned long long)s->nr_page_faults,
+		per_task, (unsigned long long)(s->lua_mem >> 10));
+}

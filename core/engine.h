@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * engine.h - one scheduler instance: the arena and everything carved from
+ * it (log ring, stats, loop, policy host), put together in the one order
+ * that works. Commands (run, check, the benchmarks, the simulator) build an
+ * engine on top of a backend and drive sched_step() their own way.
+ */
+#ifndef SCX_ENGINE_H
+#define SCX_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "backend.h"
+#include "logring.h"
+#include "policy.h"
+#include "sched.h"
+
+struct engine_cfg {
+	size_t arena_bytes;
+	bool lock;               /* mlockall (the live backend) */
+	struct sched_cfg sched;
+	struct policy_cfg policy;
+};
+
+struct engine {
+	struct arena arena;
+	struct logring log;
+	struct scx_stats *stats;
+	struct sched sched;
+	struct policy_host ph;
+};
+
+/* 0 or negative errno, with a message on stderr saying what to change. */
+int engine_init(struct engine *e, const struct engine_cfg *cfg,
+		const struct backend_ops *be, void *bctx);
+void engine_free(struct engine *e);
+/* Defaults shared by every command (slices, sizes, budgets). */
+void engine_cfg_default(struct engine_cfg *cfg);
+/* One human-readable stats line, newline-terminated. */
+int engine_format_stats(struct engine *e, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * fallback.h - the order the core uses when there is no policy to ask:
+ * no policy loaded, the policy raised an error, it hung, or its heap ran
+ * out. Weighted vtime, as CFS and scx_simple do it: a task is charged its
+ * last run scaled by 100/weight, and a sleeper may not lag the global vtime
+ * by more than one slice. Simple on purpose: it has to be right, not clever.
+ */
+#ifndef SCX_FALLBACK_H
+#define SCX_FALLBACK_H
+
+#include <stdint.h>
+
+#include "policy_abi.h"
+#include "store.h"
+
+struct fallback {
+	double vtime_now;
+	double slice_ns;
+};
+
+/* Sets vtime, deadline, slice_ns, cpu and dispatch_flags of each task in
+ * @batch, starting from the vtime saved in @st (a failed policy call may
+ * have left half-written values in the tasks). */
+void fallback_order(struct fallback *fb, struct store *st, struct scx_task *tasks,
+		    const uint32_t *batch, uint32_t n);
+
+#endif

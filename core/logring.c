@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * logring.c - single-producer single-consumer line ring (see logring.h).
+ *
+ * head is published with a release store after the slot is written and
+ * read with an acquire load by the writer; tail likewise in the other
+ * direction. A line cut by a signal that longjmps out of the producer is
+ * simply never published (see policy.c's watchdog).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "logring.h"
+
+static void write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return; /* nowhere to report a failing stderr */
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+int logring_init(struct logring *r, struct logring_slot *slots)
+{
+	memset(r, 0, sizeof(*r));
+	r->slot = slots;
+	return slots ? 0 : -ENOMEM;
+}
+
+static void drain(struct logring *r)
+{
+	uint64_t head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
+
+	while (r->tail != head) {
+		struct logring_slot *s = &r->slot[r->tail % LOGRING_SLOTS];
+
+		write_all(s->fd, s->buf, s->len);
+		/* Pairs with the acquire load of tail in logring_put(). */
+		__atomic_store_n(&r->tail, r->tail + 1, __ATOMIC_RELEASE);
+	}
+}
+
+static void *writer(void *arg)
+{
+	struct logring *r = arg;
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
+		drain(r);
+		nanosleep(&ts, NULL);
+	}
+	drain(r);
+	return NULL;
+}
+
+int logring_start(struct logring *r)
+{
+	int err;
+
+	r->stop = false;
+	err = pthread_create(&r->thread, NULL, writer, r);
+	if (err)
+		return -err;
+	r->running = true;
+	return 0;
+}
+
+void logring_stop(struct logring *r)
+{
+	if (!r->running)
+		return;
+	__atomic_store_n(&r->stop, true, __ATOMIC_RELEASE);
+	pthread_join(r->thread, NULL);
+	r->running = false;
+}
+
+void logring_put(struct logring *r, int fd, const char *msg, size_t len)
+{
+	struct logring_slot *s;
+
+	if (len > LOGRING_LINE)
+		len = LOGRING_LINE;
+	if (!r->running) {
+		write_all(fd, msg, len);
+		return;
+	}
+	if (r->head - __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE) == LOGRING_SLOTS) {
+		r->nr_dropped++;
+		return;
+	}
+	s = &r->slot[r->head % LOGRING_SLOTS];
+	s->fd = fd;
+	s->len = (uint32_t)len;
+	memcpy(s->buf, msg, len);
+	/* Pairs with the acquire load of head in drain(). */
+	__atomic_store_n(&r->head, r->head + 1, __ATOMIC_RELEASE);
+}
+
+void logring_printf(struct logring *r, int fd, const char *fmt, ...)
+{
+	char buf[LOGRING_LINE];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(buf)) {
+		n = sizeof(buf) - 1;
+		buf[n - 1] = '\n'; /* keep the line a line */
+	}
+	logring_put(r, fd, buf, (size_t)n);
+}

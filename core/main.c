@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * main.c - scx_lua's command line: parse, validate, hand over to a command.
+ *
+ * Every option is checked here, with a message that names the option and
+ * the accepted range, so no command has to defend against nonsense.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <luajit.h>
+
+#include "cli.h"
+
+#ifndef SCX_LUA_VERSION
+#define SCX_LUA_VERSION "0.1.0"
+#endif
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: scx_lua [run] POLICY.lua [options]     run the scheduler with a Lua policy\n"
+"       scx_lua check POLICY.lua [options]     load a policy, run it on synthetic\n"
+"                                              batches, report errors and JIT aborts\n"
+"\n"
+"scheduling:\n"
+"  -s, --slice-us N       default time slice (20000)\n"
+"  -S, --slice-us-min N   minimum slice policies should use (1000)\n"
+"      --slice-us-max N   hard upper bound on any slice (100000)\n"
+"  -p, --partial          only schedule tasks that opted in to SCHED_EXT\n"
+"      --exit-dump-len N  kernel debug dump length on exit\n"
+"policy:\n"
+"      --opt KEY=VALUE    pass an option to the policy (sys.opts.KEY); repeatable\n"
+"      --watch            reload the policy when its file changes (also on SIGHUP)\n"
+"      --no-sandbox       give the policy the full Lua library (io, os, ffi)\n"
+"      --watchdog-ms N    budget per policy call before it is stopped (250)\n"
+"engine:\n"
+"      --arena-mb N       preallocated, locked memory (256)\n"
+"      --max-tasks N      tasks the core can hold at once (8192)\n"
+"      --batch N          tasks per policy call at most (512)\n"
+"      --cpus N           CPUs (default: online CPUs)\n"
+"      --backend NAME     bpf (the kernel) or synth (synthetic tasks, no kernel)\n"
+"      --synth-tasks N    synth: live tasks (256); --synth-burst N: per round (64)\n"
+"      --seed N           synth: random seed\n"
+"output:\n"
+"      --stats S          print a stats line every S seconds\n"
+"      --duration S       stop after S seconds\n"
+"  -v, --verbose          more messages\n"
+"  -V, --version          print versions and exit\n"
+"  -h, --help             this text\n");
+}
+
+static long num(const char *opt, const char *v, long lo, long hi)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || *end || end == v || n < lo || n > hi) {
+		fprintf(stderr, "scx_lua: %s expects a whole number from %ld to %ld, not '%s'\n",
+			opt, lo, hi, v);
+		exit(2);
+	}
+	return n;
+}
+
+enum {
+	O_SLICE_MAX = 256, O_EXIT_DUMP, O_OPT, O_WATCH, O_NO_SANDBOX, O_WATCHDOG, O_ARENA,
+	O_MAX_TASKS, O_BATCH, O_CPUS, O_BACKEND, O_SYNTH_TASKS, O_SYNTH_BURST, O_SEED, O_STATS,
+	O_DURATION,
+};
+
+static const struct option longopts[] = {
+	{ "slice-us", required_argument, 0, 's' },
+	{ "slice-us-min", required_argument, 0, 'S' },
+	{ "slice-us-max", required_argument, 0, O_SLICE_MAX },
+	{ "partial", no_argument, 0, 'p' },
+	{ "exit-dump-len", required_argument, 0, O_EXIT_DUMP },
+	{ "opt", required_argument, 0, O_OPT },
+	{ "watch", no_argument, 0, O_WATCH },
+	{ "no-sandbox", no_argument, 0, O_NO_SANDBOX },
+	{ "watchdog-ms", required_argument, 0, O_WATCHDOG },
+	{ "arena-mb", required_argument, 0, O_ARENA },
+	{ "max-tasks", required_argument, 0, O_MAX_TASKS },
+	{ "batch", required_argument, 0, O_BATCH },
+	{ "cpus", required_argument, 0, O_CPUS },
+	{ "backend", required_argument, 0, O_BACKEND },
+	{ "synth-tasks", required_argument, 0, O_SYNTH_TASKS },
+	{ "synth-burst", required_argument, 0, O_SYNTH_BURST },
+	{ "seed", required_argument, 0, O_SEED },
+	{ "stats", required_argument, 0, O_STATS },
+	{ "duration", required_argument, 0, O_DURATION },
+	{ "verbose", no_argument, 0, 'v' },
+	{ "version", no_argument, 0, 'V' },
+	{ "help", no_argument, 0, 'h' },
+	{ 0, 0, 0, 0 },
+};
+
+static void parse(struct cli *o, int argc, char **argv)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, "s:S:pvVh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': o->ecfg.sched.slice_ns = num("--slice-us", optarg, 10, 10000000) * 1e3; break;
+		case 'S': o->ecfg.sched.slice_min_ns = num("--slice-us-min", optarg, 10, 10000000) * 1e3; break;
+		case O_SLICE_MAX: o->ecfg.sched.slice_max_ns = num("--slice-us-max", optarg, 10, 10000000) * 1e3; break;
+		case 'p': o->partial = true; break;
+		case O_EXIT_DUMP: o->exit_dump_len = (int)num("--exit-dump-len", optarg, 0, 1 << 24); break;
+		case O_OPT:
+			if (!strchr(optarg, '=') || optarg[0] == '=') {
+				fprintf(stderr, "scx_lua: --opt expects KEY=VALUE, not '%s'\n", optarg);
+				exit(2);
+			}
+			if (o->nr_opts == CLI_MAX_OPTS) {
+				fprintf(stderr, "scx_lua: at most %d --opt\n", CLI_MAX_OPTS);
+				exit(2);
+			}
+			o->opts[o->nr_opts++] = optarg;
+			break;
+		case O_WATCH: o->watch = true; break;
+		case O_NO_SANDBOX: o->ecfg.policy.sandbox = false; break;
+		case O_WATCHDOG: o->ecfg.policy.watchdog_ms = (int)num("--watchdog-ms", optarg, 20, 450); break;
+		case O_ARENA: o->ecfg.arena_bytes = (size_t)num("--arena-mb", optarg, 16, 65536) << 20; break;
+		case O_MAX_TASKS: o->ecfg.sched.max_tasks = (uint32_t)num("--max-tasks", optarg, 16, 1 << 22); break;
+		case O_BATCH: o->ecfg.sched.batch_max = (uint32_t)num("--batch", optarg, 1, 65536); break;
+		case O_CPUS: o->ecfg.sched.nr_cpus = (int)num("--cpus", optarg, 1, 8192); break;
+		case O_BACKEND:
+			if (strcmp(optarg, "bpf") && strcmp(optarg, "synth")) {
+				fprintf(stderr, "scx_lua: --backend is bpf or synth, not '%s'\n", optarg);
+				exit(2);
+			}
+			o->backend = optarg;
+			break;
+		case O_SYNTH_TASKS: o->synth_tasks = (unsigned)num("--synth-tasks", optarg, 1, 1 << 20); break;
+		case O_SYNTH_BURST: o->synth_burst = (unsigned)num("--synth-burst", optarg, 1, 1 << 20); break;
+		case O_SEED: o->seed = (unsigned long long)num("--seed", optarg, 0, 0x7fffffffffffffffL); break;
+		case O_STATS: o->stats_s = (int)num("--stats", optarg, 1, 3600); break;
+		case O_DURATION: o->duration_s = (double)num("--duration", optarg, 1, 1 << 30); break;
+		case 'v': o->verbose = true; break;
+		case 'V':
+			printf("scx_lua %s (ABI %d), %s\n", SCX_LUA_VERSION, SCX_ABI_VERSION, LUAJIT_VERSION);
+			exit(0);
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); exit(2);
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct cli o;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	memset(&o, 0, sizeof(o));
+	engine_cfg_default(&o.ecfg);
+	o.ecfg.sched.nr_cpus = ncpu > 0 ? (int)ncpu : 1;
+	o.backend = "bpf";
+	o.synth_tasks = 256;
+	o.synth_burst = 64;
+	o.cmd = "run";
+	if (argc > 1 && (!strcmp(argv[1], "run") || !strcmp(argv[1], "check"))) {
+		o.cmd = argv[1];
+		argv++;
+		argc--;
+	}
+	parse(&o, argc, argv);
+	if (optind != argc - 1) {
+		fprintf(stderr, optind >= argc ? "scx_lua: which policy? e.g. scx_lua policies/deadline.lua\n"
+					       : "scx_lua: one policy file at a time\n");
+		usage(stderr);
+		return 2;
+	}
+	o.policy = argv[optind];
+	if (o.ecfg.sched.slice_min_ns > o.ecfg.sched.slice_ns ||
+	    o.ecfg.sched.slice_ns > o.ecfg.sched.slice_max_ns) {
+		fprintf(stderr, "scx_lua: slices must satisfy --slice-us-min <= --slice-us <= "
+			"--slice-us-max\n");
+		return 2;
+	}
+	o.ecfg.lock = !strcmp(o.backend, "bpf");
+	if (!strcmp(o.cmd, "check"))
+		return check_main(&o);
+	return run_main(&o);
+}

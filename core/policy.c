@@ -1,0 +1,644 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * policy.c - LuaJIT policy host: states, guarded calls, watchdog, reload.
+ *
+ * The watchdog. LuaJIT offers one way to stop running Lua from outside,
+ * lua_sethook() from a signal handler, and it only works on interpreted
+ * code: a JIT-compiled loop never looks at hooks. So the watchdog has two
+ * stages. A thread samples "is the loop inside a policy call, and since
+ * when" every 20 ms; past the budget it signals the loop thread, whose
+ * handler sets a count hook that raises a Lua error at the next
+ * instruction (stage 1). If the call is still running one more budget
+ * later, the handler siglongjmp()s straight back to the call site (stage
+ * 2): the Lua state is then inconsistent, so it is dropped without
+ * lua_close() and its buddy heap is reset in O(1). LuaJIT's machine-code
+ * area of that state (mmap'ed by LuaJIT itself, at most its maxmcode) is
+ * not ours to free and leaks once per abandoned state.
+ *
+ * The hot path pays no syscall for this: entering a call is three plain
+ * stores (start time, generation, in_call).
+ *
+ * Not here: what to do with the batch after a failure (sched.c orders it
+ * with the fallback) and task state (store.c).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+
+#include "policy.h"
+
+extern const char embed_runtime_lua[], embed_scx_lua[], embed_cdef_lua[];
+extern const unsigned int embed_runtime_lua_len, embed_scx_lua_len, embed_cdef_lua_len;
+
+#define MAX_POLICY_FILE (4u << 20)
+
+static struct {
+	volatile sig_atomic_t in_call;   /* loop thread is inside lua_pcall */
+	volatile sig_atomic_t hooked;    /* stage 1 fired for this call */
+	uint64_t gen;                    /* bumped per call (atomic) */
+	uint64_t start_ns;               /* of the current call (atomic) */
+	uint64_t target_gen;             /* call the watchdog signalled (atomic) */
+	int stage;                       /* 0, 1 hook sent, 2 abandon sent (atomic) */
+	lua_State *L;
+	const char *fn;
+	sigjmp_buf jmp;
+	pthread_t loop, thread;
+	bool running, stop;
+	int budget_ms;
+	int signo;
+} wd;
+
+uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void wd_hook(lua_State *L, lua_Debug *ar)
+{
+	(void)ar;
+	lua_sethook(L, NULL, 0, 0);
+	luaL_error(L, "%s did not return within %d ms (stopped by the watchdog)",
+		   wd.fn, wd.budget_ms);
+}
+
+static void wd_signal(int sig)
+{
+	(void)sig;
+	if (!wd.in_call ||
+	    __atomic_load_n(&wd.gen, __ATOMIC_ACQUIRE) !=
+		    __atomic_load_n(&wd.target_gen, __ATOMIC_ACQUIRE))
+		return; /* the call it was meant for already returned */
+	if (__atomic_load_n(&wd.stage, __ATOMIC_ACQUIRE) == 1) {
+		wd.hooked = 1;
+		/* Documented as safe to call asynchronously (lua.h, lua_sethook). */
+		lua_sethook(wd.L, wd_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+	} else {
+		wd.in_call = 0;
+		siglongjmp(wd.jmp, 1);
+	}
+}
+
+static void *wd_main(void *arg)
+{
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	uint64_t budget = (uint64_t)wd.budget_ms * 1000000ull;
+
+	(void)arg;
+	while (!__atomic_load_n(&wd.stop, __ATOMIC_ACQUIRE)) {
+		uint64_t gen, start, elapsed;
+		int stage;
+
+		nanosleep(&ts, NULL);
+		if (!wd.in_call)
+			continue;
+		gen = __atomic_load_n(&wd.gen, __ATOMIC_ACQUIRE);
+		start = __atomic_load_n(&wd.start_ns, __ATOMIC_ACQUIRE);
+		if (gen != __atomic_load_n(&wd.gen, __ATOMIC_ACQUIRE))
+			continue; /* a new call began while we read: look next time */
+		elapsed = mono_ns() - start;
+		stage = __atomic_load_n(&wd.stage, __ATOMIC_ACQUIRE);
+		if ((stage == 0 && elapsed > budget) ||
+		    (stage == 1 && gen == wd.target_gen && elapsed > 2 * budget)) {
+			__atomic_store_n(&wd.target_gen, gen, __ATOMIC_RELEASE);
+			__atomic_store_n(&wd.stage, stage + 1, __ATOMIC_RELEASE);
+			pthread_kill(wd.loop, wd.signo);
+		}
+	}
+	return NULL;
+}
+
+static int wd_start(int budget_ms)
+{
+	struct sigaction sa;
+	int err;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = wd_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	wd.signo = SIGRTMIN + 3;
+	if (sigaction(wd.signo, &sa, NULL))
+		return -errno;
+	wd.budget_ms = budget_ms;
+	wd.loop = pthread_self();
+	wd.stop = false;
+	err = pthread_create(&wd.thread, NULL, wd_main, NULL);
+	if (err)
+		return -err;
+	wd.running = true;
+	return 0;
+}
+
+static void wd_stop(void)
+{
+	if (!wd.running)
+		return;
+	__atomic_store_n(&wd.stop, true, __ATOMIC_RELEASE);
+	pthread_join(wd.thread, NULL);
+	wd.running = false;
+}
+
+void policy_report(struct policy_host *ph, const char *what)
+{
+	double now = (double)mono_ns();
+
+	if (now - ph->last_report_ns < 1e9) {
+		ph->nr_suppressed++;
+		return;
+	}
+	ph->last_report_ns = now;
+	if (ph->nr_suppressed)
+		logring_printf(ph->log, 2, "scx_lua: %s\n  (%llu similar messages suppressed)\n",
+			       what, (unsigned long long)ph->nr_suppressed);
+	else
+		logring_printf(ph->log, 2, "scx_lua: %s\n", what);
+	ph->nr_suppressed = 0;
+}
+
+static void close_state(struct pstate *ps)
+{
+	if (ps->L)
+		lua_close(ps->L);
+	ps->L = NULL;
+	buddy_reset(&ps->heap);
+}
+
+/* The watchdog fired at stage 2 (or LuaJIT panicked): the state cannot be
+ * trusted with another call, not even lua_close(). */
+static void abandon(struct policy_host *ph, struct pstate *ps, const char *fn)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, wd.signo);
+	/* sigsetjmp(.., 0) did not save the mask: the handler's block stays. */
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	ps->L = NULL;
+	buddy_reset(&ps->heap);
+	ph->stats->nr_watchdog++;
+	snprintf(ph->err, sizeof(ph->err),
+		 "%s: %s did not return within %d ms and could not be interrupted "
+		 "(a JIT-compiled loop); its Lua state was dropped",
+		 ph->path, fn, 2 * wd.budget_ms);
+}
+
+static int panic_handler(lua_State *L)
+{
+	(void)L;
+	if (wd.in_call) {
+		wd.in_call = 0;
+		siglongjmp(wd.jmp, 2);
+	}
+	/* Every entry into Lua is a guarded call, so this is unreachable. */
+	fputs("scx_lua: LuaJIT panic outside a policy call\n", stderr);
+	abort();
+}
+
+/*
+ * Call the function below @nargs arguments on ps->L, protected, watched,
+ * with a traceback handler when the state has one. Leaves @nres results on
+ * the stack on success; on failure leaves nothing and fills ph->err.
+ */
+static int guarded_call(struct policy_host *ph, struct pstate *ps, const char *fn,
+			int nargs, int nres)
+{
+	lua_State *L = ps->L;
+	int base = lua_gettop(L) - nargs, handler = 0, rc;
+	uint64_t t0 = mono_ns();
+
+	if (ps->ref_traceback != LUA_NOREF) {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, ps->ref_traceback);
+		lua_insert(L, base);
+		handler = base;
+	}
+	wd.L = L;
+	wd.fn = fn;
+	wd.hooked = 0;
+	if (sigsetjmp(wd.jmp, 0)) {
+		abandon(ph, ps, fn);
+		if (ph->active >= 0 && &ph->st[ph->active] == ps)
+			ph->active = -1;
+		return -ETIMEDOUT;
+	}
+	__atomic_store_n(&wd.stage, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&wd.start_ns, t0, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&wd.gen, 1, __ATOMIC_RELEASE);
+	wd.in_call = 1;
+	rc = lua_pcall(L, nargs, nres, handler);
+	wd.in_call = 0;
+	if (handler)
+		lua_remove(L, handler);
+	ph->stats->nr_policy_calls++;
+	ph->stats->policy_ns += mono_ns() - t0;
+	ph->stats->lua_mem = ps->heap.used;
+	if (rc != 0) {
+		const char *msg = lua_tostring(L, -1);
+
+		snprintf(ph->err, sizeof(ph->err), "%s",
+			 msg ? msg : "(error object is not a string)");
+		lua_pop(L, 1);
+		if (wd.hooked) {
+			lua_sethook(L, NULL, 0, 0);
+			ph->stats->nr_watchdog++;
+			return -ETIMEDOUT;
+		}
+		return rc == LUA_ERRMEM ? -ENOMEM : -EINVAL;
+	}
+	return 0;
+}
+
+static int l_traceback(lua_State *L)
+{
+	const char *msg = lua_tostring(L, 1);
+
+	if (!msg)
+		msg = "(error object is not a string)";
+	luaL_traceback(L, L, msg, 1);
+	return 1;
+}
+
+static uid_t invoking_uid(void)
+{
+	const char *s = getenv("SUDO_UID");
+
+	if (getuid() == 0 && s && *s)
+		return (uid_t)strtoul(s, NULL, 10);
+	return getuid();
+}
+
+/*
+ * read_file(path) -> source | nil, why. Used for the policy and every
+ * module it requires. When we run as root, a file someone else could have
+ * written is code someone else gets to run as root: refuse it.
+ */
+static int l_read_file(lua_State *L)
+{
+	const char *path = luaL_checkstring(L, 1);
+	char buf[4096];
+	luaL_Buffer b;
+	struct stat st;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		lua_pushnil(L);
+		lua_pushfstring(L, "cannot open %s: %s", path, strerror(errno));
+		return 2;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > MAX_POLICY_FILE) {
+		close(fd);
+		lua_pushnil(L);
+		lua_pushfstring(L, "%s is not a regular file of at most 4 MiB", path);
+		return 2;
+	}
+	if (geteuid() == 0 && (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		close(fd);
+		lua_pushnil(L);
+		lua_pushfstring(L, "refusing %s: it is writable by %s (mode %o) and scx_lua runs as "
+				"root; fix with: chmod go-w %s", path,
+				(st.st_mode & S_IWOTH) ? "everyone" : "its group",
+				(int)(st.st_mode & 07777), path);
+		return 2;
+	}
+	if (geteuid() == 0 && st.st_uid != 0 && st.st_uid != invoking_uid()) {
+		close(fd);
+		lua_pushnil(L);
+		lua_pushfstring(L, "refusing %s: it is owned by uid %d, neither root nor you, and "
+				"scx_lua runs as root; fix with: chown root %s",
+				path, (int)st.st_uid, path);
+		return 2;
+	}
+	luaL_buffinit(L, &b);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		luaL_addlstring(&b, buf, (size_t)n);
+	close(fd);
+	if (n < 0) {
+		lua_pushnil(L);
+		lua_pushfstring(L, "cannot read %s: %s", path, strerror(errno));
+		return 2;
+	}
+	luaL_pushresult(&b);
+	return 1;
+}
+
+static int preload_embedded(lua_State *L)
+{
+	const char *src = lua_touserdata(L, lua_upvalueindex(1));
+	size_t len = (size_t)lua_tointeger(L, lua_upvalueindex(2));
+	const char *name = lua_tostring(L, lua_upvalueindex(3));
+
+	if (luaL_loadbuffer(L, src, len, name))
+		return lua_error(L);
+	lua_call(L, 0, 1);
+	return 1;
+}
+
+static void add_preload(lua_State *L, const char *mod, const char *src, unsigned len,
+			const char *chunkname)
+{
+	lua_getglobal(L, "package");
+	lua_getfield(L, -1, "preload");
+	lua_pushlightuserdata(L, (void *)src);
+	lua_pushinteger(L, len);
+	lua_pushstring(L, chunkname);
+	lua_pushcclosure(L, preload_embedded, 3);
+	lua_setfield(L, -2, mod);
+	lua_pop(L, 2);
+}
+
+static int ref_field(lua_State *L, int t, const char *k)
+{
+	lua_getfield(L, t, k);
+	return luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+/* Runs protected in the new state: libraries, embedded modules, runtime. */
+static int l_setup(lua_State *L)
+{
+	struct pstate *ps = lua_touserdata(L, 1);
+
+	luaL_openlibs(L);
+	lua_pushcfunction(L, l_traceback);
+	ps->ref_traceback = luaL_ref(L, LUA_REGISTRYINDEX);
+	add_preload(L, "scx", embed_scx_lua, embed_scx_lua_len, "@lua/scx.lua");
+	add_preload(L, "scx.cdef", embed_cdef_lua, embed_cdef_lua_len, "@build/gen/cdef.lua");
+	if (luaL_loadbuffer(L, embed_runtime_lua, embed_runtime_lua_len, "@lua/runtime.lua"))
+		return lua_error(L);
+	lua_call(L, 0, 1);
+	ps->ref_enqueue = ref_field(L, -1, "enqueue");
+	ps->ref_dispatch = ref_field(L, -1, "dispatch");
+	ps->ref_tick = ref_field(L, -1, "tick");
+	ps->ref_exit = ref_field(L, -1, "exit");
+	ps->ref_jit_watch = ref_field(L, -1, "jit_watch");
+	ps->ref_jit_report = ref_field(L, -1, "jit_report");
+	lua_getfield(L, -1, "load");
+	return 1;
+}
+
+static void push_sys(struct policy_host *ph, lua_State *L, const char *path)
+{
+	lua_createtable(L, 0, 8);
+	lua_pushinteger(L, ph->cfg.nr_cpus);
+	lua_setfield(L, -2, "nr_cpus");
+	lua_pushnumber(L, ph->cfg.slice_ns);
+	lua_setfield(L, -2, "slice_ns");
+	lua_pushnumber(L, ph->cfg.slice_min_ns);
+	lua_setfield(L, -2, "slice_min_ns");
+	lua_pushnumber(L, ph->cfg.slice_max_ns);
+	lua_setfield(L, -2, "slice_max_ns");
+	lua_pushnumber(L, ph->cfg.tick_ns);
+	lua_setfield(L, -2, "tick_ns");
+	lua_pushstring(L, ph->cfg.backend ? ph->cfg.backend : "?");
+	lua_setfield(L, -2, "backend");
+	lua_pushstring(L, path);
+	lua_setfield(L, -2, "policy_path");
+}
+
+static void push_opts(struct policy_host *ph, lua_State *L)
+{
+	lua_createtable(L, 0, ph->cfg.nr_opts);
+	for (int i = 0; i < ph->cfg.nr_opts; i++) {
+		const char *kv = ph->cfg.opts[i], *eq = strchr(kv, '=');
+
+		if (!eq)
+			continue; /* the CLI rejects these before we get here */
+		lua_pushlstring(L, kv, (size_t)(eq - kv));
+		lua_pushstring(L, eq + 1);
+		lua_settable(L, -3);
+	}
+}
+
+int policy_load(struct policy_host *ph, const char *path)
+{
+	int j = ph->active == 0 ? 1 : 0, err;
+	struct pstate *ps = &ph->st[j];
+	char dir[PATH_MAX], prev_path[PATH_MAX];
+	const char *slash;
+	lua_State *L;
+	uint64_t t0 = mono_ns();
+
+	close_state(ps);
+	memset(ps->name, 0, sizeof(ps->name));
+	ps->ref_traceback = LUA_NOREF;
+	L = ps->L = lua_newstate(buddy_lua_alloc, &ps->heap);
+	if (!L) {
+		snprintf(ph->err, sizeof(ph->err), "%s: no room for a Lua state in the arena "
+			 "(raise --arena-mb)", path);
+		return -ENOMEM;
+	}
+	lua_atpanic(L, panic_handler);
+
+	/* While loading, errors and the watchdog should name the new file. */
+	snprintf(prev_path, sizeof(prev_path), "%s", ph->path);
+	snprintf(ph->path, sizeof(ph->path), "%s", path);
+	slash = strrchr(path, '/');
+	if (slash)
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	else
+		snprintf(dir, sizeof(dir), ".");
+
+	lua_pushcfunction(L, l_setup);
+	lua_pushlightuserdata(L, ps);
+	err = guarded_call(ph, ps, "runtime setup", 1, 1);
+	if (!err) {
+		lua_pushlightuserdata(L, &ph->host);
+		lua_pushinteger(L, SCX_ABI_VERSION);
+		lua_pushstring(L, path);
+		lua_pushstring(L, dir);
+		lua_pushboolean(L, ph->cfg.sandbox);
+		push_opts(ph, L);
+		push_sys(ph, L, path);
+		lua_pushcfunction(L, l_read_file);
+		err = guarded_call(ph, ps, "loading the policy (top level and P.init)", 8, 3);
+	}
+	if (err) {
+		if (ps->L)
+			close_state(ps);
+		snprintf(ph->path, sizeof(ph->path), "%s", prev_path);
+		ph->stats->nr_reload_failures++;
+		return err;
+	}
+	snprintf(ps->name, sizeof(ps->name), "%s", lua_tostring(L, -3));
+	ps->has_dispatch = lua_toboolean(L, -2);
+	ps->has_tick = lua_toboolean(L, -1);
+	lua_pop(L, 3);
+
+	if (ph->active >= 0) {
+		struct pstate *old = &ph->st[ph->active];
+
+		lua_rawgeti(old->L, LUA_REGISTRYINDEX, old->ref_exit);
+		lua_pushstring(old->L, "reload");
+		if (guarded_call(ph, old, "P.exit", 1, 0) != -ETIMEDOUT)
+			close_state(old);
+		ph->stats->nr_reloads++;
+	}
+	ph->active = j;
+	ph->stats->reload_ns = mono_ns() - t0;
+	return 0;
+}
+
+bool policy_active(const struct policy_host *ph)
+{
+	return ph->active >= 0;
+}
+
+bool policy_has_dispatch(const struct policy_host *ph)
+{
+	return ph->active >= 0 && ph->st[ph->active].has_dispatch;
+}
+
+bool policy_has_tick(const struct policy_host *ph)
+{
+	return ph->active >= 0 && ph->st[ph->active].has_tick;
+}
+
+const char *policy_name(const struct policy_host *ph)
+{
+	return ph->active >= 0 ? ph->st[ph->active].name : "fallback";
+}
+
+static int call_batch(struct policy_host *ph, int which, const char *fn, uint32_t n, double now)
+{
+	struct pstate *ps;
+
+	if (ph->active < 0)
+		return -ENOENT;
+	ps = &ph->st[ph->active];
+	lua_rawgeti(ps->L, LUA_REGISTRYINDEX, which);
+	lua_pushnumber(ps->L, n);
+	lua_pushnumber(ps->L, now);
+	return guarded_call(ph, ps, fn, 2, 0);
+}
+
+int policy_enqueue(struct policy_host *ph, uint32_t n, double now)
+{
+	return ph->active < 0 ? -ENOENT :
+	       call_batch(ph, ph->st[ph->active].ref_enqueue, "P.enqueue", n, now);
+}
+
+int policy_dispatch(struct policy_host *ph, uint32_t n, double now)
+{
+	return ph->active < 0 ? -ENOENT :
+	       call_batch(ph, ph->st[ph->active].ref_dispatch, "P.dispatch", n, now);
+}
+
+int policy_tick(struct policy_host *ph, double now)
+{
+	struct pstate *ps;
+
+	if (ph->active < 0 || !ph->st[ph->active].has_tick)
+		return 0;
+	ps = &ph->st[ph->active];
+	lua_rawgeti(ps->L, LUA_REGISTRYINDEX, ps->ref_tick);
+	lua_pushnumber(ps->L, now);
+	return guarded_call(ph, ps, "P.tick", 1, 0);
+}
+
+void policy_exit(struct policy_host *ph, const char *reason)
+{
+	struct pstate *ps;
+
+	if (ph->active < 0)
+		return;
+	ps = &ph->st[ph->active];
+	lua_rawgeti(ps->L, LUA_REGISTRYINDEX, ps->ref_exit);
+	lua_pushstring(ps->L, reason);
+	if (guarded_call(ph, ps, "P.exit", 1, 0))
+		policy_report(ph, ph->err);
+}
+
+int policy_jit_watch(struct policy_host *ph)
+{
+	struct pstate *ps;
+
+	if (ph->active < 0)
+		return -ENOENT;
+	ps = &ph->st[ph->active];
+	lua_rawgeti(ps->L, LUA_REGISTRYINDEX, ps->ref_jit_watch);
+	return guarded_call(ph, ps, "jit watch", 0, 0);
+}
+
+int policy_jit_report(struct policy_host *ph, bool *loop_compiled, char *buf, size_t len)
+{
+	struct pstate *ps;
+	int err;
+
+	if (ph->active < 0)
+		return -ENOENT;
+	ps = &ph->st[ph->active];
+	lua_rawgeti(ps->L, LUA_REGISTRYINDEX, ps->ref_jit_report);
+	err = guarded_call(ph, ps, "jit report", 0, 2);
+	if (err)
+		return err;
+	*loop_compiled = lua_toboolean(ps->L, -2);
+	snprintf(buf, len, "%s", lua_tostring(ps->L, -1) ? lua_tostring(ps->L, -1) : "");
+	lua_pop(ps->L, 2);
+	return 0;
+}
+
+static int32_t host_select_cpu(void *ctx, int32_t pid, int32_t prev_cpu, uint32_t flags)
+{
+	struct policy_host *ph = ctx;
+	int32_t cpu = ph->be_select_cpu(ph->be_ctx, pid, prev_cpu, flags);
+
+	return cpu >= 0 && cpu < ph->cfg.nr_cpus ? cpu : SCX_CPU_ANY;
+}
+
+static void host_log(void *ctx, const char *msg, size_t len)
+{
+	struct policy_host *ph = ctx;
+
+	logring_put(ph->log, 2, msg, len);
+}
+
+int policy_host_init(struct policy_host *ph, struct arena *a, size_t heap_bytes,
+		     const struct policy_cfg *cfg, const struct scx_host *host,
+		     struct scx_stats *stats, struct logring *log)
+{
+	int err;
+
+	memset(ph, 0, sizeof(*ph));
+	ph->cfg = *cfg;
+	ph->active = -1;
+	ph->stats = stats;
+	ph->log = log;
+	ph->host = *host;
+	ph->host.abi_version = SCX_ABI_VERSION;
+	ph->host.stats = stats;
+	ph->host.log = host_log;
+	/* Lua reaches the backend only through us, so a bad answer is caught. */
+	ph->be_select_cpu = host->select_cpu;
+	ph->be_ctx = host->ctx;
+	ph->host.select_cpu = host_select_cpu;
+	ph->host.ctx = ph;
+	for (int i = 0; i < 2; i++) {
+		err = buddy_init(&ph->st[i].heap, a, heap_bytes, 32u << 20);
+		if (err)
+			return err;
+	}
+	return wd_start(cfg->watchdog_ms);
+}
+
+void policy_host_free(struct policy_host *ph)
+{
+	wd_stop();
+	for (int i = 0; i < 2; i++)
+		if (ph->st[i].L)
+			close_state(&ph->st[i]);
+	ph->active = -1;
+}

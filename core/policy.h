@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * policy.h - hosting a Lua policy: load, call once per batch, isolate,
+ * reload.
+ *
+ * Two LuaJIT states live in two fixed heaps carved from the arena: the
+ * active one and a spare. A reload builds the new policy in the spare and
+ * swaps only when it loaded and its init succeeded, so a broken edit never
+ * replaces a working policy. Every call into Lua is guarded: errors come
+ * back with a traceback naming file:line, and a call that does not return
+ * within the watchdog budget is stopped (interpreted code, by a hook) or
+ * abandoned (JIT-compiled code cannot be interrupted: the state and its
+ * heap are dropped wholesale). Either way the caller gets a negative errno
+ * and orders the batch with the C fallback. Task state lives in the core's
+ * store, not in Lua, so nothing is lost with a state.
+ *
+ * One policy host per process (the watchdog signal handler finds it
+ * through a static). All calls from the loop thread.
+ */
+#ifndef SCX_POLICY_H
+#define SCX_POLICY_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "buddy.h"
+#include "logring.h"
+#include "policy_abi.h"
+
+struct lua_State;
+
+struct policy_cfg {
+	bool sandbox;
+	int watchdog_ms;        /* per stage: a hang is handled within 2x this */
+	int nr_cpus;
+	double slice_ns, slice_min_ns, slice_max_ns, tick_ns;
+	const char *backend;    /* reported to P.init as sys.backend */
+	const char *const *opts; /* "key=value" strings */
+	int nr_opts;
+};
+
+struct pstate {
+	struct lua_State *L;
+	struct buddy heap;
+	int ref_traceback, ref_enqueue, ref_dispatch, ref_tick, ref_exit;
+	int ref_jit_watch, ref_jit_report;
+	bool has_dispatch, has_tick;
+	char name[64];
+};
+
+struct policy_host {
+	struct policy_cfg cfg;
+	struct pstate st[2];
+	int active;             /* index into st, -1: none (fallback orders everything) */
+	char path[PATH_MAX];    /* file of the active policy */
+	struct scx_host host;   /* what Lua sees; host.ctx is this policy_host */
+	int32_t (*be_select_cpu)(void *ctx, int32_t pid, int32_t prev_cpu, uint32_t flags);
+	void *be_ctx;
+	struct scx_stats *stats;
+	struct logring *log;
+	char err[2048];         /* the last error, file:line first */
+	double last_report_ns;
+	uint64_t nr_suppressed;
+};
+
+/* @host must have tasks, batch, ctx, select_cpu and nr_cpus set; abi,
+ * stats and log are filled here. @heap_bytes is the size of each of the two
+ * Lua heaps. 0 or negative errno. */
+int policy_host_init(struct policy_host *ph, struct arena *a, size_t heap_bytes,
+		     const struct policy_cfg *cfg, const struct scx_host *host,
+		     struct scx_stats *stats, struct logring *log);
+void policy_host_free(struct policy_host *ph);
+
+/* Load @path into the spare state and make it active. On failure the
+ * previous policy stays active and ph->err says why (file:line). */
+int policy_load(struct policy_host *ph, const char *path);
+bool policy_active(const struct policy_host *ph);
+bool policy_has_dispatch(const struct policy_host *ph);
+bool policy_has_tick(const struct policy_host *ph);
+const char *policy_name(const struct policy_host *ph);
+
+/* Run P.enqueue / P.dispatch over host.batch[0..n-1]. 0, or a negative
+ * errno (-ETIMEDOUT: watchdog; -ENOMEM: heap exhausted; -EINVAL: a Lua
+ * error) after which the caller must order the batch itself. */
+int policy_enqueue(struct policy_host *ph, uint32_t n, double now);
+int policy_dispatch(struct policy_host *ph, uint32_t n, double now);
+int policy_tick(struct policy_host *ph, double now);
+void policy_exit(struct policy_host *ph, const char *reason);
+
+/* For `check`: start watching JIT traces, then report. */
+int policy_jit_watch(struct policy_host *ph);
+int policy_jit_report(struct policy_host *ph, bool *loop_compiled, char *buf, size_t len);
+
+/* Report an error at most once per second; the rest are counted. */
+void policy_report(struct policy_host *ph, const char *what);
+
+uint64_t mono_ns(void);
+
+#endif

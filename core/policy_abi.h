@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * policy_abi.h - what a Lua policy sees of the core, and nothing else.
+ *
+ * Everything between the ffi:begin and ffi:end markers is fed verbatim
+ * (minus comments) to ffi.cdef() by the runtime: the Makefile generates
+ * build/gen/cdef.lua from this file, so C and Lua can never disagree on a
+ * layout. Keep that region plain C: fixed-width types, constants as enums
+ * (Lua reads enums as numbers), no macros, no includes.
+ *
+ * Times are doubles in nanoseconds since the scheduler started. A double
+ * holds whole nanoseconds exactly for 104 days of uptime and loses at most a
+ * few ns after that, which no scheduling decision can see; in exchange every
+ * field is a plain Lua number and the per-task loop never boxes a uint64.
+ *
+ * Ownership: the core owns every struct here (preallocated, in the locked
+ * arena). Lua borrows a `struct scx_task *` for the duration of one batch
+ * call and must not keep it: after the call the slot is reused for another
+ * task. Bump SCX_ABI_VERSION whenever this region changes; the runtime
+ * refuses to start against a core with another version.
+ */
+#ifndef SCX_POLICY_ABI_H
+#define SCX_POLICY_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ffi:begin */
+enum {
+	SCX_ABI_VERSION = 1,
+	SCX_CPU_ANY = -1,        /* t.cpu: any CPU, first one free */
+	SCX_NR_SCRATCH = 8,      /* t.scratch[0..7]: the policy's own per-task state */
+	SCX_COMM_LEN = 16,
+	SCX_WEIGHT_DFL = 100,    /* weight of a nice-0 task; range 1..10000 */
+};
+
+/* t.flags: why the task is being enqueued (translated by the backend). */
+enum {
+	SCX_TF_WAKEUP = 1,       /* it slept and woke up (exec_runtime was reset) */
+	SCX_TF_PREEMPTED = 2,    /* it was runnable and lost its CPU before the slice ended */
+	SCX_TF_NEW = 4,          /* first time the core sees this pid */
+};
+
+/* t.dispatch_flags: requests to the backend. */
+enum {
+	SCX_DF_PREEMPT = 1,      /* preempt whatever runs on t.cpu */
+};
+
+struct scx_task {
+	/* inputs: set by the core before P.enqueue, read-only by contract */
+	int32_t pid;
+	int32_t tgid;
+	int32_t prev_cpu;        /* CPU it last ran on */
+	int32_t nr_cpus_allowed;
+	uint32_t weight;         /* 1..10000, SCX_WEIGHT_DFL = nice 0 */
+	uint32_t flags;          /* SCX_TF_* */
+	double start_ts;         /* ns: when it last started running */
+	double stop_ts;          /* ns: when it last stopped running */
+	double exec_runtime;     /* ns: CPU time since it last slept */
+	double enqueue_ts;       /* ns: when the backend queued it */
+	char comm[16];
+	/* persisted per pid across enqueues and policy reloads */
+	double vtime;
+	double scratch[8];
+	/* outputs: the core fills defaults (deadline = now, slice_ns = sys.slice_ns,
+	 * cpu = SCX_CPU_ANY) before P.enqueue and validates them after */
+	double deadline;         /* heap key: smallest is dispatched first */
+	double slice_ns;
+	int32_t cpu;
+	uint32_t dispatch_flags; /* SCX_DF_* */
+};
+
+/* Counters of the core, read by P.tick through a Lua table copy. */
+struct scx_stats {
+	uint64_t nr_queued;          /* tasks drained from the backend */
+	uint64_t nr_dispatched;      /* dispatches the backend accepted */
+	uint64_t nr_requeued;        /* dispatches refused and put back in the heap */
+	uint64_t nr_batches;
+	uint64_t nr_policy_calls;    /* C-to-Lua calls (one per batch and hook) */
+	uint64_t nr_policy_errors;
+	uint64_t nr_fallback_batches;
+	uint64_t nr_fallback_tasks;
+	uint64_t nr_bad_deadline;    /* NaN, negative or infinite deadlines */
+	uint64_t nr_bad_slice;       /* NaN, <= 0 or beyond the bounds */
+	uint64_t nr_bad_cpu;         /* CPU out of range */
+	uint64_t nr_watchdog;        /* policy calls that did not return in time */
+	uint64_t nr_reloads;
+	uint64_t nr_reload_failures;
+	uint64_t nr_store_evictions; /* store full: least recently seen pid dropped */
+	uint64_t nr_store_expired;   /* pids not seen for the store TTL */
+	uint64_t nr_pool_full;       /* rounds that left tasks in the backend: no free slot */
+	uint64_t nr_log_dropped;     /* log lines lost to a full log ring */
+	uint64_t nr_page_faults;     /* minor + major faults since warm-up */
+	uint64_t nr_pending;         /* tasks in the heap now */
+	uint64_t max_pending;
+	uint64_t policy_ns;          /* time spent inside policy calls */
+	uint64_t lua_mem;            /* bytes the policy state holds */
+	uint64_t reload_ns;          /* duration of the last reload */
+};
+
+/* Handed to the runtime once at load; the only door from Lua into C. */
+struct scx_host {
+	uint32_t abi_version;
+	int32_t nr_cpus;
+	struct scx_task *tasks;      /* slot pool */
+	uint32_t *batch;             /* slot indices of the current batch */
+	struct scx_stats *stats;
+	void *ctx;
+	int32_t (*select_cpu)(void *ctx, int32_t pid, int32_t prev_cpu, uint32_t flags);
+	void (*log)(void *ctx, const char *msg, size_t len);
+};
+/* ffi:end */
+
+#endif

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * run.c - `scx_lua POLICY.lua`: the scheduler process.
+ *
+ * The control plane around the loop: signals (SIGINT/SIGTERM stop,
+ * SIGHUP reloads), --watch, --stats, warm-up and the final report. The
+ * loop thread only ever polls flags set by the handlers; nothing here runs
+ * inside a signal handler but a store to a flag.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli.h"
+
+static volatile sig_atomic_t stop_sig, reload_req;
+
+static void on_stop(int sig)
+{
+	stop_sig = sig;
+}
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	reload_req = 1;
+}
+
+struct filestamp {
+	struct timespec mtime, ctime;
+	ino_t ino;
+	off_t size;
+	bool ok;
+};
+
+static struct filestamp stamp(const char *path)
+{
+	struct filestamp f = { 0 };
+	struct stat st;
+
+	if (stat(path, &st) == 0) {
+		f.mtime = st.st_mtim;
+		f.ctime = st.st_ctim;
+		f.ino = st.st_ino;
+		f.size = st.st_size;
+		f.ok = true;
+	}
+	return f;
+}
+
+static bool stamp_changed(const struct filestamp *a, const struct filestamp *b)
+{
+	return a->ok != b->ok || a->ino != b->ino || a->size != b->size ||
+	       a->mtime.tv_sec != b->mtime.tv_sec || a->mtime.tv_nsec != b->mtime.tv_nsec ||
+	       a->ctime.tv_sec != b->ctime.tv_sec || a->ctime.tv_nsec != b->ctime.tv_nsec;
+}
+
+static void reload(struct engine *e, const char *path, const char *why)
+{
+	char prev[64];
+
+	snprintf(prev, sizeof(prev), "%s", policy_name(&e->ph));
+	if (policy_load(&e->ph, path) == 0)
+		logring_printf(&e->log, 2, "scx_lua: %s: reloaded %s (policy \"%s\") in %.2f ms\n",
+			       why, path, policy_name(&e->ph), e->stats->reload_ns / 1e6);
+	else
+		logring_printf(&e->log, 2, "scx_lua: %s: reload of %s failed, still running "
+			       "\"%s\":\n%s\n", why, path, prev, e->ph.err);
+}
+
+static int make_backend(struct cli *o, const struct backend_ops **be, void **bctx)
+{
+	if (!strcmp(o->backend, "synth")) {
+		struct synth_cfg sc = {
+			.nr_tasks = o->synth_tasks, .burst = o->synth_burst,
+			.nr_cpus = (uint32_t)o->ecfg.sched.nr_cpus, .exit_every = 1000,
+			.seed = o->seed,
+		};
+
+		*bctx = synth_new(&sc);
+		*be = &synth_ops;
+		return *bctx ? 0 : -ENOMEM;
+	}
+	fprintf(stderr, "scx_lua: the live backend (--backend bpf) is not part of this build: it "
+		"needs bpf/ and the kernel harness from the live-backend work.\n"
+		"Drive the loop with synthetic tasks meanwhile: scx_lua %s --backend synth\n",
+		o->policy);
+	return -ENOTSUP;
+}
+
+int run_main(struct cli *o)
+{
+	const struct backend_ops *be;
+	void *bctx;
+	struct engine e;
+	struct sigaction sa;
+	struct filestamp fs = stamp(o->policy);
+	uint64_t t_start, next_stats, next_watch, warm_at;
+	char line[LOGRING_LINE];
+	int err;
+
+	if (make_backend(o, &be, &bctx))
+		return 1;
+	o->ecfg.policy.backend = be->name;
+	o->ecfg.policy.opts = o->opts;
+	o->ecfg.policy.nr_opts = o->nr_opts;
+	if (engine_init(&e, &o->ecfg, be, bctx)) {
+		engine_free(&e);
+		return 1;
+	}
+	err = policy_load(&e.ph, o->policy);
+	if (err) {
+		fprintf(stderr, "scx_lua: cannot load %s:\n%s\n", o->policy, e.ph.err);
+		engine_free(&e);
+		return 1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_hup;
+	sigaction(SIGHUP, &sa, NULL);
+
+	fprintf(stderr, "scx_lua: running \"%s\" (%s) on the %s backend%s\n",
+		policy_name(&e.ph), o->policy, be->name,
+		o->ecfg.lock ? (e.arena.locked ? ", memory locked" : ", memory NOT locked") : "");
+	logring_start(&e.log);
+	arena_prefault_stack(256 << 10);
+
+	t_start = mono_ns();
+	warm_at = t_start + 1000000000ull;
+	next_stats = o->stats_s ? t_start + (uint64_t)o->stats_s * 1000000000ull : UINT64_MAX;
+	next_watch = t_start + 250000000ull;
+	while (!stop_sig) {
+		uint64_t now;
+
+		if (!sched_step(&e.sched))
+			be->wait(bctx, 100);
+		now = mono_ns();
+		if (!e.sched.warm && now >= warm_at)
+			sched_mark_warm(&e.sched);
+		if (reload_req) {
+			reload_req = 0;
+			reload(&e, o->policy, "SIGHUP");
+		}
+		if (o->watch && now >= next_watch) {
+			struct filestamp nf = stamp(o->policy);
+
+			next_watch = now + 250000000ull;
+			if (nf.ok && stamp_changed(&fs, &nf))
+				reload(&e, o->policy, "file changed");
+			fs = nf;
+		}
+		if (now >= next_stats) {
+			engine_format_stats(&e, line, sizeof(line));
+			logring_put(&e.log, 1, line, strlen(line));
+			next_stats = now + (uint64_t)o->stats_s * 1000000000ull;
+		}
+		if (o->duration_s > 0 && now - t_start >= (uint64_t)(o->duration_s * 1e9))
+			break;
+	}
+	policy_exit(&e.ph, stop_sig ? (stop_sig == SIGINT ? "SIGINT" : "SIGTERM") : "duration");
+	logring_stop(&e.log);
+	engine_format_stats(&e, line, sizeof(line));
+	fputs(line, stdout);
+	fprintf(stderr, "scx_lua: stopped (%s)\n",
+		stop_sig ? strsignal(stop_sig) : "--duration elapsed");
+	engine_free(&e);
+	if (!strcmp(be->name, "synth"))
+		synth_free(bctx);
+	return 0;
+}

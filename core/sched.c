@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * sched.c - the batch loop (see sched.h).
+ *
+ * Trust boundary: everything the backend hands us is sanitised in
+ * prepare() (weights clamped, timestamps made monotonic, comm terminated)
+ * and everything a policy returns is checked in validate() before it can
+ * reach the heap or the backend. Between the two, a policy can be wrong
+ * but cannot make the core wrong.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "sched.h"
+
+#define DEADLINE_MAX 9.2e18 /* ~2^63 ns, beyond any real vtime */
+
+size_t sched_arena_bytes(const struct sched_cfg *cfg)
+{
+	uint32_t store_tab = 2;
+
+	while (store_tab < 2 * cfg->store_cap)
+		store_tab *= 2;
+	return (size_t)cfg->max_tasks * (sizeof(struct scx_task) + sizeof(struct task_token) +
+					 sizeof(uint32_t) + sizeof(struct heap_entry)) +
+	       (size_t)cfg->batch_max * (sizeof(uint32_t) + sizeof(struct heap_entry)) +
+	       (size_t)store_tab * sizeof(struct store_entry) + 16 * 64;
+}
+
+int sched_init(struct sched *s, struct arena *a, const struct sched_cfg *cfg,
+	       const struct backend_ops *be, void *bctx, struct scx_stats *stats)
+{
+	memset(s, 0, sizeof(*s));
+	s->cfg = *cfg;
+	s->be = be;
+	s->bctx = bctx;
+	s->stats = stats;
+	s->tasks = arena_carve(a, cfg->max_tasks * sizeof(*s->tasks));
+	s->tok = arena_carve(a, cfg->max_tasks * sizeof(*s->tok));
+	s->free_slot = arena_carve(a, cfg->max_tasks * sizeof(*s->free_slot));
+	s->batch = arena_carve(a, cfg->batch_max * sizeof(*s->batch));
+	s->dbatch = arena_carve(a, cfg->batch_max * sizeof(*s->dbatch));
+	if (!s->tasks || !s->tok || !s->free_slot || !s->batch || !s->dbatch ||
+	    heap_init(&s->heap, a, cfg->max_tasks) || store_init(&s->store, a, cfg->store_cap))
+		return -ENOMEM;
+	/* Hand out low slots first: they stay warm in cache. */
+	for (uint32_t i = 0; i < cfg->max_tasks; i++)
+		s->free_slot[i] = cfg->max_tasks - 1 - i;
+	s->nr_free = cfg->max_tasks;
+	s->fb.slice_ns = cfg->slice_ns;
+	return 0;
+}
+
+/* Sanitise backend input, attach persisted state, set output defaults. */
+static void prepare(struct sched *s, struct scx_task *t, double now)
+{
+	bool is_new;
+	struct store_entry *e = store_get(&s->store, t->pid, now, &is_new);
+
+	if (t->weight < 1)
+		t->weight = 1;
+	else if (t->weight > 10000)
+		t->weight = 10000;
+	if (!(t->start_ts >= 0))
+		t->start_ts = 0;
+	if (!(t->stop_ts >= t->start_ts))
+		t->stop_ts = t->start_ts;
+	if (!(t->exec_runtime >= 0) || isinf(t->exec_runtime))
+		t->exec_runtime = 0;
+	if (t->prev_cpu < 0 || t->prev_cpu >= s->cfg.nr_cpus)
+		t->prev_cpu = 0;
+	t->comm[sizeof(t->comm) - 1] = '\0';
+	t->flags = (t->flags & ~(uint32_t)SCX_TF_NEW) | (is_new ? SCX_TF_NEW : 0);
+
+	e->nr_enqueues++;
+	t->vtime = e->vtime;
+	memcpy(t->scratch, e->scratch, sizeof(t->scratch));
+	t->deadline = now;
+	t->slice_ns = s->cfg.slice_ns;
+	t->cpu = SCX_CPU_ANY;
+	t->dispatch_flags = 0;
+	s->stats->nr_queued++;
+}
+
+static void warn_output(struct sched *s, const struct scx_task *t, const char *what, double v)
+{
+	char msg[256];
+
+	if (!s->ph)
+		return;
+	snprintf(msg, sizeof(msg), "policy %s: invalid %s %g for pid %d (%.16s); corrected, see stats",
+		 s->ph->path, what, v, t->pid, t->comm);
+	policy_report(s->ph, msg);
+}
+
+/* Clamp or reject what the policy decided. Counted and reported. */
+static void validate(struct sched *s, struct scx_task *t)
+{
+	double d = t->deadline, sl = t->slice_ns;
+
+	if (isnan(d) || isinf(d)) {
+		/* No order to honour: put it behind everything queued so far. */
+		s->stats->nr_bad_deadline++;
+		warn_output(s, t, "deadline", d);
+		d = s->max_deadline;
+	} else if (d < 0) {
+		s->stats->nr_bad_deadline++;
+		warn_output(s, t, "deadline", d);
+		d = 0;
+	} else if (d > DEADLINE_MAX) {
+		s->stats->nr_bad_deadline++;
+		warn_output(s, t, "deadline", d);
+		d = DEADLINE_MAX;
+	}
+	if (d > s->max_deadline)
+		s->max_deadline = d;
+	t->deadline = d;
+
+	if (!(sl > 0)) {
+		s->stats->nr_bad_slice++;
+		warn_output(s, t, "slice_ns", sl);
+		sl = s->cfg.slice_ns;
+	} else if (sl < SCX_SLICE_HARD_MIN) {
+		sl = SCX_SLICE_HARD_MIN;
+	} else if (sl > s->cfg.slice_max_ns) {
+		s->stats->nr_bad_slice++;
+		warn_output(s, t, "slice_ns", sl);
+		sl = s->cfg.slice_max_ns;
+	}
+	t->slice_ns = sl;
+
+	if (t->cpu != SCX_CPU_ANY && (t->cpu < 0 || t->cpu >= s->cfg.nr_cpus)) {
+		s->stats->nr_bad_cpu++;
+		warn_output(s, t, "cpu", t->cpu);
+		t->cpu = SCX_CPU_ANY;
+	}
+	t->dispatch_flags &= SCX_DF_PREEMPT;
+}
+
+static void save_state(struct sched *s, const struct scx_task *t, double now)
+{
+	bool is_new;
+	struct store_entry *e = store_get(&s->store, t->pid, now, &is_new);
+
+	/* A vtime that is not a finite number would poison every later
+	 * comparison: keep the old one. */
+	if (isfinite(t->vtime))
+		e->vtime = t->vtime;
+	memcpy(e->scratch, t->scratch, sizeof(e->scratch));
+}
+
+static void report_failure(struct sched *s, int err, const char *fn, uint32_t n)
+{
+	char msg[2400];
+
+	s->stats->nr_policy_errors++;
+	if (err == -ETIMEDOUT)
+		snprintf(msg, sizeof(msg), "%s\nScheduling continues with the built-in fallback "
+			 "(weighted vtime) until the policy is reloaded (SIGHUP or --watch).",
+			 s->ph->err);
+	else
+		snprintf(msg, sizeof(msg), "policy %s: %s failed%s; %u task(s) ordered by the "
+			 "fallback:\n%s", s->ph->path, fn,
+			 err == -ENOMEM ? " (its heap is exhausted: raise --arena-mb or fix a leak)" : "",
+			 n, s->ph->err);
+	/* A hang is rare and important: never let the rate limit eat it. */
+	if (err == -ETIMEDOUT)
+		s->ph->last_report_ns = 0;
+	policy_report(s->ph, msg);
+}
+
+static void enqueue_batch(struct sched *s, uint32_t n, double now)
+{
+	int err = -ENOENT;
+
+	s->stats->nr_batches++;
+	if (s->cpolicy) {
+		s->cpolicy(s->cpolicy_arg, s->tasks, s->batch, n, now);
+		err = 0;
+	} else if (s->ph && policy_active(s->ph)) {
+		err = policy_enqueue(s->ph, n, now);
+		if (err)
+			report_failure(s, err, "P.enqueue", n);
+	}
+	if (err) {
+		fallback_order(&s->fb, &s->store, s->tasks, s->batch, n);
+		s->stats->nr_fallback_batches++;
+		s->stats->nr_fallback_tasks += n;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t slot = s->batch[i];
+		struct scx_task *t = &s->tasks[slot];
+
+		validate(s, t);
+		save_state(s, t, now);
+		/* Cannot fail: the heap has a place for every task slot. */
+		heap_push(&s->heap, t->deadline, s->seq++, slot);
+	}
+	if (heap_size(&s->heap) > s->stats->max_pending)
+		s->stats->max_pending = heap_size(&s->heap);
+}
+
+static uint32_t dispatch_some(struct sched *s, double now)
+{
+	uint32_t k = s->be->nr_dispatch_slots(s->bctx), n = 0, done = 0;
+
+	if (k > heap_size(&s->heap))
+		k = heap_size(&s->heap);
+	if (k > s->cfg.batch_max)
+		k = s->cfg.batch_max;
+	while (n < k) {
+		s->dbatch[n] = heap_pop(&s->heap);
+		s->batch[n] = s->dbatch[n].slot;
+		n++;
+	}
+	if (!n)
+		return 0;
+	if (!s->cpolicy && s->ph && policy_has_dispatch(s->ph)) {
+		int err = policy_dispatch(s->ph, n, now);
+
+		if (err)
+			report_failure(s, err, "P.dispatch", n);
+		for (uint32_t i = 0; i < n; i++) {
+			struct scx_task *t = &s->tasks[s->batch[i]];
+
+			t->deadline = s->dbatch[i].deadline; /* only the heap orders */
+			validate(s, t);
+			save_state(s, t, now);
+		}
+	}
+	for (; done < n; done++) {
+		uint32_t slot = s->batch[done];
+
+		if (s->be->dispatch(s->bctx, &s->tasks[slot], &s->tok[slot]))
+			break;
+		s->free_slot[s->nr_free++] = slot;
+		s->stats->nr_dispatched++;
+	}
+	/* Refused: back in the heap with their original key, order intact. */
+	for (uint32_t i = done; i < n; i++) {
+		heap_push(&s->heap, s->dbatch[i].deadline, s->dbatch[i].seq, s->dbatch[i].slot);
+		s->stats->nr_requeued++;
+	}
+	return done;
+}
+
+static void tick(struct sched *s, double now)
+{
+	int32_t pids[64];
+	int n;
+
+	if (s->ph && !s->cpolicy) {
+		int err = policy_tick(s->ph, now);
+
+		if (err)
+			report_failure(s, err, "P.tick", 0);
+	}
+	while ((n = s->be->exited(s->bctx, pids, 64)) > 0)
+		for (int i = 0; i < n; i++)
+			store_remove(&s->store, pids[i]);
+	store_expire(&s->store, now, s->cfg.store_ttl_ns);
+	sched_update_stats(s);
+}
+
+uint32_t sched_step(struct sched *s)
+{
+	double now = s->be->now(s->bctx);
+	uint32_t n = 0, moved = 0;
+
+	while (s->nr_free) {
+		uint32_t slot = s->free_slot[s->nr_free - 1];
+		struct scx_task *t = &s->tasks[slot];
+
+		if (s->be->drain(s->bctx, t, &s->tok[slot]) != 1)
+			break;
+		s->nr_free--;
+		prepare(s, t, now);
+		s->batch[n++] = slot;
+		if (n == s->cfg.batch_max) {
+			enqueue_batch(s, n, now);
+			moved += n;
+			n = 0;
+		}
+	}
+	if (!s->nr_free)
+		s->stats->nr_pool_full++;
+	if (n) {
+		enqueue_batch(s, n, now);
+		moved += n;
+	}
+	moved += dispatch_some(s, now);
+	s->stats->nr_pending = heap_size(&s->heap);
+	s->be->notify(s->bctx, heap_size(&s->heap));
+	if (now >= s->next_tick) {
+		tick(s, now);
+		s->next_tick = now + s->cfg.tick_ns;
+	}
+	return moved;
+}
+
+static long thread_faults(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_THREAD, &ru);
+	return ru.ru_minflt + ru.ru_majflt;
+}
+
+void sched_mark_warm(struct sched *s)
+{
+	s->warm_faults = thread_faults();
+	s->warm = true;
+}
+
+void sched_update_stats(struct sched *s)
+{
+	if (s->warm)
+		s->stats->nr_page_faults = (uint64_t)(thread_faults() - s->warm_faults);
+	s->stats->nr_store_evictions = s->store.nr_evictions;
+	s->stats->nr_store_expired = s->store.nr_expired;
+}

@@ -1,0 +1,231 @@
+-- SPDX-License-Identifier: GPL-2.0-only
+--
+-- runtime.lua: the trusted half of a policy's Lua state.
+--
+-- The core (policy.c) creates a fresh LuaJIT state per policy load, runs
+-- this chunk, and calls R.load() once. After that it calls R.enqueue(n, now)
+-- once per batch: the per-task loop below runs in Lua, where the JIT
+-- compiles it together with the policy's P.enqueue (Lua-to-Lua calls are
+-- inlined into the trace), so C pays one C-to-Lua call per batch, not per
+-- task. NB: keep `tasks` and `batch` as upvalues and P's functions in locals
+-- per batch; a global or table lookup per task costs more than the policy.
+--
+-- This chunk also builds the sandbox a policy runs in: a fresh environment
+-- holding copies of the safe parts of the standard library, a `require` that
+-- resolves only "scx" and files in the policy's own directory, and `load`
+-- restricted to source text. The trusted side keeps io, os, ffi, jit, debug.
+
+local ffi = require "ffi"
+local cdef = require "scx.cdef"
+ffi.cdef(cdef.source)
+
+local R = {}
+local P                      -- the policy table
+local host, tasks, batch     -- C structs, set by R.load
+local stats_t = {}           -- reused table for P.tick
+
+-- string.dump yields bytecode, and LuaJIT will load bytecode; no policy
+-- needs it and the runtime does not either.
+string.dump = nil
+-- Policies may not reach the real string table through getmetatable("").
+getmetatable("").__metatable = "string"
+
+local function copy(t, except)
+  local c = {}
+  for k, v in pairs(t) do
+    if not (except and except[k]) then c[k] = v end
+  end
+  return c
+end
+
+local function readonly(t, name)
+  return setmetatable({}, {
+    __index = t,
+    __newindex = function(_, k)
+      error(("%s is read-only (tried to set %s)"):format(name, tostring(k)), 2)
+    end,
+    __metatable = name,
+  })
+end
+
+local function sandbox_env(dir, read_file, scx_ro)
+  local env = {
+    assert = assert, error = error, ipairs = ipairs, next = next,
+    pairs = pairs, pcall = pcall, select = select, tonumber = tonumber,
+    tostring = tostring, type = type, unpack = unpack, xpcall = xpcall,
+    rawequal = rawequal, rawget = rawget, rawset = rawset,
+    setmetatable = setmetatable, getmetatable = getmetatable,
+    _VERSION = _VERSION,
+    math = copy(math), string = copy(string), table = copy(table),
+    bit = copy(require "bit"), coroutine = copy(coroutine),
+    os = { time = os.time, clock = os.clock, date = os.date, difftime = os.difftime },
+  }
+  env._G = env
+  env.print = function(...)
+    local n, parts = select("#", ...), {}
+    for i = 1, n do parts[i] = tostring((select(i, ...))) end
+    scx_ro.log("%s", table.concat(parts, "\t"))
+  end
+  env.collectgarbage = function(opt, arg)
+    if opt == nil or opt == "collect" or opt == "count" or opt == "step" then
+      return collectgarbage(opt, arg)
+    end
+    error("collectgarbage('" .. tostring(opt) .. "') is not allowed in a policy", 2)
+  end
+  local function load_text(chunk, name, mode, fenv)
+    if mode ~= nil and mode ~= "t" then
+      error("policies may load source text only (mode 't'), not bytecode", 2)
+    end
+    return load(chunk, name, "t", fenv or env)
+  end
+  env.load = load_text
+  env.loadstring = function(s, name) return load_text(s, name) end
+  local loaded = { scx = scx_ro }
+  env.require = function(name)
+    if type(name) ~= "string" then error("require expects a module name", 2) end
+    if loaded[name] ~= nil then return loaded[name] end
+    if not name:match("^[%w_]+[%w_%.]*$") then
+      error(("module '%s': policies may require only 'scx' and modules in %s"):format(name, dir), 2)
+    end
+    local path = dir .. "/" .. name:gsub("%.", "/") .. ".lua"
+    local src, err = read_file(path)
+    if not src then
+      error(("module '%s' not found: policies may require only 'scx' and modules in %s (%s)")
+        :format(name, dir, err), 2)
+    end
+    local f, lerr = load(src, "@" .. path, "t", env)
+    if not f then error(lerr, 0) end
+    local m = f(name)
+    if m == nil then m = true end
+    loaded[name] = m
+    return m
+  end
+  return env
+end
+
+local function numberish(v)
+  local n = tonumber(v)
+  if n then return n end
+  if v == "true" then return true elseif v == "false" then return false end
+  return v
+end
+
+-- R.load(host, abi, path, dir, sandbox, opts, sys, read_file): read and
+-- compile the policy, check its shape, run P.init. Errors propagate to C
+-- (which adds the traceback and keeps the previous policy).
+function R.load(host_ptr, abi, path, dir, sandbox, opts, sys, read_file)
+  if abi ~= ffi.C.SCX_ABI_VERSION then
+    error(("scx runtime ABI %d does not match the core's ABI %d: rebuild scx_lua (make)")
+      :format(ffi.C.SCX_ABI_VERSION, abi), 0)
+  end
+  host = ffi.cast("struct scx_host *", host_ptr)
+  tasks, batch = host.tasks, host.batch
+  package.loaded["scx.host"] = host
+  local scx = require "scx"
+  local scx_ro = readonly(scx, "scx")
+  local env = sandbox and sandbox_env(dir, read_file, scx_ro) or _G
+
+  local src, why = read_file(path)
+  if not src then error(why, 0) end
+  local chunkname = "@" .. path
+  local chunk, err = load(src, chunkname, sandbox and "t" or "bt", env)
+  if not chunk then error(err, 0) end
+  local p = chunk()
+  if type(p) ~= "table" then
+    error(chunkname:sub(2) .. ": a policy must return a table (local P = {} ... return P)", 0)
+  end
+  if type(p.enqueue) ~= "function" then
+    error(chunkname:sub(2) .. ": the policy has no enqueue function (function P.enqueue(t, now))", 0)
+  end
+  for _, k in ipairs({ "init", "dispatch", "tick", "exit" }) do
+    if p[k] ~= nil and type(p[k]) ~= "function" then
+      error(("%s: P.%s must be a function, not a %s"):format(chunkname:sub(2), k, type(p[k])), 0)
+    end
+  end
+  local o = {}
+  for k, v in pairs(opts) do o[k] = numberish(v) end
+  sys.opts = o
+  P = p
+  if P.init then P.init(sys) end
+  return P.name or chunkname:match("([^/]+)%.lua$") or "policy", P.dispatch ~= nil, P.tick ~= nil
+end
+
+-- The hot loop. One call per batch; n >= 1.
+function R.enqueue(n, now)
+  local enqueue = P.enqueue
+  for i = 0, n - 1 do
+    enqueue(tasks[batch[i]], now)
+  end
+end
+
+function R.dispatch(n, now)
+  local dispatch = P.dispatch
+  for i = 0, n - 1 do
+    dispatch(tasks[batch[i]], now)
+  end
+end
+
+local STAT_FIELDS = {}
+for name in cdef.source:match("struct scx_stats%s*(%b{})"):gmatch("uint64_t%s+([%w_]+);") do
+  STAT_FIELDS[#STAT_FIELDS + 1] = name
+end
+
+function R.tick(now)
+  local s = host.stats
+  for i = 1, #STAT_FIELDS do
+    local k = STAT_FIELDS[i]
+    stats_t[k] = tonumber(s[k])
+  end
+  P.tick(now, stats_t)
+end
+
+function R.exit(reason)
+  if P and P.exit then P.exit(reason) end
+end
+
+-- JIT watch (used by `scx_lua check` and the tests): record which traces
+-- start in the batch loop and every trace abort with its source line.
+local jw
+function R.jit_watch()
+  local jit = require "jit"
+  local jutil = require "jit.util"
+  local ok, vmdef = pcall(require, "jit.vmdef")
+  jw = { loop_compiled = false, aborts = {} }
+  local loop_info = jutil.funcinfo(R.enqueue)
+  local function where(func, pc)
+    local fi = jutil.funcinfo(func, pc)
+    return (fi.source or "?"):gsub("^@", "") .. ":" .. tostring(fi.currentline or fi.linedefined or "?")
+  end
+  local started_in_loop = {}
+  local function is_loop(func)
+    local fi = jutil.funcinfo(func)
+    return fi.source == loop_info.source and fi.linedefined == loop_info.linedefined
+  end
+  jit.attach(function(what, tr, func, pc, otr, oex)
+    if what == "start" then
+      started_in_loop[tr] = is_loop(func)
+    elseif what == "stop" then
+      if started_in_loop[tr] then jw.loop_compiled = true end
+    elseif what == "abort" then
+      local msg = ok and vmdef.traceerr[otr] or ("trace error " .. tostring(otr))
+      if msg:find("%%d") then msg = msg:format(tonumber(oex) or 0)
+      elseif msg:find("%%s") then
+        msg = msg:format(type(oex) == "number" and ok and vmdef.ffnames[oex] or tostring(oex))
+      end
+      jw.aborts[#jw.aborts + 1] = { where = where(func, pc), why = msg,
+                                    in_loop = started_in_loop[tr] or false }
+    end
+  end, "trace")
+end
+
+-- Returns loop_compiled, and the aborts as "where\twhy\tin_loop" lines.
+function R.jit_report()
+  if not jw then return false, "" end
+  local lines = {}
+  for _, a in ipairs(jw.aborts) do
+    lines[#lines + 1] = a.where .. "\t" .. a.why .. "\t" .. tostring(a.in_loop)
+  end
+  return jw.loop_compiled, table.concat(lines, "\n")
+end
+
+return R

@@ -1,0 +1,55 @@
+-- SPDX-License-Identifier: GPL-2.0-only
+--
+-- scx: what a policy gets from `require "scx"`.
+--
+-- Units, flags, weight scaling, CPU selection and logging. Everything here
+-- is safe to call from the per-task loop: the helpers are tiny Lua functions
+-- the JIT inlines, and the two that reach C (select_cpu, log) are FFI calls
+-- through function pointers, which the JIT compiles to direct calls.
+-- Policies get a read-only view of this table (see runtime.lua).
+
+local ffi = require "ffi"
+local bit = require "bit"
+local host = require "scx.host"   -- struct scx_host *, set by the runtime
+local C = ffi.C
+local band = bit.band
+
+local scx = {
+  -- time units, in the nanoseconds every time field uses
+  NSEC = 1, USEC = 1e3, MSEC = 1e6, SEC = 1e9,
+  CPU_ANY = C.SCX_CPU_ANY,
+  WEIGHT_DFL = C.SCX_WEIGHT_DFL,
+  NR_SCRATCH = C.SCX_NR_SCRATCH,
+  TF_WAKEUP = C.SCX_TF_WAKEUP,
+  TF_PREEMPTED = C.SCX_TF_PREEMPTED,
+  TF_NEW = C.SCX_TF_NEW,
+  DF_PREEMPT = C.SCX_DF_PREEMPT,
+  nr_cpus = host.nr_cpus,
+}
+
+-- Weight scaling in the sched_ext convention (weight 100 = nice 0):
+-- a heavier task gets more (scale_by_weight) or is charged less
+-- (scale_by_weight_inverse) for the same value.
+function scx.scale_by_weight(v, t) return v * t.weight / 100 end
+function scx.scale_by_weight_inverse(v, t) return v * 100 / t.weight end
+
+function scx.is_wakeup(t) return band(t.flags, C.SCX_TF_WAKEUP) ~= 0 end
+function scx.is_new(t) return band(t.flags, C.SCX_TF_NEW) ~= 0 end
+
+-- The task's command name as a Lua string (allocates: fine per batch,
+-- costly per task in a hot policy; compare pids where you can).
+function scx.comm(t) return ffi.string(t.comm) end
+
+-- Ask the backend for an idle CPU for t: an idle CPU number, or CPU_ANY.
+function scx.select_cpu(t)
+  return host.select_cpu(host.ctx, t.pid, t.prev_cpu, t.flags)
+end
+
+-- Log a line without blocking the scheduler (a full log ring drops it and
+-- counts nr_log_dropped). Arguments as string.format.
+function scx.log(fmt, ...)
+  local s = string.format(fmt, ...) .. "\n"
+  host.log(host.ctx, s, #s)
+end
+
+return scx

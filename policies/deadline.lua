@@ -1,0 +1,49 @@
+-- SPDX-License-Identifier: GPL-2.0-only
+--
+-- deadline: scx_rustland's rule, the default policy.
+--
+-- Idea: weighted fair share plus a latency bonus for tasks that sleep often.
+--   vtime advances by the time a task ran, scaled by 100/weight; a task
+--   that slept may not lag the global vtime by more than one slice (so it
+--   cannot hoard credit); a new task starts one slice late (so a fork burst
+--   cannot swamp running tasks). The deadline adds the CPU time the task
+--   used since it last slept, so tasks that run briefly and sleep go first,
+--   and hogs sort behind them.
+-- Source: scx_rustland (Andrea Righi), update_enqueued().
+-- Weakness: the global vtime only moves forward as tasks are enqueued, so
+--   after a reload it restarts from the tasks' own saved vtimes; a task
+--   that never sleeps can wait up to 100 slices behind interactive ones.
+-- Knobs: --opt slice_us=N (base slice, default -s), slice_min_us=N
+--   (floor, default -S).
+--   slice = slice * weight / 100, within [slice_min, --slice-us-max].
+local scx = require "scx"
+
+local P = { name = "deadline" }
+local slice, slice_min, slice_max
+local vtime_now = 0          -- NB: an upvalue, not P.vtime_now: read per task
+
+local max, min = math.max, math.min
+local band, TF_NEW = bit.band, scx.TF_NEW
+
+function P.init(sys)
+  slice = (sys.opts.slice_us or sys.slice_ns / scx.USEC) * scx.USEC
+  slice_min = (sys.opts.slice_min_us or sys.slice_min_ns / scx.USEC) * scx.USEC
+  slice_max = sys.slice_max_ns
+end
+
+function P.enqueue(t, now)
+  local v, w = t.vtime, t.weight
+  if v > vtime_now then vtime_now = v end
+  local floor = max(vtime_now - slice, 0)   -- vtimes are never negative
+  if band(t.flags, TF_NEW) ~= 0 then
+    v = floor + slice * 100 / w
+  elseif v < floor then
+    v = floor
+  end
+  v = v + (t.stop_ts - t.start_ts) * 100 / w
+  t.vtime = v
+  t.deadline = v + min(t.exec_runtime, 100 * slice)
+  t.slice_ns = min(slice_max, max(slice_min, slice * w / 100))
+end
+
+return P
