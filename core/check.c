@@ -11,12 +11,14 @@
  * Exit status 0 only when clean.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 
 #define CHECK_ROUNDS 400
 
+/* Lines are "where\twhy\tcount\tin_loop"; sums the counts. */
 static int count_aborts(const char *report, bool nyi_only)
 {
 	int n = 0;
@@ -24,9 +26,11 @@ static int count_aborts(const char *report, bool nyi_only)
 	for (const char *p = report; p && *p;) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		const char *c = memchr(p, '\t', len);
 
-		if (len && (!nyi_only || memmem(p, len, "NYI", 3)))
-			n++;
+		c = c ? memchr(c + 1, '\t', len - (size_t)(c + 1 - p)) : NULL;
+		if (c && (!nyi_only || memmem(p, len, "NYI", 3)))
+			n += atoi(c + 1);
 		p = nl ? nl + 1 : NULL;
 	}
 	return n;
@@ -96,13 +100,17 @@ int check_main(struct cli *o)
 	       compiled ? "yes" : "no", aborts, nyi);
 	if (aborts)
 		for (char *l = strtok(report, "\n"); l; l = strtok(NULL, "\n")) {
-			char *tab = strchr(l, '\t'), *tab2 = tab ? strchr(tab + 1, '\t') : NULL;
+			char *f[4] = { l, "", "", "" };
 
-			if (tab)
+			for (int i = 1; i < 4 && f[i - 1]; i++) {
+				char *tab = strchr(f[i - 1], '\t');
+
+				if (!tab)
+					break;
 				*tab = '\0';
-			if (tab2)
-				*tab2 = '\0';
-			printf("    %s: %s\n", l, tab ? tab + 1 : "");
+				f[i] = tab + 1;
+			}
+			printf("    %s: %s (x%s)\n", f[0], f[1], f[2]);
 		}
 	if (policy_active(&e.ph) && (!compiled || nyi))
 		problems++;

@@ -72,8 +72,13 @@ static void wd_hook(lua_State *L, lua_Debug *ar)
 {
 	(void)ar;
 	lua_sethook(L, NULL, 0, 0);
-	luaL_error(L, "%s did not return within %d ms (stopped by the watchdog)",
-		   wd.fn, wd.budget_ms);
+	/* Level 0 inside a hook is the Lua function that was running: the
+	 * message then names the policy's line, not the runtime's. */
+	luaL_where(L, 0);
+	lua_pushfstring(L, "%s did not return within %d ms (stopped by the watchdog)",
+			wd.fn, wd.budget_ms);
+	lua_concat(L, 2);
+	lua_error(L);
 }
 
 static void wd_signal(int sig)
@@ -210,6 +215,35 @@ static int panic_handler(lua_State *L)
 }
 
 /*
+ * A traceback whose frames are all the runtime's own or C's tells a policy
+ * author nothing the first line did not: drop those frames, and the
+ * "stack traceback:" header when nothing is left under it.
+ */
+static void tidy_traceback(char *s)
+{
+	char *tb = strstr(s, "\nstack traceback:"), *out, *line;
+	bool kept = false;
+
+	if (!tb)
+		return;
+	out = line = tb + strlen("\nstack traceback:");
+	while (*line) {
+		char *nl = strchr(line + 1, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+
+		if (!memmem(line, len, "lua/runtime.lua:", 16) && !memmem(line, len, "[C]:", 4)) {
+			memmove(out, line, len);
+			out += len;
+			kept = true;
+		}
+		line += len;
+	}
+	*out = '\0';
+	if (!kept)
+		*tb = '\0';
+}
+
+/*
  * Call the function below @nargs arguments on ps->L, protected, watched,
  * with a traceback handler when the state has one. Leaves @nres results on
  * the stack on success; on failure leaves nothing and fills ph->err.
@@ -251,10 +285,15 @@ static int guarded_call(struct policy_host *ph, struct pstate *ps, const char *f
 
 		snprintf(ph->err, sizeof(ph->err), "%s",
 			 msg ? msg : "(error object is not a string)");
+		tidy_traceback(ph->err);
 		lua_pop(L, 1);
 		if (wd.hooked) {
-			lua_sethook(L, NULL, 0, 0);
+			/* Stopped cleanly, but it would hang again on the next
+			 * batch: retire it until the user reloads. */
 			ph->stats->nr_watchdog++;
+			close_state(ps);
+			if (ph->active >= 0 && &ph->st[ph->active] == ps)
+				ph->active = -1;
 			return -ETIMEDOUT;
 		}
 		return rc == LUA_ERRMEM ? -ENOMEM : -EINVAL;

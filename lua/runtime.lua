@@ -190,7 +190,7 @@ function R.jit_watch()
   local jit = require "jit"
   local jutil = require "jit.util"
   local ok, vmdef = pcall(require, "jit.vmdef")
-  jw = { loop_compiled = false, aborts = {} }
+  jw = { loop_compiled = false, aborts = {}, by_key = {} }
   local loop_info = jutil.funcinfo(R.enqueue)
   local function where(func, pc)
     local fi = jutil.funcinfo(func, pc)
@@ -208,22 +208,33 @@ function R.jit_watch()
       if started_in_loop[tr] then jw.loop_compiled = true end
     elseif what == "abort" then
       local msg = ok and vmdef.traceerr[otr] or ("trace error " .. tostring(otr))
-      if msg:find("%%d") then msg = msg:format(tonumber(oex) or 0)
+      if ok and msg:find("bytecode %%d") then
+        local op = tonumber(oex) or 0
+        msg = msg:gsub("%%d", vmdef.bcnames:sub(op * 6 + 1, op * 6 + 6):gsub("%s+$", ""))
+        if msg:find("FNEW") then msg = msg .. " (a closure created per call: hoist it out)" end
+      elseif msg:find("%%d") then msg = msg:format(tonumber(oex) or 0)
       elseif msg:find("%%s") then
         msg = msg:format(type(oex) == "number" and ok and vmdef.ffnames[oex] or tostring(oex))
       end
-      jw.aborts[#jw.aborts + 1] = { where = where(func, pc), why = msg,
-                                    in_loop = started_in_loop[tr] or false }
+      local key = where(func, pc) .. "\t" .. msg
+      local a = jw.by_key[key]
+      if not a then
+        a = { key = key, n = 0, in_loop = started_in_loop[tr] or false }
+        jw.by_key[key] = a
+        jw.aborts[#jw.aborts + 1] = a
+      end
+      a.n = a.n + 1
     end
   end, "trace")
 end
 
--- Returns loop_compiled, and the aborts as "where\twhy\tin_loop" lines.
+-- Returns loop_compiled, and one line per distinct abort:
+-- "where<TAB>why<TAB>count<TAB>started_in_loop".
 function R.jit_report()
   if not jw then return false, "" end
   local lines = {}
   for _, a in ipairs(jw.aborts) do
-    lines[#lines + 1] = a.where .. "\t" .. a.why .. "\t" .. tostring(a.in_loop)
+    lines[#lines + 1] = a.key .. "\t" .. a.n .. "\t" .. tostring(a.in_loop)
   end
   return jw.loop_compiled, table.concat(lines, "\n")
 end

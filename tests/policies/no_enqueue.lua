@@ -1,0 +1,2 @@
+-- Returns a table without the required enqueue function.
+return { name = "no_enqueue" }
