@@ -68,6 +68,7 @@ extern const struct backend_ops synth_ops;
 /* For tests: every task made runnable is dispatched exactly once. */
 struct synth_counts {
 	uint64_t nr_made_runnable, nr_dispatched, nr_refused, nr_exits, nr_bad_cpu;
+	uint64_t nr_invalid;      /* double or stale dispatches: core bugs */
 	uint32_t nr_outstanding; /* queued or held by the core right now */
 };
 void synth_counts(const struct synth *s, struct synth_counts *c);

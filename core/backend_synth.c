@@ -155,11 +155,15 @@ static int synth_dispatch(void *ctx, const struct scx_task *d, const struct task
 	struct stask *t;
 	double ran;
 
-	if (tok->cookie >= s->cfg.nr_tasks)
+	if (tok->cookie >= s->cfg.nr_tasks) {
+		s->c.nr_invalid++;
 		return -EINVAL;
+	}
 	t = &s->t[tok->cookie];
-	if (t->state != T_HELD || t->enq_cnt != tok->enq_cnt || t->pid != d->pid)
-		return -EINVAL; /* double or stale dispatch: a core bug, tests count it */
+	if (t->state != T_HELD || t->enq_cnt != tok->enq_cnt || t->pid != d->pid) {
+		s->c.nr_invalid++; /* double or stale dispatch: a core bug */
+		return -EINVAL;
+	}
 	if (s->cfg.refuse_every && rnd(s) % s->cfg.refuse_every == 0) {
 		s->c.nr_refused++;
 		return -EAGAIN;

@@ -98,6 +98,8 @@ int engine_format_stats(struct engine *e, char *buf, size_t len)
 
 	sched_update_stats(&e->sched);
 	e->stats->nr_log_dropped = e->log.nr_dropped;
+	if (!policy_active(&e->ph))
+		e->stats->lua_mem = 0;
 	return snprintf(buf, len,
 		"[scx_lua] policy=%s queued=%llu dispatched=%llu requeued=%llu pending=%llu "
 		"batches=%llu errors=%llu fallback=%llu bad(d/s/c)=%llu/%llu/%llu watchdog=%llu "

@@ -145,6 +145,7 @@ int run_main(struct cli *o)
 		if (reload_req) {
 			reload_req = 0;
 			reload(&e, o->policy, "SIGHUP");
+			fs = stamp(o->policy); /* --watch must not load it again */
 		}
 		if (o->watch && now >= next_watch) {
 			struct filestamp nf = stamp(o->policy);

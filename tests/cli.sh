@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The scx_lua command as a user meets it: check, run on the synthetic
+# backend, errors and hangs in policies, reload by SIGHUP and --watch,
+# the sandbox, policy-file permissions, --opt, and bad command lines.
+set -u
+cd "$(dirname "$0")/.."
+. tests/lib.sh
+BIN=${BUILD:-build}/scx_lua
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+
+# --- version and usage
+$BIN -V > "$T/v" 2>&1
+expect "-V names scx_lua, the ABI and LuaJIT" has "$T/v" "^scx_lua .*ABI [0-9]+.*LuaJIT 2\.1"
+$BIN > "$T/o" 2>&1; rc=$?
+expect "no policy: exit 2 with a hint" test $rc -eq 2 -a -n "$(grep 'which policy' "$T/o")"
+$BIN policies/fifo.lua --batch 0 > "$T/o" 2>&1; rc=$?
+expect "--batch 0 rejected, naming the range" test $rc -eq 2 -a -n "$(grep -- '--batch expects a whole number from 1' "$T/o")"
+$BIN policies/fifo.lua --opt novalue > "$T/o" 2>&1; rc=$?
+expect "--opt without = rejected" test $rc -eq 2 -a -n "$(grep 'KEY=VALUE' "$T/o")"
+$BIN policies/fifo.lua -s 10 -S 20 > "$T/o" 2>&1; rc=$?
+expect "slice-min above slice rejected" test $rc -eq 2
+$BIN policies/fifo.lua > "$T/o" 2>&1; rc=$?
+expect "live backend absent: exit 1 and says what to run" test $rc -eq 1 -a -n "$(grep -- '--backend synth' "$T/o")"
+
+# --- check: the shipped policies are clean and their batch loop compiles
+for p in policies/*.lua; do
+  $BIN check "$p" > "$T/c" 2>&1; rc=$?
+  expect "check $p: exit 0" test $rc -eq 0
+  expect "check $p: batch loop JIT-compiled, no NYI" has "$T/c" "batch loop compiled: yes; trace aborts: [0-9]+ \(NYI: 0\)"
+done
+
+# --- check catches each kind of policy bug
+$BIN check tests/policies/nyi.lua > "$T/c" 2>&1; rc=$?
+expect "check nyi: exit 1" test $rc -eq 1
+expect "check nyi: names FNEW at nyi.lua:5" has "$T/c" "nyi\.lua:5: NYI: bytecode FNEW"
+$BIN check tests/policies/error_always.lua > "$T/c" 2>&1; rc=$?
+expect "check error_always: exit 1 naming line 5" test $rc -eq 1 -a -n "$(grep 'error_always.lua:5:' "$T/c")"
+$BIN check tests/policies/syntax_error.lua > "$T/c" 2>&1; rc=$?
+expect "check syntax_error: exit 1 naming line 4" test $rc -eq 1 -a -n "$(grep 'syntax_error.lua:4:' "$T/c")"
+$BIN check tests/policies/no_enqueue.lua > "$T/c" 2>&1; rc=$?
+expect "check no_enqueue: says what is missing" test $rc -eq 1 -a -n "$(grep 'no enqueue function' "$T/c")"
+$BIN check tests/policies/bad_outputs.lua > "$T/c" 2>&1; rc=$?
+expect "check bad_outputs: exit 1" test $rc -eq 1
+expect "check bad_outputs: counts all three kinds" has "$T/c" "invalid outputs: [1-9][0-9]* deadline, [1-9][0-9]* slice, [1-9][0-9]* cpu"
+$BIN check tests/policies/oom.lua > "$T/c" 2>&1; rc=$?
+expect "check oom: exit 1, says the heap is exhausted" test $rc -eq 1 -a -n "$(grep 'heap is exhausted' "$T/c")"
+
+# --- sandbox: every escape fails to load with the policy's file:line
+for p in tests/policies/escape/*.lua; do
+  $BIN check "$p" > "$T/c" 2>&1; rc=$?
+  expect "sandbox refuses $(basename "$p" .lua)" test $rc -eq 1 -a -n "$(grep -E "load: FAILED" "$T/c")" -a -n "$(grep -E "$(basename "$p"):3:" "$T/c")"
+done
+$BIN check --no-sandbox tests/policies/escape/string_dump.lua > "$T/c" 2>&1; rc=$?
+expect "--no-sandbox lifts the sandbox (string.dump still removed)" has "$T/c" "string_dump.lua:3: attempt to call field 'dump'"
+$BIN check --no-sandbox tests/policies/escape/os_execute.lua > "$T/c" 2>&1; rc=$?
+expect "--no-sandbox: os.execute allowed" test $rc -eq 0
+
+# --- run on the synthetic backend: hangs and errors fall back, nothing lost
+books() {  # the final stats line: queued == dispatched + pending
+  local l q d p
+  l=$(grep '^\[scx_lua\]' "$1" | tail -1)
+  q=$(sed -E 's/.* queued=([0-9]+).*/\1/' <<< "$l"); d=$(sed -E 's/.* dispatched=([0-9]+).*/\1/' <<< "$l")
+  p=$(sed -E 's/.* pending=([0-9]+).*/\1/' <<< "$l")
+  [ -n "$q" ] && [ "$q" -gt 0 ] && [ "$q" -eq $((d + p)) ]
+}
+$BIN tests/policies/hang_jit.lua --backend synth --duration 2 > "$T/r" 2>&1; rc=$?
+expect "run hang_jit: exits 0" test $rc -eq 0
+expect "run hang_jit: abandoned and says why" has "$T/r" "P.enqueue did not return within 500 ms and could not be interrupted"
+expect "run hang_jit: continues on the fallback" has "$T/r" "policy=fallback .* watchdog=1 "
+expect "run hang_jit: no task lost" books "$T/r"
+$BIN tests/policies/hang_interp.lua --no-sandbox --backend synth --duration 2 > "$T/r" 2>&1
+expect "run hang_interp: stopped by the hook at line 9" has "$T/r" "hang_interp.lua:9: P.enqueue did not return within 250 ms"
+expect "run hang_interp: reported once" test "$(grep -c 'did not return' "$T/r")" -eq 1
+expect "run hang_interp: no task lost" books "$T/r"
+$BIN tests/policies/error_always.lua --backend synth --duration 2 > "$T/r" 2>&1
+expect "run error_always: rate-limited reports" test "$(grep -c 'P.enqueue failed' "$T/r")" -le 3
+expect "run error_always: no task lost" books "$T/r"
+
+# --- --opt reaches P.init, numbers as numbers
+$BIN tests/policies/opts.lua --backend synth --duration 1 --opt greeting=hi --opt n=5 > "$T/r" 2>&1
+expect "--opt values reach sys.opts" has "$T/r" "opts: greeting=hi n=5 type\(n\)=number cpus=[0-9]+ backend=synth"
+
+# --- reload: SIGHUP, --watch, and a broken edit keeps the old policy
+cp policies/fifo.lua "$T/p.lua"
+$BIN "$T/p.lua" --backend synth --watch --stats 1 --duration 8 > "$T/r" 2>&1 &
+pid=$!
+sleep 1.5
+cp policies/deadline.lua "$T/p.lua"; kill -HUP $pid
+sleep 1.5
+cp tests/policies/syntax_error.lua "$T/p.lua"
+sleep 1.5
+cp policies/fifo.lua "$T/p.lua"
+sleep 1.5
+kill -TERM $pid; wait $pid; rc=$?
+expect "reload: SIGHUP loads the new policy" has "$T/r" "SIGHUP: reloaded .*p.lua \(policy \"deadline\"\) in [0-9.]+ ms"
+expect "reload: broken edit keeps the old policy, names the line" has "$T/r" "reload of .*p.lua failed, still running \"deadline\""
+expect "reload: error says p.lua:4" has "$T/r" "p.lua:4: unexpected symbol"
+expect "reload: --watch picks up the fixed file" has "$T/r" "file changed: reloaded .*p.lua \(policy \"fifo\"\)"
+expect "SIGTERM: clean stop, exit 0" test $rc -eq 0 -a -n "$(grep 'stopped (Terminated)' "$T/r")"
+expect "stats lines printed every second" test "$(grep -c '^\[scx_lua\] policy=' "$T/r")" -ge 4
+expect "reload: no task lost" books "$T/r"
+
+# --- policy files a root scheduler must not trust
+if [ "$(id -u)" = 0 ]; then
+  cp policies/fifo.lua "$T/w.lua"; chmod 666 "$T/w.lua"
+  $BIN check "$T/w.lua" > "$T/c" 2>&1; rc=$?
+  expect "root: world-writable policy refused with the fix" test $rc -eq 1 -a -n "$(grep 'chmod go-w' "$T/c")"
+  chmod 644 "$T/w.lua"; chown 12345 "$T/w.lua"
+  $BIN check "$T/w.lua" > "$T/c" 2>&1; rc=$?
+  expect "root: policy owned by another user refused" test $rc -eq 1 -a -n "$(grep 'owned by uid 12345' "$T/c")"
+else
+  echo "skip - ownership checks need root"
+fi
+
+done_testing "cli.sh"

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The batch loop, driven by the synthetic backend: no task is lost or
+ * dispatched twice (with refusals, exits, errors and hangs), the heap order
+ * holds within a dispatch round, a broken or hung policy falls back within
+ * the watchdog bound, and a reload keeps the per-task state.
+ */
+#include "../core/sched.c"
+#include "../core/engine.h"
+#include "test.h"
+
+/* Every made-runnable task is either dispatched or still held by the core. */
+static void check_books(const char *what, struct synth *sy, struct sched *s)
+{
+	struct synth_counts c;
+
+	synth_counts(sy, &c);
+	CHECK(c.nr_invalid == 0, "%s: %llu double/stale dispatches", what,
+	      (unsigned long long)c.nr_invalid);
+	CHECK(c.nr_made_runnable == c.nr_dispatched + heap_size(&s->heap),
+	      "%s: runnable %llu != dispatched %llu + held %u", what,
+	      (unsigned long long)c.nr_made_runnable, (unsigned long long)c.nr_dispatched,
+	      heap_size(&s->heap));
+	CHECK(c.nr_outstanding == heap_size(&s->heap), "%s: outstanding %u vs held %u", what,
+	      c.nr_outstanding, heap_size(&s->heap));
+	CHECK(s->nr_free + heap_size(&s->heap) == s->cfg.max_tasks, "%s: slots leak", what);
+}
+
+static void run_rounds(struct engine *e, struct synth *sy, int rounds)
+{
+	for (int i = 0; i < rounds; i++) {
+		sched_step(&e->sched);
+		synth_ops.wait(sy, 0);
+	}
+}
+
+static struct synth *mk(struct engine *e, uint32_t refuse, uint32_t slots, uint32_t max_tasks)
+{
+	struct synth_cfg sc = { .nr_tasks = 400, .burst = 64, .nr_cpus = 4, .exit_every = 50,
+				.refuse_every = refuse, .slots_per_round = slots, .seed = 7 };
+	struct synth *sy = synth_new(&sc);
+	struct engine_cfg cfg;
+
+	engine_cfg_default(&cfg);
+	cfg.arena_bytes = 64u << 20;
+	cfg.sched.max_tasks = max_tasks;
+	cfg.sched.batch_max = 32;
+	cfg.sched.nr_cpus = 4;
+	cfg.policy.backend = "synth";
+	if (engine_init(e, &cfg, &synth_ops, sy))
+		return NULL;
+	return sy;
+}
+
+/* C policy for the order test: deadline = pid % 97, recorded at dispatch. */
+static void by_pid(void *arg, struct scx_task *tasks, const uint32_t *batch, uint32_t n, double now)
+{
+	for (uint32_t i = 0; i < n; i++)
+		tasks[batch[i]].deadline = tasks[batch[i]].pid % 97;
+}
+
+/* A backend that records what synth accepted, to check the order. */
+static struct backend_ops rec_ops;
+static uint64_t rec_round, rec_last_round = UINT64_MAX;
+static double rec_last;
+static int rec_bad, rec_n;
+
+static int rec_dispatch(void *ctx, const struct scx_task *t, const struct task_token *tok)
+{
+	int rc = synth_ops.dispatch(ctx, t, tok);
+
+	if (rc == 0) {
+		if (rec_last_round == rec_round && t->deadline < rec_last)
+			rec_bad++;
+		rec_last = t->deadline;
+		rec_last_round = rec_round;
+		rec_n++;
+	}
+	return rc;
+}
+
+int main(void)
+{
+	struct engine e;
+	struct synth *sy;
+
+	/* 1. Fallback only, refusals and a small dispatch budget: books balance. */
+	sy = mk(&e, 5, 20, 8192);
+	CHECK(sy != NULL, "engine up");
+	run_rounds(&e, sy, 500);
+	check_books("fallback+refusals", sy, &e.sched);
+	CHECK(e.stats->nr_requeued > 0, "refusals were exercised (%llu)",
+	      (unsigned long long)e.stats->nr_requeued);
+	CHECK(e.stats->nr_fallback_batches == e.stats->nr_batches, "no policy: all fallback");
+	engine_free(&e);
+	synth_free(sy);
+
+	/* 2. Order: within one dispatch round, tasks leave in deadline order,
+	 * refusals included (a refused task goes back with its key). */
+	sy = mk(&e, 10, 16, 8192);
+	e.sched.cpolicy = by_pid;
+	rec_ops = synth_ops;
+	rec_ops.dispatch = rec_dispatch;
+	e.sched.be = &rec_ops;
+	for (int r = 0; r < 300; r++) {
+		sched_step(&e.sched);
+		synth_ops.wait(sy, 0);
+		rec_round++;
+	}
+	CHECK(rec_n > 1000, "dispatches recorded (%d)", rec_n);
+	CHECK(rec_bad == 0, "%d out-of-order dispatches within a round", rec_bad);
+	CHECK(heap_valid(&e.sched.heap), "heap valid");
+	check_books("ordered", sy, &e.sched);
+	engine_free(&e);
+	synth_free(sy);
+
+	/* 3. Slot pool smaller than the population: backpressure, no loss. */
+	sy = mk(&e, 0, 8, 64);
+	run_rounds(&e, sy, 300);
+	check_books("small pool", sy, &e.sched);
+	CHECK(e.stats->nr_pool_full > 0, "pool-full rounds counted");
+	engine_free(&e);
+	synth_free(sy);
+
+	/* 4. The deadline policy in Lua: no errors, no invalid outputs. */
+	sy = mk(&e, 7, 40, 8192);
+	CHECK(policy_load(&e.ph, "policies/deadline.lua") == 0, "load deadline: %s", e.ph.err);
+	run_rounds(&e, sy, 500);
+	check_books("deadline", sy, &e.sched);
+	CHECK(e.stats->nr_policy_errors == 0 && e.stats->nr_fallback_batches == 0,
+	      "deadline: %llu errors", (unsigned long long)e.stats->nr_policy_errors);
+	CHECK(e.stats->nr_bad_deadline + e.stats->nr_bad_slice + e.stats->nr_bad_cpu == 0,
+	      "deadline: invalid outputs");
+
+	/* 5. Reload keeps task state: vtimes in the store survive fifo. */
+	{
+		struct store_entry *se = NULL;
+		double v;
+		int32_t pid = 0;
+
+		for (uint32_t i = 0; i <= e.sched.store.mask && !se; i++)
+			if (e.sched.store.t[i].used && e.sched.store.t[i].vtime > 0)
+				se = &e.sched.store.t[i];
+		CHECK(se != NULL, "some task has a vtime");
+		if (se) {
+			pid = se->pid;
+			v = se->vtime;
+			CHECK(policy_load(&e.ph, "policies/fifo.lua") == 0, "reload to fifo");
+			CHECK(!strcmp(policy_name(&e.ph), "fifo"), "fifo active");
+			se = store_find(&e.sched.store, pid);
+			CHECK(se && se->vtime == v, "vtime of pid %d survived the reload", pid);
+		}
+		CHECK(e.stats->nr_reloads == 1 && e.stats->reload_ns > 0, "reload counted and timed");
+		CHECK(policy_load(&e.ph, "tests/policies/syntax_error.lua") != 0, "broken reload fails");
+		CHECK(strstr(e.ph.err, "syntax_error.lua:4:") != NULL, "error names file:line: %s", e.ph.err);
+		CHECK(!strcmp(policy_name(&e.ph), "fifo"), "old policy still active after failed reload");
+		CHECK(policy_load(&e.ph, "tests/policies/init_error.lua") != 0, "init failure fails");
+		CHECK(!strcmp(policy_name(&e.ph), "fifo"), "old policy still active after init failure");
+		CHECK(e.ph.path[0] && !strcmp(e.ph.path, "policies/fifo.lua"), "path restored: %s", e.ph.path);
+		run_rounds(&e, sy, 50);
+		check_books("after reloads", sy, &e.sched);
+	}
+	engine_free(&e);
+	synth_free(sy);
+
+	/* 6. A policy that errors every time: every batch falls back, no loss. */
+	sy = mk(&e, 0, 0, 8192);
+	CHECK(policy_load(&e.ph, "tests/policies/error_always.lua") == 0, "load error_always");
+	run_rounds(&e, sy, 100);
+	check_books("error_always", sy, &e.sched);
+	CHECK(e.stats->nr_fallback_batches == e.stats->nr_batches && e.stats->nr_batches > 0,
+	      "every batch fell back");
+	CHECK(strstr(e.ph.err, "error_always.lua:5:") != NULL, "error names line 5: %s", e.ph.err);
+	engine_free(&e);
+	synth_free(sy);
+
+	/* 7. Hung in a JIT-compiled loop: abandoned within 1 s, fallback after. */
+	sy = mk(&e, 0, 0, 8192);
+	CHECK(policy_load(&e.ph, "tests/policies/hang_jit.lua") == 0, "load hang_jit");
+	{
+		uint64_t worst = 0;
+
+		for (int i = 0; i < 300; i++) {
+			uint64_t t0 = mono_ns(), dt;
+
+			sched_step(&e.sched);
+			dt = mono_ns() - t0;
+			if (dt > worst)
+				worst = dt;
+			synth_ops.wait(sy, 0);
+		}
+		CHECK(worst < 1000000000ull, "longest step %.0f ms, bound 1000 ms", worst / 1e6);
+		printf("hang_jit: longest step %.0f ms\n", worst / 1e6);
+	}
+	CHECK(e.stats->nr_watchdog == 1 && !policy_active(&e.ph), "watchdog fired once, policy retired");
+	CHECK(strstr(e.ph.err, "could not be interrupted") != NULL, "says why: %s", e.ph.err);
+	check_books("hang_jit", sy, &e.sched);
+	/* The abandoned heap is usable again: a new policy loads into it. */
+	CHECK(policy_load(&e.ph, "policies/deadline.lua") == 0, "reload after a hang: %s", e.ph.err);
+	run_rounds(&e, sy, 50);
+	CHECK(policy_active(&e.ph) && e.stats->nr_policy_errors == 1, "runs again after reload");
+	check_books("after hang", sy, &e.sched);
+	engine_free(&e);
+	synth_free(sy);
+
+	/* 8. Heap exhaustion: errors counted, fallback orders, no loss. */
+	sy = mk(&e, 0, 0, 8192);
+	CHECK(policy_load(&e.ph, "tests/policies/oom.lua") == 0, "load oom");
+	run_rounds(&e, sy, 200);
+	CHECK(e.stats->nr_policy_errors > 0 && strstr(e.ph.err, "not enough memory"),
+	      "exhaustion reported: %s", e.ph.err);
+	check_books("oom", sy, &e.sched);
+	engine_free(&e);
+	synth_free(sy);
+	TEST_END("test_sched");
+}
