@@ -105,10 +105,10 @@ $(BUILD)/tests/%: tests/%.c $(CORE_OBJS) $(wildcard core/*.h)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Itests -o $@ $< $(filter-out $(BUILD)/core/$(subst test_,,$*).o,$(CORE_OBJS)) $(LDLIBS)
 
-$(BUILD)/bench/bench: bench/bench.c bench/deadline_c.c $(CORE_OBJS) $(wildcard core/*.h)
+$(BUILD)/bench/bench: bench/bench.c bench/deadline_c.c bench/deadline_c.h $(CORE_OBJS) $(wildcard core/*.h)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -o $@ bench/bench.c bench/deadline_c.c $(CORE_OBJS) $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) -iquote bench -o $@ bench/bench.c bench/deadline_c.c $(CORE_OBJS) $(LDLIBS)
 
 test: $(BUILD)/scx_lua $(addprefix $(BUILD)/tests/,$(UNIT_TESTS))
 	$(Q)BUILD=$(BUILD) tests/run.sh $(UNIT_TESTS)

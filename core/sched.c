@@ -261,7 +261,8 @@ static void tick(struct sched *s, double now)
 	while ((n = s->be->exited(s->bctx, pids, 64)) > 0)
 		for (int i = 0; i < n; i++)
 			store_remove(&s->store, pids[i]);
-	store_expire(&s->store, now, s->cfg.store_ttl_ns);
+	/* 1024 slots a tick: a full pass every few seconds at 100 ms ticks. */
+	store_expire(&s->store, now, s->cfg.store_ttl_ns, 1024);
 	sched_update_stats(s);
 }
 

@@ -115,16 +115,21 @@ struct store_entry *store_get(struct store *s, int32_t pid, double now, bool *is
 	return &s->t[i];
 }
 
-uint32_t store_expire(struct store *s, double now, double ttl)
+uint32_t store_expire(struct store *s, double now, double ttl, uint32_t budget)
 {
 	uint32_t n = 0;
 
-	for (uint32_t i = 0; i <= s->mask; i++) {
+	if (budget > s->mask + 1)
+		budget = s->mask + 1;
+	while (budget--) {
+		uint32_t i = s->sweep;
+
 		/* remove_at() may shift a later entry into slot i: look again. */
 		while (s->t[i].used && s->t[i].last_seen < now - ttl) {
 			remove_at(s, i);
 			n++;
 		}
+		s->sweep = (i + 1) & s->mask;
 	}
 	s->nr_expired += n;
 	return n;

@@ -16,7 +16,7 @@
  * refuses a task because its bookkeeping is full.
  *
  * Open addressing with linear probing at load <= 1/2 and backward-shift
- * deletion (no tombstones). Lookup O(1) expected; expire O(table).
+ * deletion (no tombstones). Lookup O(1) expected; expire O(budget).
  */
 #ifndef SCX_STORE_H
 #define SCX_STORE_H
@@ -40,6 +40,7 @@ struct store {
 	uint32_t mask;        /* table size - 1 */
 	uint32_t nr, cap;     /* entries, maximum entries */
 	uint32_t hand;        /* where the next eviction sample starts */
+	uint32_t sweep;       /* where the next expiry pass starts */
 	uint64_t nr_evictions, nr_expired;
 };
 
@@ -48,7 +49,10 @@ int store_init(struct store *s, struct arena *a, uint32_t cap);
 struct store_entry *store_get(struct store *s, int32_t pid, double now, bool *is_new);
 struct store_entry *store_find(struct store *s, int32_t pid);
 void store_remove(struct store *s, int32_t pid);
-/* Drop entries last seen before @now - @ttl. Returns how many. */
-uint32_t store_expire(struct store *s, double now, double ttl);
+/* Drop entries last seen before @now - @ttl, looking at @budget table
+ * slots from where the previous call stopped (the whole table takes
+ * size/budget calls), so no single call costs O(table). An entry moved
+ * behind the sweep by a deletion waits for the next pass. Returns how many. */
+uint32_t store_expire(struct store *s, double now, double ttl, uint32_t budget);
 
 #endif

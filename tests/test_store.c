@@ -62,7 +62,14 @@ int main(void)
 		store_remove(&s, p);
 	for (int32_t p = 0; p < 1000; p++)
 		store_get(&s, p, p < 500 ? 10.0 : 100.0, &is_new);
-	CHECK(store_expire(&s, 150.0, 60.0) == 500, "expired the 500 old entries");
+	CHECK(store_expire(&s, 150.0, 60.0, 100) < 500, "a bounded pass does part of the work");
+	{
+		uint32_t n = 0;
+
+		for (int i = 0; i < 64; i++)
+			n += store_expire(&s, 150.0, 60.0, 100);
+		CHECK(s.nr == 500 && s.nr_expired == 500, "repeated passes expire all 500 (%u)", s.nr);
+	}
 	bad = 0;
 	for (int32_t p = 0; p < 1000; p++)
 		if ((store_find(&s, p) != NULL) != (p >= 500))

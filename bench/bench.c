@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * bench.c - `make bench`: what the core costs, in one run, as a table.
+ *
+ * 1. ns per task through the whole loop (synthetic backend drain, store,
+ *    policy, validation, heap, dispatch) for policies/deadline.lua against
+ *    the same rule in C (deadline_c.c), at batch sizes 1, 8, 64, 512. Runs
+ *    alternate Lua and C and repeat; the best of each is kept, because the
+ *    machines are noisy and the minimum is the least disturbed run.
+ * 2. Heap push+pop at 1k and 64k pending tasks.
+ * 3. Policy reload time.
+ * 4. Page faults of the loop thread after warm-up, memory locked.
+ * Figures, not pass/fail: targets are printed beside them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "deadline_c.h"
+#include "engine.h"
+
+#define REPEAT 3
+
+struct result {
+	double ns_per_task;
+	long faults;
+	bool ok;
+};
+
+static long thread_faults(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_THREAD, &ru);
+	return ru.ru_minflt + ru.ru_majflt;
+}
+
+static struct result loop_run(uint32_t batch, bool lua, uint64_t tasks)
+{
+	struct synth_cfg sc = { .nr_tasks = batch * 2 < 1024 ? 1024 : batch * 2, .burst = batch,
+				.nr_cpus = 4, .exit_every = 1000, .seed = 42 };
+	struct synth *sy = synth_new(&sc);
+	struct engine_cfg cfg;
+	struct engine e;
+	struct deadline_c dc = { 0, 20e6, 1e6, 100e6 };
+	struct result r = { 0 };
+	uint64_t t0, n0;
+	long f0;
+
+	engine_cfg_default(&cfg);
+	cfg.arena_bytes = 128u << 20;
+	cfg.lock = true;
+	cfg.sched.batch_max = batch;
+	cfg.sched.nr_cpus = 4;
+	cfg.policy.backend = "bench";
+	if (!sy || engine_init(&e, &cfg, &synth_ops, sy))
+		goto out;
+	if (lua) {
+		if (policy_load(&e.ph, "policies/deadline.lua")) {
+			fprintf(stderr, "bench: %s\n", e.ph.err);
+			goto out;
+		}
+	} else {
+		e.sched.cpolicy = deadline_c_enqueue;
+		e.sched.cpolicy_arg = &dc;
+	}
+	arena_prefault_stack(256 << 10);
+	/* Warm-up: JIT traces, caches, every page the loop touches. */
+	while (e.stats->nr_dispatched < tasks / 4) {
+		sched_step(&e.sched);
+		synth_ops.wait(sy, 0);
+	}
+	f0 = thread_faults();
+	n0 = e.stats->nr_dispatched;
+	t0 = mono_ns();
+	while (e.stats->nr_dispatched - n0 < tasks) {
+		sched_step(&e.sched);
+		synth_ops.wait(sy, 0);
+	}
+	r.ns_per_task = (double)(mono_ns() - t0) / (double)(e.stats->nr_dispatched - n0);
+	r.faults = thread_faults() - f0;
+	r.ok = e.stats->nr_policy_errors == 0 && e.stats->nr_fallback_batches == 0;
+out:
+	engine_free(&e);
+	synth_free(sy);
+	return r;
+}
+
+static double heap_bench(uint32_t n)
+{
+	struct arena a;
+	struct heap h;
+	uint64_t seq = 0, rng = 1, t0, ops = 4000000;
+	double sink = 0;
+
+	arena_init(&a, (size_t)n * 32 + (1u << 20), 0);
+	heap_init(&h, &a, n);
+	for (uint32_t i = 0; i < n; i++) {
+		rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+		heap_push(&h, (double)(rng >> 40), seq++, i);
+	}
+	t0 = mono_ns();
+	for (uint64_t i = 0; i < ops; i++) {
+		struct heap_entry e = heap_pop(&h);
+
+		rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+		/* Deadlines move forward, as vtimes do. */
+		heap_push(&h, e.deadline + (double)(rng >> 44), seq++, e.slot);
+		sink += e.deadline;
+	}
+	t0 = mono_ns() - t0;
+	arena_free(&a);
+	return sink < 0 ? 0 : (double)t0 / (double)ops;
+}
+
+static void reload_bench(double *median, double *worst)
+{
+	struct synth_cfg sc = { .nr_tasks = 1024, .burst = 64, .nr_cpus = 4, .seed = 3 };
+	struct synth *sy = synth_new(&sc);
+	struct engine_cfg cfg;
+	struct engine e;
+	double ms[21];
+
+	engine_cfg_default(&cfg);
+	cfg.arena_bytes = 128u << 20;
+	cfg.policy.backend = "bench";
+	*median = *worst = -1;
+	if (engine_init(&e, &cfg, &synth_ops, sy) || policy_load(&e.ph, "policies/deadline.lua"))
+		goto out;
+	for (int i = 0; i < 21; i++) {
+		for (int j = 0; j < 100; j++) { /* the policy is busy, as it would be */
+			sched_step(&e.sched);
+			synth_ops.wait(sy, 0);
+		}
+		if (policy_load(&e.ph, i % 2 ? "policies/deadline.lua" : "policies/fifo.lua"))
+			goto out;
+		ms[i] = e.stats->reload_ns / 1e6;
+	}
+	for (int i = 0; i < 21; i++)
+		for (int j = i + 1; j < 21; j++)
+			if (ms[j] < ms[i]) {
+				double t = ms[i];
+
+				ms[i] = ms[j];
+				ms[j] = t;
+			}
+	*median = ms[10];
+	*worst = ms[20];
+out:
+	engine_free(&e);
+	synth_free(sy);
+}
+
+int main(int argc, char **argv)
+{
+	static const uint32_t batches[] = { 1, 8, 64, 512 };
+	uint64_t tasks = argc > 1 ? strtoull(argv[1], NULL, 10) : 2000000;
+	long worst_faults = 0;
+	double best512 = 0, med, worst;
+	bool all_ok = true;
+
+	printf("scx_lua bench: %llu tasks per run, best of %d, synthetic backend, memory %s\n\n",
+	       (unsigned long long)tasks, REPEAT, geteuid() == 0 ? "locked" : "NOT locked (not root)");
+	printf("| batch | Lua deadline ns/task | C deadline ns/task | Lua/C | target |\n");
+	printf("|------:|---------------------:|-------------------:|------:|-------:|\n");
+	for (unsigned i = 0; i < sizeof(batches) / sizeof(batches[0]); i++) {
+		struct result bl = { 1e18, 0, true }, bc = { 1e18, 0, true };
+
+		for (int r = 0; r < REPEAT; r++) {
+			struct result l = loop_run(batches[i], true, tasks);
+			struct result c = loop_run(batches[i], false, tasks);
+
+			all_ok &= l.ok && c.ok;
+			if (l.ns_per_task < bl.ns_per_task)
+				bl.ns_per_task = l.ns_per_task;
+			if (c.ns_per_task < bc.ns_per_task)
+				bc.ns_per_task = c.ns_per_task;
+			worst_faults = l.faults > worst_faults ? l.faults : worst_faults;
+			worst_faults = c.faults > worst_faults ? c.faults : worst_faults;
+		}
+		printf("| %5u | %20.1f | %18.1f | %5.2fx | %6s |\n", batches[i], bl.ns_per_task,
+		       bc.ns_per_task, bl.ns_per_task / bc.ns_per_task,
+		       batches[i] >= 64 ? "<=1.10x" : "-");
+		if (batches[i] == 512)
+			best512 = bl.ns_per_task;
+	}
+	printf("\nthroughput through the loop (Lua deadline, batch 512): %.1f M tasks/s\n",
+	       1e3 / best512);
+	printf("heap push+pop: %.1f ns at 1k pending, %.1f ns at 64k pending\n", heap_bench(1024),
+	       heap_bench(65536));
+	reload_bench(&med, &worst);
+	printf("policy reload (new LuaJIT state, load, init, swap): median %.2f ms, worst %.2f ms "
+	       "of 21 (target <= 50 ms)\n", med, worst);
+	printf("page faults of the loop thread after warm-up, worst run: %ld (target 0)\n",
+	       worst_faults);
+	if (!all_ok)
+		printf("WARNING: a run had policy errors or fallback batches: figures are suspect\n");
+	return 0;
+}
