@@ -15,16 +15,25 @@ LUAJIT_LIBS   := $(shell pkg-config --libs luajit 2>/dev/null)
 
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation \
-	    -iquote core -iquote $(GEN) $(LUAJIT_CFLAGS)
+	    -iquote core -iquote $(GEN) -iquote bpf -iquote $(BUILD)/bpf $(LUAJIT_CFLAGS)
 LDLIBS   += $(LUAJIT_LIBS) -lm -lpthread
+BPF_LIBS := -lbpf -lelf -lz
+CLANG    ?= clang
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -iquote bpf -I$(BUILD)/bpf \
+	      -Wall -Werror -Wno-missing-declarations -Wno-unused-function
+
+# The sched_ext kernel the BPF side is built against (and the VM boots):
+# Debian sid's, fetched into the build tree; KERNEL=path/to/vmlinuz overrides.
+KDIR     := $(BUILD)/kernel
 
 # Debian packages each target needs (checked by the deps stamp).
-DEB_BUILD := gcc make pkg-config libluajit-5.1-dev libluajit-5.1-common
+DEB_BUILD := gcc make pkg-config libluajit-5.1-dev libluajit-5.1-common \
+	     clang libbpf-dev libelf-dev zlib1g-dev bpftool zstd
 DEPS_STAMP := $(BUILD)/.deps-build
 
 CORE_SRCS := arena buddy heap store logring policy fallback sched engine backend_synth
 CORE_OBJS := $(addprefix $(BUILD)/core/,$(addsuffix .o,$(CORE_SRCS))) $(BUILD)/gen/embed.o
-CLI_OBJS  := $(addprefix $(BUILD)/core/,main.o run.o check.o)
+CLI_OBJS  := $(addprefix $(BUILD)/core/,main.o run.o check.o backend_bpf.o)
 EMBED     := lua/runtime.lua lua/scx.lua $(GEN)/cdef.lua
 UNIT_TESTS := test_heap test_store test_buddy test_sched
 
@@ -97,7 +106,23 @@ $(BUILD)/core/%.o: core/%.c $(wildcard core/*.h) $(GEN)/cdef.lua | $(DEPS_STAMP)
 
 $(BUILD)/scx_lua: $(CORE_OBJS) $(CLI_OBJS)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) $(BPF_LIBS)
+
+$(KDIR)/vmlinux.h: tests/vm/kernel.sh | $(DEPS_STAMP)
+	$(Q)KERNEL=$(KERNEL) tests/vm/kernel.sh $(KDIR)
+
+$(BUILD)/bpf/vmlinux.h: $(KDIR)/vmlinux.h
+	$(Q)mkdir -p $(@D) && cp $< $@
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/intf.h $(BUILD)/bpf/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)bpftool gen skeleton $< name scx_lua > $@
+
+$(BUILD)/core/backend_bpf.o: $(BUILD)/bpf/main.skel.h
 
 # Unit tests include the file under test; they link the rest of the core.
 $(BUILD)/tests/%: tests/%.c $(CORE_OBJS) $(wildcard core/*.h)

@@ -20,11 +20,14 @@ struct cli {
 	int nr_opts;
 	int stats_s;              /* --stats: seconds between lines, 0 = off */
 	double duration_s;        /* --duration: stop after, 0 = until signalled */
-	bool watch, verbose, partial;
+	bool watch, verbose, partial, full_user;
 	int exit_dump_len;
 	unsigned synth_tasks, synth_burst;
 	unsigned long long seed;
 };
+
+/* run_main() returns this when the kernel asked for a restart. */
+#define RUN_RESTART 75
 
 int run_main(struct cli *o);
 int check_main(struct cli *o);

@@ -32,6 +32,7 @@ static void usage(FILE *f)
 "  -S, --slice-us-min N   minimum slice policies should use (1000)\n"
 "      --slice-us-max N   hard upper bound on any slice (100000)\n"
 "  -p, --partial          only schedule tasks that opted in to SCHED_EXT\n"
+"  -u, --full-user        no idle fast path: every decision goes through the policy\n"
 "      --exit-dump-len N  kernel debug dump length on exit\n"
 "policy:\n"
 "      --opt KEY=VALUE    pass an option to the policy (sys.opts.KEY); repeatable\n"
@@ -80,6 +81,7 @@ static const struct option longopts[] = {
 	{ "slice-us-min", required_argument, 0, 'S' },
 	{ "slice-us-max", required_argument, 0, O_SLICE_MAX },
 	{ "partial", no_argument, 0, 'p' },
+	{ "full-user", no_argument, 0, 'u' },
 	{ "exit-dump-len", required_argument, 0, O_EXIT_DUMP },
 	{ "opt", required_argument, 0, O_OPT },
 	{ "watch", no_argument, 0, O_WATCH },
@@ -105,12 +107,13 @@ static void parse(struct cli *o, int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, "s:S:pvVh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:S:puvVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': o->ecfg.sched.slice_ns = num("--slice-us", optarg, 10, 10000000) * 1e3; break;
 		case 'S': o->ecfg.sched.slice_min_ns = num("--slice-us-min", optarg, 10, 10000000) * 1e3; break;
 		case O_SLICE_MAX: o->ecfg.sched.slice_max_ns = num("--slice-us-max", optarg, 10, 10000000) * 1e3; break;
 		case 'p': o->partial = true; break;
+		case 'u': o->full_user = true; break;
 		case O_EXIT_DUMP: o->exit_dump_len = (int)num("--exit-dump-len", optarg, 0, 1 << 24); break;
 		case O_OPT:
 			if (!strchr(optarg, '=') || optarg[0] == '=') {
@@ -186,5 +189,10 @@ int main(int argc, char **argv)
 	o.ecfg.lock = !strcmp(o.backend, "bpf");
 	if (!strcmp(o.cmd, "check"))
 		return check_main(&o);
-	return run_main(&o);
+	for (;;) {
+		int rc = run_main(&o);
+
+		if (rc != RUN_RESTART)
+			return rc;
+	}
 }

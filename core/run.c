@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "backend_bpf.h"
 #include "cli.h"
 
 static volatile sig_atomic_t stop_sig, reload_req;
@@ -73,6 +74,8 @@ static void reload(struct engine *e, const char *path, const char *why)
 
 static int make_backend(struct cli *o, const struct backend_ops **be, void **bctx)
 {
+	char why[512];
+
 	if (!strcmp(o->backend, "synth")) {
 		struct synth_cfg sc = {
 			.nr_tasks = o->synth_tasks, .burst = o->synth_burst,
@@ -84,11 +87,30 @@ static int make_backend(struct cli *o, const struct backend_ops **be, void **bct
 		*be = &synth_ops;
 		return *bctx ? 0 : -ENOMEM;
 	}
-	fprintf(stderr, "scx_lua: the live backend (--backend bpf) is not part of this build: it "
-		"needs bpf/ and the kernel harness from the live-backend work.\n"
-		"Drive the loop with synthetic tasks meanwhile: scx_lua %s --backend synth\n",
-		o->policy);
+	if (bpf_backend_preflight(why, sizeof(why)) == 0) {
+		struct bpf_backend_cfg bc = {
+			.partial = o->partial, .full_user = o->full_user,
+			.exit_dump_len = o->exit_dump_len,
+			.slice_ns = (unsigned long long)o->ecfg.sched.slice_ns,
+		};
+
+		*bctx = bpf_backend_open(&bc, why, sizeof(why));
+		if (*bctx) {
+			*be = &bpf_ops;
+			o->ecfg.sched.nr_cpus = bpf_backend_nr_cpus(*bctx);
+			return 0;
+		}
+	}
+	fprintf(stderr, "scx_lua: %s\n", why);
 	return -ENOTSUP;
+}
+
+static void close_backend(const struct backend_ops *be, void *bctx)
+{
+	if (be == &synth_ops)
+		synth_free(bctx);
+	else
+		bpf_backend_close(bctx);
 }
 
 int run_main(struct cli *o)
@@ -99,9 +121,11 @@ int run_main(struct cli *o)
 	struct sigaction sa;
 	struct filestamp fs = stamp(o->policy);
 	uint64_t t_start, next_stats, next_watch, warm_at;
-	char line[LOGRING_LINE];
+	char line[LOGRING_LINE], ended[1400] = "";
+	bool restart = false;
 	int err;
 
+	stop_sig = 0;
 	if (make_backend(o, &be, &bctx))
 		return 1;
 	o->ecfg.policy.backend = be->name;
@@ -109,12 +133,14 @@ int run_main(struct cli *o)
 	o->ecfg.policy.nr_opts = o->nr_opts;
 	if (engine_init(&e, &o->ecfg, be, bctx)) {
 		engine_free(&e);
+		close_backend(be, bctx);
 		return 1;
 	}
 	err = policy_load(&e.ph, o->policy);
 	if (err) {
 		fprintf(stderr, "scx_lua: cannot load %s:\n%s\n", o->policy, e.ph.err);
 		engine_free(&e);
+		close_backend(be, bctx);
 		return 1;
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -127,6 +153,12 @@ int run_main(struct cli *o)
 	fprintf(stderr, "scx_lua: running \"%s\" (%s) on the %s backend%s\n",
 		policy_name(&e.ph), o->policy, be->name,
 		o->ecfg.lock ? (e.arena.locked ? ", memory locked" : ", memory NOT locked") : "");
+	if (be == &bpf_ops && bpf_backend_attach(bctx, line, sizeof(line))) {
+		fprintf(stderr, "scx_lua: %s\n", line);
+		engine_free(&e);
+		close_backend(be, bctx);
+		return 1;
+	}
 	logring_start(&e.log);
 	arena_prefault_stack(256 << 10);
 
@@ -138,7 +170,9 @@ int run_main(struct cli *o)
 		uint64_t now;
 
 		if (!sched_step(&e.sched))
-			be->wait(bctx, 100);
+			be->wait(bctx, e.sched.heap.nr ? 1 : 100);
+		if (be == &bpf_ops && bpf_backend_ended(bctx, ended, sizeof(ended), &restart))
+			break;
 		now = mono_ns();
 		if (!e.sched.warm && now >= warm_at)
 			sched_mark_warm(&e.sched);
@@ -158,19 +192,33 @@ int run_main(struct cli *o)
 		if (now >= next_stats) {
 			engine_format_stats(&e, line, sizeof(line));
 			logring_put(&e.log, 1, line, strlen(line));
+			if (be == &bpf_ops) {
+				bpf_backend_format_stats(bctx, line, sizeof(line));
+				logring_put(&e.log, 1, line, strlen(line));
+			}
 			next_stats = now + (uint64_t)o->stats_s * 1000000000ull;
 		}
 		if (o->duration_s > 0 && now - t_start >= (uint64_t)(o->duration_s * 1e9))
 			break;
 	}
-	policy_exit(&e.ph, stop_sig ? (stop_sig == SIGINT ? "SIGINT" : "SIGTERM") : "duration");
+	policy_exit(&e.ph, ended[0] ? "kernel" : stop_sig ? (stop_sig == SIGINT ? "SIGINT" : "SIGTERM")
+					     : "duration");
 	logring_stop(&e.log);
 	engine_format_stats(&e, line, sizeof(line));
 	fputs(line, stdout);
-	fprintf(stderr, "scx_lua: stopped (%s)\n",
-		stop_sig ? strsignal(stop_sig) : "--duration elapsed");
+	if (be == &bpf_ops) {
+		bpf_backend_format_stats(bctx, line, sizeof(line));
+		fputs(line, stdout);
+	}
+	fflush(stdout);
 	engine_free(&e);
-	if (!strcmp(be->name, "synth"))
-		synth_free(bctx);
+	close_backend(be, bctx); /* detaches from sched_ext */
+	if (ended[0]) {
+		fprintf(stderr, "scx_lua: the kernel stopped the scheduler (%s)%s\n", ended,
+			restart ? "; restarting" : "");
+		return restart ? RUN_RESTART : 1;
+	}
+	fprintf(stderr, "scx_lua: stopped (%s), detached\n",
+		stop_sig ? strsignal(stop_sig) : "--duration elapsed");
 	return 0;
 }

@@ -158,6 +158,9 @@ function R.enqueue(n, now)
   end
 end
 
+-- A twin of R.enqueue on purpose: one shared loop taking the hook as an
+-- argument would make its trace polymorphic in the callee, and the JIT
+-- would guard and side-exit on every switch between the two.
 function R.dispatch(n, now)
   local dispatch = P.dispatch
   for i = 0, n - 1 do

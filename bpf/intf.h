@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * intf.h - the one header shared by the BPF dispatcher and the core: the
+ * records that cross the two ring buffers, the DSQ layout, the flags.
+ *
+ * Plain C types only (int, unsigned long long): this file is compiled both
+ * against vmlinux.h (BPF) and against libc (user space), and the skeleton
+ * generated from the BPF object must compile in user space too.
+ * Change it, and change both users in the same commit.
+ */
+#ifndef SCX_LUA_INTF_H
+#define SCX_LUA_INTF_H
+
+#define SCX_LUA_MAX_CPUS 1024
+
+enum scx_lua_consts {
+	/* DSQ ids: 0..nr_cpu_ids-1 are the per-CPU DSQs, then these. */
+	SCX_LUA_SHARED_DSQ = SCX_LUA_MAX_CPUS,     /* ordered by vtime */
+	SCX_LUA_SCHED_DSQ = SCX_LUA_MAX_CPUS + 1,  /* the scheduler process, FIFO */
+
+	SCX_LUA_CPU_ANY = -1,
+	SCX_LUA_DF_PREEMPT = 1,                    /* dispatched_task.flags */
+
+	/* queued_task.flags: kernel facts, translated for the core */
+	SCX_LUA_QF_WAKEUP = 1,
+	SCX_LUA_QF_PREEMPTED = 2,
+};
+
+/* kernel -> user, one per task that needs a decision (BPF ringbuf) */
+struct queued_task {
+	int pid;
+	int tgid;
+	int prev_cpu;
+	int nr_cpus_allowed;
+	unsigned int flags;                 /* SCX_LUA_QF_* */
+	unsigned int weight;                /* p->scx.weight, 100 = nice 0 */
+	unsigned long long start_ts;        /* ns, CLOCK_MONOTONIC (bpf_ktime_get_ns) */
+	unsigned long long stop_ts;
+	unsigned long long exec_runtime;    /* ns run since it last woke up */
+	unsigned long long enqueue_ts;
+	unsigned long long vtime;           /* p->scx.dsq_vtime */
+	unsigned long long enq_cnt;         /* matches the dispatch to this enqueue */
+	char comm[16];
+};
+
+/* user -> kernel, one per decision (BPF user ringbuf) */
+struct dispatched_task {
+	int pid;
+	int cpu;                            /* or SCX_LUA_CPU_ANY */
+	unsigned long long flags;           /* SCX_LUA_DF_* */
+	unsigned long long slice_ns;
+	unsigned long long vtime;           /* the deadline: shared-DSQ order */
+	unsigned long long enq_cnt;         /* stale if the task was enqueued again */
+};
+
+/* argument of the select_cpu syscall program (bpf_prog_test_run) */
+struct task_cpu_arg {
+	int pid;
+	int cpu;
+	unsigned long long flags;
+};
+
+#endif

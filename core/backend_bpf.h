@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * backend_bpf.h - the live backend (bpf/main.bpf.c in the kernel).
+ *
+ * Order of use: bpf_backend_preflight() (root, sched_ext, BTF, nobody else
+ * attached: each failure says what to do), bpf_backend_open() (load, not
+ * yet scheduling), build the engine and load the policy, then
+ * bpf_backend_attach() (from here the kernel sends tasks), and
+ * bpf_backend_close() to detach. bpf_backend_ended() tells whether the
+ * kernel stopped us, why, and whether it asked for a restart.
+ */
+#ifndef SCX_BACKEND_BPF_H
+#define SCX_BACKEND_BPF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "backend.h"
+
+struct bpf_backend_cfg {
+	bool partial;          /* -p: only SCHED_EXT tasks */
+	bool full_user;        /* no idle fast path: every decision in user space */
+	int exit_dump_len;
+	unsigned long long slice_ns;
+};
+
+struct bpf_backend;
+extern const struct backend_ops bpf_ops;
+
+int bpf_backend_preflight(char *why, size_t len);
+struct bpf_backend *bpf_backend_open(const struct bpf_backend_cfg *cfg, char *why, size_t len);
+int bpf_backend_attach(struct bpf_backend *b, char *why, size_t len);
+void bpf_backend_close(struct bpf_backend *b);
+int bpf_backend_nr_cpus(const struct bpf_backend *b);
+int bpf_backend_ended(struct bpf_backend *b, char *why, size_t len, bool *restart);
+int bpf_backend_format_stats(struct bpf_backend *b, char *buf, size_t len);
+
+#endif

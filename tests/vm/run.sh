@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# run.sh SCENARIO [ARGS...]: boot the sched_ext kernel in qemu (software
+# emulation: KVM does not work on these hosts) with an initramfs holding
+# scx_lua, the policies, the test policies, the workload tools and
+# tests/vm/scenarios/SCENARIO.sh, run the scenario as /init's child, and
+# exit with its status. The console is saved in $BUILD/vm/SCENARIO.log.
+#
+# Env: BUILD (build dir), KERNEL (a vmlinuz to boot instead of sid's),
+# VM_CPUS (2), VM_MEM (2G), VM_TIMEOUT (seconds, 900), POLICY (for demo).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+scenario=${1:?usage: run.sh SCENARIO [ARGS...]}; shift
+B=${BUILD:-build}
+VM=$B/vm
+script=tests/vm/scenarios/$scenario.sh
+[ -f "$script" ] || { echo "run.sh: no scenario $script" >&2; exit 2; }
+KERNEL=${KERNEL:-} tests/vm/kernel.sh "$B/kernel"
+[ -x "$B/scx_lua" ] || { echo "run.sh: build scx_lua first (make)" >&2; exit 2; }
+
+root=$VM/root-$scenario
+rm -rf "$root"
+mkdir -p "$root"/{bin,sbin,lib,lib64,usr/bin,usr/lib,etc,proc,sys,dev,tmp,run,scx}
+
+copy_bin() {  # copy an executable and every library it loads
+  local f=$1 dest=$2
+  cp -L "$f" "$root$dest"
+  ldd "$f" 2>/dev/null | awk '/=>/ {print $3} /^[ \t]*\// {print $1}' | while read -r l; do
+    [ -n "$l" ] && [ -e "$l" ] && { mkdir -p "$root$(dirname "$l")"; cp -Ln "$l" "$root$l"; }
+  done
+}
+cp /bin/busybox "$root/bin/busybox"
+copy_bin "$B/scx_lua" /usr/bin/scx_lua
+for t in stress-ng hackbench cyclictest perf; do
+  p=$(command -v $t || true)
+  [ -n "$p" ] && copy_bin "$(readlink -f "$p")" "/usr/bin/$t"
+done
+# perf is a wrapper script on Debian: bring the versioned binary it runs.
+for p in /usr/bin/perf_*; do [ -x "$p" ] && copy_bin "$p" "/usr/bin/$(basename "$p")"; done
+cp -r policies "$root/scx/policies"
+mkdir -p "$root/scx/tests"
+cp -r tests/policies "$root/scx/tests/policies"
+cp tests/vm/scenarios/lib.sh "$script" "$root/scx/"
+echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
+
+cat > "$root/init" <<INIT
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/usr/bin:/bin:/sbin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mount -t tmpfs tmp /tmp
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+ulimit -l unlimited
+cd /scx
+echo "SCX_VM_BOOTED kernel=\$(uname -r) cpus=\$(nproc)"
+POLICY="${POLICY:-}" sh /scx/$scenario.sh $*
+echo "SCX_VM_RESULT=\$?"
+sync
+poweroff -f
+INIT
+chmod +x "$root/init"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$VM/initramfs-$scenario.gz"
+rm -rf "$root"
+
+log=$VM/$scenario.log
+echo "  VM      $scenario ($(cat "$B/kernel/version" 2>/dev/null || echo "$KERNEL"), ${VM_CPUS:-2} CPUs, TCG); console: $log" >&2
+set +e
+timeout "${VM_TIMEOUT:-900}" qemu-system-x86_64 -accel tcg,thread=multi -cpu max \
+  -smp "${VM_CPUS:-2}" -m "${VM_MEM:-2G}" -nographic -no-reboot -monitor none \
+  -kernel "$B/kernel/vmlinuz" -initrd "$VM/initramfs-$scenario.gz" \
+  -append "console=ttyS0 panic=-1 tsc=reliable loglevel=4 rdinit=/init" \
+  < /dev/null 2>&1 | tr -d '\r' | tee "$log" | grep --line-buffered -E '^(  |ok|not ok|SCX_|scx_lua|\[scx_lua\]|#|[0-9]+ passed)' || true
+set -e
+rc=$(sed -n 's/^SCX_VM_RESULT=\([0-9]*\).*/\1/p' "$log" | tail -1)
+if [ -z "$rc" ]; then
+  echo "run.sh: the VM did not report a result (timeout, panic or crash); see $log" >&2
+  exit 1
+fi
+exit "$rc"
