@@ -38,7 +38,7 @@ EMBED     := lua/runtime.lua lua/scx.lua $(GEN)/cdef.lua
 UNIT_TESTS := test_heap test_store test_buddy test_sched
 
 .DELETE_ON_ERROR:
-.PHONY: all test bench help deps clean
+.PHONY: all test bench help deps clean vm-test demo
 
 all: $(BUILD)/scx_lua
 
@@ -47,29 +47,21 @@ help:
 	@echo "  make            build build/scx_lua (installs missing Debian packages as root)"
 	@echo "  make test       every test that needs neither root nor a VM; ends with 'N passed, N failed'"
 	@echo "  make bench      benchmarks: Lua vs C policy per task, heap, throughput, reload, page faults"
+	@echo "  make demo       boot a sched_ext kernel in a VM and run scx_lua under load (POLICY=file.lua)"
+	@echo "  make vm-test    the live backend on a real sched_ext kernel (VM, ~3 min)"
 	@echo "  make deps       only install / name the Debian packages the build needs"
 	@echo "  make clean      remove build/"
 	@echo "options: V=1 (full commands), BUILD=dir"
 
 # Installs what is missing when we may, else names it and stops.
-$(DEPS_STAMP):
-	$(Q)mkdir -p $(@D); missing=""; \
-	for p in $(DEB_BUILD); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "  APT    installing:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
-	  else \
-	    echo "scx_lua needs these Debian packages:$$missing"; \
-	    echo "install them with: sudo apt-get install$$missing"; exit 1; \
-	  fi; \
-	fi; touch $@
+$(DEPS_STAMP): tests/deps.sh
+	$(Q)mkdir -p $(@D) && tests/deps.sh scx_lua $(DEB_BUILD) && touch $@
 deps: $(DEPS_STAMP)
 
 # pkg-config output above was computed before deps ran on a fresh machine:
 # re-run make in that case so the flags are right.
 ifeq ($(LUAJIT_CFLAGS),)
-$(BUILD)/scx_lua test bench: relaunch
+$(BUILD)/scx_lua test bench vm-test demo: relaunch
 .PHONY: relaunch
 relaunch: $(DEPS_STAMP)
 	$(Q)$(MAKE) --no-print-directory $(MAKECMDGOALS)
@@ -140,6 +132,18 @@ test: $(BUILD)/scx_lua $(addprefix $(BUILD)/tests/,$(UNIT_TESTS))
 
 bench: $(BUILD)/bench/bench $(BUILD)/scx_lua
 	$(Q)$(BUILD)/bench/bench
+
+# The VM tools are installed on demand: only these targets need them.
+DEB_VM := qemu-system-x86 busybox-static cpio stress-ng rt-tests linux-perf
+VM_STAMP := $(BUILD)/.deps-vm
+$(VM_STAMP): tests/deps.sh
+	$(Q)mkdir -p $(@D) && tests/deps.sh "the VM" $(DEB_VM) && touch $@
+
+vm-test: $(BUILD)/scx_lua $(VM_STAMP)
+	$(Q)BUILD=$(BUILD) KERNEL=$(KERNEL) tests/vm/run.sh vm-test
+
+demo: $(BUILD)/scx_lua $(VM_STAMP)
+	$(Q)BUILD=$(BUILD) KERNEL=$(KERNEL) POLICY=$(POLICY) tests/vm/run.sh demo
 
 endif
 

@@ -41,6 +41,13 @@ cp -r policies "$root/scx/policies"
 mkdir -p "$root/scx/tests"
 cp -r tests/policies "$root/scx/tests/policies"
 cp tests/vm/scenarios/lib.sh "$script" "$root/scx/"
+# A user's policy (make demo POLICY=...) travels with its directory, for require.
+if [ -n "${POLICY:-}" ]; then
+  [ -f "$POLICY" ] || { echo "run.sh: POLICY=$POLICY: no such file" >&2; exit 2; }
+  mkdir -p "$root/scx/user"
+  cp -r "$(dirname "$POLICY")"/. "$root/scx/user/"
+  POLICY=/scx/user/$(basename "$POLICY")
+fi
 echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
 
 cat > "$root/init" <<INIT
@@ -71,7 +78,7 @@ timeout "${VM_TIMEOUT:-900}" qemu-system-x86_64 -accel tcg,thread=multi -cpu max
   -smp "${VM_CPUS:-2}" -m "${VM_MEM:-2G}" -nographic -no-reboot -monitor none \
   -kernel "$B/kernel/vmlinuz" -initrd "$VM/initramfs-$scenario.gz" \
   -append "console=ttyS0 panic=-1 tsc=reliable loglevel=4 rdinit=/init" \
-  < /dev/null 2>&1 | tr -d '\r' | tee "$log" | grep --line-buffered -E '^(  |ok|not ok|SCX_|scx_lua|\[scx_lua\]|#|[0-9]+ passed)' || true
+  < /dev/null 2>&1 | tr -d '\r' | tee "$log" | grep --line-buffered -E '^(  |ok|not ok|SCX_|scx_lua|\[scx_lua\]|#|[a-z-]+: [0-9]+ passed)' || true
 set -e
 rc=$(sed -n 's/^SCX_VM_RESULT=\([0-9]*\).*/\1/p' "$log" | tail -1)
 if [ -z "$rc" ]; then

@@ -1,0 +1,106 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# `make vm-test`: the live backend on a real sched_ext kernel, one boot.
+#   1. attach: state enabled, root/ops names scx_lua
+#   2. mixed workload (CPU hogs + a task that sleeps every 2 ms + hackbench)
+#      under fifo and deadline: every workload finishes, user dispatches > 0,
+#      the scheduler stays attached, no sched_ext error in dmesg
+#   3. hot reload while loaded: the new policy takes effect, no detach
+#   4. SIGTERM under load: clean detach, exit 0
+#   5. kill -9 under load: the kernel falls back, the system still responds
+. /scx/lib.sh
+SECS=${VM_TEST_SECONDS:-30}
+NCPU=$(nproc)
+seq_now() { cat /sys/kernel/sched_ext/enable_seq 2>/dev/null || echo 0; }
+field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" "$2" | tail -1; }
+
+start_scx() {  # start_scx LOG ARGS...: start and wait until attached
+  log=$1; shift
+  scx_lua "$@" > "$log" 2>&1 &
+  SCX=$!
+  wait_state enabled 30
+}
+
+# --- 1. attach
+expect "kernel has sched_ext and nothing attached" test "$(state)" = disabled
+start_scx /tmp/a.log policies/deadline.lua
+expect "attach: state enabled" test "$(state)" = enabled
+expect "attach: root/ops is scx_lua" test "$(root_ops)" = scx_lua
+kill -INT $SCX; wait $SCX
+expect "SIGINT: detached" wait_state disabled 10
+
+# --- 2. mixed workload under each policy
+for pol in fifo deadline; do
+  dmesg -c > /dev/null
+  start_scx /tmp/$pol.log policies/$pol.lua --stats 5
+  expect "$pol: attached" test "$(state)" = enabled
+  stress-ng --cpu "$NCPU" --timeout "${SECS}s" --quiet & hogs=$!
+  cyclictest -q -m -i 2000 -D "${SECS}s" > /tmp/$pol.cyc 2>&1 & sleeper=$!
+  end=$(( $(date +%s) + SECS )); hb_ok=0; hb_n=0
+  while [ "$(date +%s)" -lt $end ]; do
+    hackbench -g 2 -l 100 > /dev/null 2>&1 && hb_ok=$((hb_ok + 1)); hb_n=$((hb_n + 1))
+  done
+  wait $hogs; hogs_rc=$?
+  wait $sleeper; sleeper_rc=$?
+  expect "$pol: CPU hogs finished" test $hogs_rc -eq 0
+  expect "$pol: sleeping task finished" test $sleeper_rc -eq 0 -a -n "$(grep 'Max:' /tmp/$pol.cyc)"
+  expect "$pol: every hackbench run finished ($hb_ok of $hb_n)" test $hb_n -gt 0 -a $hb_ok -eq $hb_n
+  expect "$pol: still attached after the load" test "$(state)" = enabled -a "$(root_ops)" = scx_lua
+  kill -INT $SCX; wait $SCX; rc=$?
+  expect "$pol: clean exit" test $rc -eq 0
+  grep -E '^\[scx_lua\]|^  \[bpf\]' /tmp/$pol.log | tail -2
+  ud=$(field user_dispatches /tmp/$pol.log)
+  expect "$pol: user dispatches > 0 ($ud)" test "${ud:-0}" -gt 0
+  expect "$pol: no policy errors" test "$(field errors /tmp/$pol.log)" = 0
+  errs=$(scx_errors)
+  expect "$pol: no sched_ext error in dmesg" test -z "$errs"
+  [ -n "$errs" ] && echo "$errs"
+  echo "# $pol cyclictest: $(grep 'Max:' /tmp/$pol.cyc | sed 's/.*Min:/Min:/')"
+done
+
+# --- 3. hot reload while loaded
+cp policies/fifo.lua /tmp/p.lua
+start_scx /tmp/r.log /tmp/p.lua --stats 1
+seq0=$(seq_now)
+stress-ng --cpu "$NCPU" --timeout 12s --quiet & hogs=$!
+sleep 3
+cp policies/deadline.lua /tmp/p.lua
+kill -HUP $SCX
+sleep 4
+expect "reload: logged" grep -q 'SIGHUP: reloaded /tmp/p.lua (policy "deadline")' /tmp/r.log
+expect "reload: still attached, same enable_seq" test "$(state)" = enabled -a "$(seq_now)" = "$seq0"
+expect "reload: the new policy schedules" grep -qE '^\[scx_lua\] policy=deadline .*reloads=1/0' /tmp/r.log
+cp tests/policies/syntax_error.lua /tmp/p.lua
+kill -HUP $SCX
+sleep 2
+expect "broken reload: old policy kept" grep -q 'failed, still running "deadline"' /tmp/r.log
+expect "broken reload: still attached" test "$(state)" = enabled
+wait $hogs
+kill -INT $SCX; wait $SCX
+grep -E 'reload' /tmp/r.log
+
+# --- 4. SIGTERM under load
+start_scx /tmp/t.log policies/deadline.lua
+stress-ng --cpu "$NCPU" --timeout 8s --quiet & hogs=$!
+sleep 3
+kill -TERM $SCX; wait $SCX; rc=$?
+expect "SIGTERM: exit 0" test $rc -eq 0
+expect "SIGTERM: says detached" grep -q 'stopped (Terminated), detached' /tmp/t.log
+expect "SIGTERM: state disabled" wait_state disabled 10
+wait $hogs
+expect "SIGTERM: the load finished" test $? -eq 0
+
+# --- 5. kill -9 under load
+start_scx /tmp/k.log policies/deadline.lua
+stress-ng --cpu "$NCPU" --timeout 8s --quiet & hogs=$!
+sleep 3
+kill -9 $SCX; wait $SCX 2>/dev/null
+expect "kill -9: the kernel falls back (state disabled)" wait_state disabled 15
+t0=$(date +%s)
+expect "kill -9: system responsive (hackbench)" sh -c "hackbench -g 2 -l 50 > /dev/null"
+expect "kill -9: responsive within 10 s" test $(( $(date +%s) - t0 )) -lt 10
+wait $hogs
+expect "kill -9: the load finished" test $? -eq 0
+errs=$(scx_errors)
+expect "no sched_ext error in dmesg after all parts" test -z "$errs"
+[ -n "$errs" ] && echo "$errs"
+finish vm-test
