@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -91,6 +92,16 @@ static int read_line(const char *path, char *buf, size_t len)
 	fclose(f);
 	buf[strcspn(buf, "\n")] = '\0';
 	return 0;
+}
+
+static bool verbose;
+
+/* libbpf's own messages: warnings always, the rest (verifier log) with -v. */
+static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG && !verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
 }
 
 int bpf_backend_preflight(char *why, size_t len)
@@ -226,6 +237,8 @@ struct bpf_backend *bpf_backend_open(const struct bpf_backend_cfg *cfg, char *wh
 	}
 	b->link_fd = -1;
 	b->epfd = -1;
+	verbose = cfg->verbose;
+	libbpf_set_print(print_libbpf);
 	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
 
 	/* Open once to learn where lua_ops' fields are, then patch a copy. */
@@ -283,8 +296,8 @@ struct bpf_backend *bpf_backend_open(const struct bpf_backend_cfg *cfg, char *wh
 			       bpf_program__flags(b->skel->progs.lua_init) | BPF_F_SLEEPABLE);
 	err = scx_lua__load(b->skel);
 	if (err) {
-		snprintf(why, len, "the kernel refused the BPF scheduler (%s); run with -v for the "
-			 "verifier log", strerror(-err));
+		snprintf(why, len, "the kernel refused the BPF scheduler (%s)%s", strerror(-err),
+			 verbose ? "" : "; run with -v for the verifier log");
 		goto fail;
 	}
 	b->pick_fd = bpf_program__fd(b->skel->progs.lua_pick_cpu);
@@ -362,9 +375,11 @@ int bpf_backend_format_stats(struct bpf_backend *b, char *buf, size_t len)
 	volatile struct scx_lua__bss *s = b->skel->bss;
 
 	return snprintf(buf, len,
-		"  [bpf] queued=%llu user_dispatches=%llu kernel_dispatches=%llu cancel=%llu "
-		"bounce=%llu failed=%llu congested=%llu stuck_bypass=%llu online_cpus=%llu\n",
-		(unsigned long long)s->nr_queued, (unsigned long long)s->nr_user_dispatches,
+		"  [bpf] queued=%llu scheduled=%llu running=%llu user_dispatches=%llu "
+		"kernel_dispatches=%llu cancel=%llu bounce=%llu failed=%llu congested=%llu "
+		"stuck_bypass=%llu online_cpus=%llu\n",
+		(unsigned long long)s->nr_queued, (unsigned long long)s->nr_scheduled,
+		(unsigned long long)s->nr_running, (unsigned long long)s->nr_user_dispatches,
 		(unsigned long long)s->nr_kernel_dispatches,
 		(unsigned long long)s->nr_cancel_dispatches,
 		(unsigned long long)s->nr_bounce_dispatches,

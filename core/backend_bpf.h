@@ -21,6 +21,7 @@ struct bpf_backend_cfg {
 	bool partial;          /* -p: only SCHED_EXT tasks */
 	bool full_user;        /* no idle fast path: every decision in user space */
 	int exit_dump_len;
+	bool verbose;           /* libbpf's debug output, verifier log included */
 	unsigned long long slice_ns;
 };
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <bpf/libbpf.h>
 #include <luajit.h>
 
 #include "cli.h"
@@ -50,7 +51,7 @@ static void usage(FILE *f)
 "output:\n"
 "      --stats S          print a stats line every S seconds\n"
 "      --duration S       stop after S seconds\n"
-"  -v, --verbose          more messages\n"
+"  -v, --verbose          libbpf's debug output (verifier log) and more messages\n"
 "  -V, --version          print versions and exit\n"
 "  -h, --help             this text\n");
 }
@@ -147,7 +148,8 @@ static void parse(struct cli *o, int argc, char **argv)
 		case O_DURATION: o->duration_s = (double)num("--duration", optarg, 1, 1 << 30); break;
 		case 'v': o->verbose = true; break;
 		case 'V':
-			printf("scx_lua %s (ABI %d), %s\n", SCX_LUA_VERSION, SCX_ABI_VERSION, LUAJIT_VERSION);
+			printf("scx_lua %s (ABI %d), %s, libbpf %s\n", SCX_LUA_VERSION, SCX_ABI_VERSION,
+			       LUAJIT_VERSION, libbpf_version_string());
 			exit(0);
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);

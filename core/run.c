@@ -90,7 +90,7 @@ static int make_backend(struct cli *o, const struct backend_ops **be, void **bct
 	if (bpf_backend_preflight(why, sizeof(why)) == 0) {
 		struct bpf_backend_cfg bc = {
 			.partial = o->partial, .full_user = o->full_user,
-			.exit_dump_len = o->exit_dump_len,
+			.exit_dump_len = o->exit_dump_len, .verbose = o->verbose,
 			.slice_ns = (unsigned long long)o->ecfg.sched.slice_ns,
 		};
 

@@ -48,7 +48,8 @@ if [ -n "${POLICY:-}" ]; then
   cp -r "$(dirname "$POLICY")"/. "$root/scx/user/"
   POLICY=/scx/user/$(basename "$POLICY")
 fi
-echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' > "$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
 
 cat > "$root/init" <<INIT
 #!/bin/busybox sh

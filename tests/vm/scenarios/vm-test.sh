@@ -25,8 +25,12 @@ expect "kernel has sched_ext and nothing attached" test "$(state)" = disabled
 start_scx /tmp/a.log policies/deadline.lua
 expect "attach: state enabled" test "$(state)" = enabled
 expect "attach: root/ops is scx_lua" test "$(root_ops)" = scx_lua
+scx_lua policies/fifo.lua > /tmp/second.log 2>&1
+expect "a second scheduler is refused, saying why" grep -q 'another sched_ext scheduler (scx_lua) is enabled; stop it first' /tmp/second.log
 kill -INT $SCX; wait $SCX
 expect "SIGINT: detached" wait_state disabled 10
+su -s /bin/sh nobody -c "scx_lua policies/fifo.lua" > /tmp/user.log 2>&1
+expect "non-root is refused, saying why" grep -q 'must run as root' /tmp/user.log
 
 # --- 2. mixed workload under each policy
 for pol in fifo deadline; do
@@ -56,6 +60,17 @@ for pol in fifo deadline; do
   [ -n "$errs" ] && echo "$errs"
   echo "# $pol cyclictest: $(grep 'Max:' /tmp/$pol.cyc | sed 's/.*Min:/Min:/')"
 done
+
+# --- 2b. a policy that places tasks with scx.select_cpu (syscall program)
+start_scx /tmp/pick.log tests/policies/pick_cpu.lua --stats 2
+stress-ng --cpu "$NCPU" --timeout 6s --quiet & hogs=$!
+hackbench -g 2 -l 100 > /dev/null 2>&1; hb=$?
+wait $hogs
+kill -INT $SCX; wait $SCX
+grep -E '^\[scx_lua\]|^  \[bpf\]' /tmp/pick.log | tail -2
+expect "select_cpu policy: load finished" test $hb -eq 0
+expect "select_cpu policy: no errors, no invalid CPU" grep -qE '^\[scx_lua\] policy=pick_cpu .*errors=0 .*bad\(d/s/c\)=0/0/0' /tmp/pick.log
+expect "select_cpu policy: user dispatches > 0" test "$(field user_dispatches /tmp/pick.log)" -gt 0
 
 # --- 3. hot reload while loaded
 cp policies/fifo.lua /tmp/p.lua
