@@ -36,6 +36,7 @@ CORE_OBJS := $(addprefix $(BUILD)/core/,$(addsuffix .o,$(CORE_SRCS))) $(BUILD)/g
 CLI_OBJS  := $(addprefix $(BUILD)/core/,main.o run.o check.o backend_bpf.o)
 EMBED     := lua/runtime.lua lua/scx.lua $(GEN)/cdef.lua
 UNIT_TESTS := test_heap test_store test_buddy test_sched
+SUITES     := cli.sh
 
 .DELETE_ON_ERROR:
 .PHONY: all test bench help deps clean vm-test demo
@@ -128,7 +129,7 @@ $(BUILD)/bench/bench: bench/bench.c bench/deadline_c.c bench/deadline_c.h $(CORE
 	$(Q)$(CC) $(CFLAGS) -iquote bench -o $@ bench/bench.c bench/deadline_c.c $(CORE_OBJS) $(LDLIBS)
 
 test: $(BUILD)/scx_lua $(addprefix $(BUILD)/tests/,$(UNIT_TESTS))
-	$(Q)BUILD=$(BUILD) tests/run.sh $(UNIT_TESTS)
+	$(Q)BUILD=$(BUILD) tests/run.sh $(UNIT_TESTS) $(SUITES)
 
 bench: $(BUILD)/bench/bench $(BUILD)/scx_lua
 	$(Q)$(BUILD)/bench/bench

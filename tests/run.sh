@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
-# `make test`: run every unit test binary given and every tests/*.sh suite,
-# add up their "N passed, N failed" lines, print the total the same way.
+# run.sh TEST...: run each unit test binary (NAME, from $BUILD/tests) and
+# shell suite (NAME.sh, from tests/), add up their "N passed, N failed"
+# lines, print the total the same way. A test that crashes counts as failed.
 set -u
 cd "$(dirname "$0")/.."
 B=${BUILD:-build}
@@ -18,16 +19,13 @@ tally() {  # NAME: read the last summary line of a log
 }
 log=$(mktemp); trap 'rm -f "$log"' EXIT
 for t in "$@"; do
-  "$B/tests/$t" > "$log" 2>&1; rc=$?
-  grep -E '^FAIL' "$log"
+  case $t in
+    *.sh) BUILD=$B bash "tests/$t" > "$log" 2>&1; rc=$? ;;
+    *) "$B/tests/$t" > "$log" 2>&1; rc=$? ;;
+  esac
+  grep -E '^(FAIL|not ok)' "$log"
   tally "$t" "$log"
   [ $rc -ne 0 ] && ! grep -qE '[1-9][0-9]* failed' "$log" && broken=$((broken + 1))
-done
-for s in tests/*.sh; do
-  case $s in tests/run.sh|tests/lib.sh) continue;; esac
-  BUILD=$B bash "$s" > "$log" 2>&1
-  grep -E '^not ok' "$log"
-  tally "$(basename "$s")" "$log"
 done
 failed=$((failed + broken))
 echo "$passed passed, $failed failed"
