@@ -31,12 +31,13 @@ DEB_BUILD := gcc make pkg-config libluajit-5.1-dev libluajit-5.1-common \
 	     clang libbpf-dev libelf-dev zlib1g-dev bpftool zstd
 DEPS_STAMP := $(BUILD)/.deps-build
 
-CORE_SRCS := arena buddy heap store logring policy fallback sched engine backend_synth
+CORE_SRCS := arena buddy heap store logring policy fallback sched engine backend_synth \
+	     workload backend_sim sim_report
 CORE_OBJS := $(addprefix $(BUILD)/core/,$(addsuffix .o,$(CORE_SRCS))) $(BUILD)/gen/embed.o
-CLI_OBJS  := $(addprefix $(BUILD)/core/,main.o run.o check.o backend_bpf.o)
+CLI_OBJS  := $(addprefix $(BUILD)/core/,main.o run.o check.o sim.o backend_bpf.o)
 EMBED     := lua/runtime.lua lua/scx.lua $(GEN)/cdef.lua
-UNIT_TESTS := test_heap test_store test_buddy test_sched
-SUITES     := cli.sh
+UNIT_TESTS := test_heap test_store test_buddy test_sched test_backend_sim
+SUITES     := cli.sh sim.sh
 
 .DELETE_ON_ERROR:
 .PHONY: all test bench help deps clean vm-test demo
@@ -128,7 +129,12 @@ $(BUILD)/bench/bench: bench/bench.c bench/deadline_c.c bench/deadline_c.h $(CORE
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -iquote bench -o $@ bench/bench.c bench/deadline_c.c $(CORE_OBJS) $(LDLIBS)
 
-test: $(BUILD)/scx_lua $(addprefix $(BUILD)/tests/,$(UNIT_TESTS))
+# The report test renders HTML in a real browser: Chromium, installed here.
+TEST_STAMP := $(BUILD)/.deps-test
+$(TEST_STAMP): tests/deps.sh
+	$(Q)mkdir -p $(@D) && tests/deps.sh "the tests" chromium && touch $@
+
+test: $(BUILD)/scx_lua $(addprefix $(BUILD)/tests/,$(UNIT_TESTS)) $(TEST_STAMP)
 	$(Q)BUILD=$(BUILD) tests/run.sh $(UNIT_TESTS) $(SUITES)
 
 bench: $(BUILD)/bench/bench $(BUILD)/scx_lua

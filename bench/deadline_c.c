@@ -25,7 +25,7 @@ void deadline_c_enqueue(void *arg, struct scx_task *tasks, const uint32_t *batch
 			v = floor;
 		v += (t->stop_ts - t->start_ts) * 100 / w;
 		t->vtime = v;
-		t->deadline = v + fmin(t->exec_runtime, 100 * d->slice);
+		t->deadline = v + fmin(t->exec_runtime * 100 / w, 100 * d->slice);
 		t->slice_ns = fmin(d->slice_max, fmax(d->slice_min, d->slice * w / 100));
 	}
 }

@@ -31,5 +31,6 @@ struct cli {
 
 int run_main(struct cli *o);
 int check_main(struct cli *o);
+int sim_main(struct cli *o, int argc, char **argv);
 
 #endif

@@ -27,6 +27,8 @@ static void usage(FILE *f)
 "usage: scx_lua [run] POLICY.lua [options]     run the scheduler with a Lua policy\n"
 "       scx_lua check POLICY.lua [options]     load a policy, run it on synthetic\n"
 "                                              batches, report errors and JIT aborts\n"
+"       scx_lua sim POLICY.lua... --workload F  run policies on a simulated machine\n"
+"                                              (scx_lua sim --help)\n"
 "\n"
 "scheduling:\n"
 "  -s, --slice-us N       default time slice (20000)\n"
@@ -169,6 +171,8 @@ int main(int argc, char **argv)
 	o.synth_tasks = 256;
 	o.synth_burst = 64;
 	o.cmd = "run";
+	if (argc > 1 && !strcmp(argv[1], "sim"))
+		return sim_main(&o, argc - 1, argv + 1);
 	if (argc > 1 && (!strcmp(argv[1], "run") || !strcmp(argv[1], "check"))) {
 		o.cmd = argv[1];
 		argv++;

@@ -9,6 +9,10 @@
 --   cannot swamp running tasks). The deadline adds the CPU time the task
 --   used since it last slept, so tasks that run briefly and sleep go first,
 --   and hogs sort behind them.
+--   One change from scx_rustland: that CPU time is scaled by 100/weight, as
+--   vtime is. Unscaled, a heavy task (longer slices) builds the penalty
+--   faster, and weighted hogs got 25/31/44% instead of 1:2:4 for their
+--   first 100 slices (seen in `scx_lua sim` on workloads/weighted.lua).
 -- Source: scx_rustland (Andrea Righi), update_enqueued().
 -- Weakness: the global vtime only moves forward as tasks are enqueued, so
 --   after a reload it restarts from the tasks' own saved vtimes; a task
@@ -42,7 +46,8 @@ function P.enqueue(t, now)
   end
   v = v + (t.stop_ts - t.start_ts) * 100 / w
   t.vtime = v
-  t.deadline = v + min(t.exec_runtime, 100 * slice)
+  -- The runtime penalty is weighted like vtime: see the header.
+  t.deadline = v + min(t.exec_runtime * 100 / w, 100 * slice)
   t.slice_ns = min(slice_max, max(slice_min, slice * w / 100))
 end
 

@@ -3,6 +3,9 @@
 -- fifo: first come, first served.
 --
 -- Idea: tasks run in the order they became runnable, each for a full slice.
+--   A task that used up its slice goes to the back of the line; a task that
+--   was preempted (for instance so the user-space scheduler could run) keeps
+--   its place, remembered in t.scratch[0].
 -- Source: the oldest policy there is; OSTEP ch. 7 starts here.
 -- Weakness: a waking interactive task waits behind every hog queued before
 --   it (up to one full slice each): great throughput, poor latency.
@@ -11,13 +14,17 @@ local scx = require "scx"
 
 local P = { name = "fifo" }
 local slice
+local band, TF_PREEMPTED = bit.band, scx.TF_PREEMPTED
 
 function P.init(sys)
   slice = (sys.opts.slice_us or sys.slice_ns / scx.USEC) * scx.USEC
 end
 
 function P.enqueue(t, now)
-  t.deadline = t.enqueue_ts   -- arrival order; the core breaks ties FIFO
+  if band(t.flags, TF_PREEMPTED) == 0 then
+    t.scratch[0] = t.enqueue_ts   -- a new place in line
+  end
+  t.deadline = t.scratch[0]       -- ties keep arrival order (the core's seq)
   t.slice_ns = slice
 end
 

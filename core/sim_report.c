@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * sim_report.c - metrics of a simulation and their presentations.
+ *
+ * Definitions (also in the README): wait = time runnable but not running,
+ * one sample per run; wake-up latency = from wake-up to running, one sample
+ * per wake-up; share = CPU time / (CPUs x duration); Jain's index over the
+ * weight-normalised CPU time of every task (1 = perfectly proportional);
+ * throughput = CPU bursts completed per second; overhead = share of CPU
+ * time the user-space scheduler used.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim_report.h"
+
+void sim_metrics(struct sim_metrics *m, const struct sim_result *r, const struct workload *w)
+{
+	double total = r->nr_cpus * r->duration_ns, sx = 0, sxx = 0;
+	uint64_t bursts = 0;
+
+	memset(m, 0, sizeof(*m));
+	m->cpus = r->nr_cpus;
+	m->duration_ns = r->duration_ns;
+	m->nr_groups = w->nr_groups;
+	m->workload = w->name;
+	m->busy_ns = r->busy_ns;
+	m->idle_ns = r->idle_ns;
+	m->sched_ns = r->sched_ns;
+	m->steps = r->nr_steps;
+	m->user_dispatches = r->nr_user_dispatches;
+	m->kernel_dispatches = r->nr_kernel_dispatches;
+	m->bounces = r->nr_bounce;
+	m->refills = r->nr_refills;
+	m->sched_preempt = r->nr_sched_preempt;
+	for (int g = 0; g < w->nr_groups; g++) {
+		struct group_metrics *gm = &m->g[g];
+		struct samples wait = { 0 }, wake = { 0 };
+		int nr_resp = 0;
+
+		gm->name = w->g[g].name;
+		gm->weight = w->g[g].weight;
+		for (int i = 0; i < r->nr_tasks; i++) {
+			const struct sim_task_stats *t = &r->task[i];
+
+			if (t->group != g)
+				continue;
+			gm->n++;
+			gm->cpu_ns += t->cpu_ns;
+			gm->runs += t->nr_runs;
+			gm->preempt += t->nr_preempt;
+			gm->bursts += t->nr_bursts;
+			if (t->finish >= 0) {
+				gm->nr_done++;
+				gm->turnaround += t->finish - t->arrival;
+			}
+			if (t->first_run >= 0) {
+				nr_resp++;
+				gm->response += t->first_run - t->arrival;
+			}
+			/* Pool the samples of the group (copies: the tasks keep theirs). */
+			for (uint32_t k = 0; k < t->wait.n; k++) {
+				if (wait.n == wait.cap) {
+					wait.cap = wait.cap ? wait.cap * 2 : 256;
+					wait.v = realloc(wait.v, wait.cap * sizeof(double));
+				}
+				wait.v[wait.n++] = t->wait.v[k];
+			}
+			for (uint32_t k = 0; k < t->wake.n; k++) {
+				if (wake.n == wake.cap) {
+					wake.cap = wake.cap ? wake.cap * 2 : 256;
+					wake.v = realloc(wake.v, wake.cap * sizeof(double));
+				}
+				wake.v[wake.n++] = t->wake.v[k];
+			}
+			sx += t->cpu_ns / t->weight;
+			sxx += (t->cpu_ns / t->weight) * (t->cpu_ns / t->weight);
+		}
+		gm->share = gm->cpu_ns / total;
+		gm->turnaround = gm->nr_done ? gm->turnaround / gm->nr_done : NAN;
+		gm->response = nr_resp ? gm->response / nr_resp : NAN;
+		gm->wait_p50 = samples_pct(&wait, 50);
+		gm->wait_p99 = samples_pct(&wait, 99);
+		gm->wait_max = samples_pct(&wait, 100);
+		gm->wake_p50 = samples_pct(&wake, 50);
+		gm->wake_p99 = samples_pct(&wake, 99);
+		gm->wake_max = samples_pct(&wake, 100);
+		free(wait.v);
+		free(wake.v);
+		m->task_cpu_ns += gm->cpu_ns;
+		bursts += gm->bursts;
+	}
+	m->util = (r->busy_ns + r->sched_ns) / total;
+	m->jain = sxx > 0 ? sx * sx / (r->nr_tasks * sxx) : 1;
+	m->throughput = bursts / (r->duration_ns / 1e9);
+	m->overhead = r->sched_ns / total;
+}
+
+static void ms3(char *buf, size_t len, double a, double b, double c)
+{
+	if (isnan(a))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.2f/%.2f/%.2f", a / 1e6, b / 1e6, c / 1e6);
+}
+
+static void ms1(char *buf, size_t len, double a)
+{
+	if (isnan(a))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.1f", a / 1e6);
+}
+
+void sim_print_table(FILE *f, const struct sim_metrics *m)
+{
+	fprintf(f, "policy %s on \"%s\": %d CPUs, %.1f s, seed %llu\n\n", m->policy, m->workload,
+		m->cpus, m->duration_ns / 1e9, (unsigned long long)m->seed);
+	fprintf(f, "%-12s %5s %6s %7s %21s %21s %8s %7s %10s %9s\n", "group", "tasks", "weight",
+		"share", "wait p50/p99/max ms", "wake p50/p99/max ms", "runs", "preempt",
+		"turnaround", "response");
+	for (int g = 0; g < m->nr_groups; g++) {
+		const struct group_metrics *gm = &m->g[g];
+		char wait[64], wake[64], ta[32], resp[32];
+
+		ms3(wait, sizeof(wait), gm->wait_p50, gm->wait_p99, gm->wait_max);
+		ms3(wake, sizeof(wake), gm->wake_p50, gm->wake_p99, gm->wake_max);
+		ms1(ta, sizeof(ta), gm->turnaround);
+		ms1(resp, sizeof(resp), gm->response);
+		fprintf(f, "%-12s %5d %6u %6.1f%% %21s %21s %8llu %7llu %10s %9s\n", gm->name, gm->n,
+			gm->weight, 100 * gm->share, wait, wake, (unsigned long long)gm->runs,
+			(unsigned long long)gm->preempt, ta, resp);
+	}
+	fprintf(f, "\nmachine: utilisation %.1f%%, Jain %.3f, throughput %.0f bursts/s, "
+		"scheduler overhead %.2f%% (%llu steps, %llu user + %llu idle-path dispatches, "
+		"%llu bounced, %llu preempted for the scheduler)\n",
+		100 * m->util, m->jain, m->throughput, 100 * m->overhead,
+		(unsigned long long)m->steps, (unsigned long long)m->user_dispatches,
+		(unsigned long long)m->kernel_dispatches, (unsigned long long)m->bounces,
+		(unsigned long long)m->sched_preempt);
+	if (m->policy_errors)
+		fprintf(f, "policy errors: %llu (%llu batches ordered by the fallback)\n",
+			(unsigned long long)m->policy_errors, (unsigned long long)m->fallback_batches);
+}
+
+void sim_print_compare(FILE *f, const struct sim_metrics *m, int n)
+{
+	fprintf(f, "workload \"%s\": %d CPUs, %.1f s, seed %llu\n\n", m[0].workload, m[0].cpus,
+		m[0].duration_ns / 1e9, (unsigned long long)m[0].seed);
+	fprintf(f, "%-28s", "");
+	for (int p = 0; p < n; p++)
+		fprintf(f, " %14.14s", m[p].policy);
+	fprintf(f, "\n");
+	for (int g = 0; g < m[0].nr_groups; g++) {
+		static const char *const what[] = { "share %", "wake p50 ms", "wake p99 ms",
+						     "wait p99 ms", "turnaround ms" };
+
+		for (int k = 0; k < 5; k++) {
+			char label[64];
+
+			snprintf(label, sizeof(label), "%s %s", m[0].g[g].name, what[k]);
+			fprintf(f, "%-28.28s", label);
+			for (int p = 0; p < n; p++) {
+				const struct group_metrics *gm = &m[p].g[g];
+				double v = k == 0 ? 100 * gm->share : k == 1 ? gm->wake_p50 / 1e6 :
+					   k == 2 ? gm->wake_p99 / 1e6 : k == 3 ? gm->wait_p99 / 1e6 :
+					   gm->turnaround / 1e6;
+
+				if (isnan(v))
+					fprintf(f, " %14s", "-");
+				else
+					fprintf(f, " %14.2f", v);
+			}
+			fprintf(f, "\n");
+		}
+	}
+	fprintf(f, "%-28s", "utilisation %");
+	for (int p = 0; p < n; p++)
+		fprintf(f, " %14.1f", 100 * m[p].util);
+	fprintf(f, "\n%-28s", "Jain (weighted)");
+	for (int p = 0; p < n; p++)
+		fprintf(f, " %14.3f", m[p].jain);
+	fprintf(f, "\n%-28s", "throughput bursts/s");
+	for (int p = 0; p < n; p++)
+		fprintf(f, " %14.0f", m[p].throughput);
+	fprintf(f, "\n%-28s", "scheduler overhead %");
+	for (int p = 0; p < n; p++)
+		fprintf(f, " %14.2f", 100 * m[p].overhead);
+	fprintf(f, "\n");
+}
+
+static void jnum(FILE *f, const char *k, double v, bool comma)
+{
+	if (isnan(v) || isinf(v))
+		fprintf(f, "\"%s\": null%s", k, comma ? ", " : "");
+	else
+		fprintf(f, "\"%s\": %.17g%s", k, v, comma ? ", " : "");
+}
+
+void sim_print_json(FILE *f, const struct sim_metrics *ms, int n)
+{
+	fprintf(f, "[\n");
+	for (int p = 0; p < n; p++) {
+		const struct sim_metrics *m = &ms[p];
+
+		fprintf(f, "  {\"policy\": \"%s\", \"workload\": \"%s\", \"cpus\": %d, ", m->policy,
+			m->workload, m->cpus);
+		jnum(f, "duration_ns", m->duration_ns, true);
+		fprintf(f, "\"seed\": %llu,\n   \"machine\": {", (unsigned long long)m->seed);
+		jnum(f, "utilisation", m->util, true);
+		jnum(f, "jain", m->jain, true);
+		jnum(f, "throughput", m->throughput, true);
+		jnum(f, "overhead", m->overhead, true);
+		jnum(f, "busy_ns", m->busy_ns, true);
+		jnum(f, "idle_ns", m->idle_ns, true);
+		jnum(f, "sched_ns", m->sched_ns, true);
+		jnum(f, "task_cpu_ns", m->task_cpu_ns, true);
+		fprintf(f, "\"steps\": %llu, \"user_dispatches\": %llu, \"kernel_dispatches\": %llu, "
+			"\"bounces\": %llu, \"policy_errors\": %llu},\n   \"groups\": [\n",
+			(unsigned long long)m->steps, (unsigned long long)m->user_dispatches,
+			(unsigned long long)m->kernel_dispatches, (unsigned long long)m->bounces,
+			(unsigned long long)m->policy_errors);
+		for (int g = 0; g < m->nr_groups; g++) {
+			const struct group_metrics *gm = &m->g[g];
+
+			fprintf(f, "    {\"name\": \"%s\", \"tasks\": %d, \"weight\": %u, \"done\": %d, ",
+				gm->name, gm->n, gm->weight, gm->nr_done);
+			jnum(f, "cpu_ns", gm->cpu_ns, true);
+			jnum(f, "share", gm->share, true);
+			jnum(f, "wait_p50_ns", gm->wait_p50, true);
+			jnum(f, "wait_p99_ns", gm->wait_p99, true);
+			jnum(f, "wait_max_ns", gm->wait_max, true);
+			jnum(f, "wake_p50_ns", gm->wake_p50, true);
+			jnum(f, "wake_p99_ns", gm->wake_p99, true);
+			jnum(f, "wake_max_ns", gm->wake_max, true);
+			jnum(f, "turnaround_ns", gm->turnaround, true);
+			jnum(f, "response_ns", gm->response, true);
+			fprintf(f, "\"runs\": %llu, \"preemptions\": %llu, \"bursts\": %llu}%s\n",
+				(unsigned long long)gm->runs, (unsigned long long)gm->preempt,
+				(unsigned long long)gm->bursts, g + 1 < m->nr_groups ? "," : "");
+		}
+		fprintf(f, "   ]}%s\n", p + 1 < n ? "," : "");
+	}
+	fprintf(f, "]\n");
+}
+
+static const char *task_group(const struct sim_result *r, const struct workload *w, int task)
+{
+	return task < 0 ? "scheduler" : w->g[r->task[task].group].name;
+}
+
+int sim_write_trace(const char *path, const struct sim_result *r, const struct workload *w)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -errno;
+	/* Trace-event format: one track per CPU, plus one for wake-ups. */
+	fprintf(f, "{\"displayTimeUnit\": \"ms\", \"traceEvents\": [\n");
+	fprintf(f, "{\"name\": \"process_name\", \"ph\": \"M\", \"pid\": 1, \"args\": {\"name\": \"CPUs\"}}");
+	for (int c = 0; c < r->nr_cpus; c++)
+		fprintf(f, ",\n{\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": 1, \"tid\": %d, "
+			"\"args\": {\"name\": \"CPU %d\"}}", c, c);
+	fprintf(f, ",\n{\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": 1, \"tid\": %d, "
+		"\"args\": {\"name\": \"wake-ups and decisions\"}}", r->nr_cpus);
+	for (uint32_t i = 0; i < r->nr_seg; i++) {
+		const struct sim_segment *s = &r->seg[i];
+
+		fprintf(f, ",\n{\"name\": \"%s %d\", \"cat\": \"%s\", \"ph\": \"X\", \"ts\": %.3f, "
+			"\"dur\": %.3f, \"pid\": 1, \"tid\": %d}", task_group(r, w, s->task),
+			s->task < 0 ? 0 : r->task[s->task].pid, s->task < 0 ? "scheduler" : "run",
+			s->start_ms * 1e3, (s->end_ms - s->start_ms) * 1e3, s->cpu);
+	}
+	for (uint32_t i = 0; i < r->nr_wakes; i++) {
+		const struct sim_wake *e = &r->wakes[i];
+
+		if (e->cpu == -1)
+			fprintf(f, ",\n{\"name\": \"wake %s %d\", \"ph\": \"i\", \"s\": \"t\", \"ts\": %.3f, "
+				"\"pid\": 1, \"tid\": %d}", task_group(r, w, e->task),
+				r->task[e->task].pid, e->ms * 1e3, r->nr_cpus);
+		else
+			fprintf(f, ",\n{\"name\": \"dispatch %s %d to %s%d\", \"ph\": \"i\", \"s\": \"t\", "
+				"\"ts\": %.3f, \"pid\": 1, \"tid\": %d}", task_group(r, w, e->task),
+				r->task[e->task].pid, e->cpu >= 0 ? "CPU " : "shared", e->cpu >= 0 ? e->cpu : 0,
+				e->ms * 1e3, r->nr_cpus);
+	}
+	fprintf(f, "\n]}\n");
+	return fclose(f) ? -errno : 0;
+}
+
+static const char *const palette[] = { "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+				       "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac" };
+
+int sim_write_html(const char *path, const struct sim_metrics *m, const struct sim_result *r,
+		   const struct workload *w)
+{
+	static const double bins_us[] = { 10, 100, 1000, 10000, 100000 };
+	static const char *const bin_name[] = { "<10us", "<100us", "<1ms", "<10ms", "<100ms", ">=100ms" };
+	double window_ms = fmin(m->duration_ns / 1e6, 1000), W = 1100, row = 28;
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -errno;
+	fprintf(f, "<!doctype html><html><head><meta charset=\"utf-8\"><title>scx_lua sim: %s</title>"
+		"<style>body{font:14px sans-serif;margin:24px;color:#222}table{border-collapse:collapse}"
+		"td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f3f3f3}"
+		"td:first-child{text-align:left}h2{margin-top:28px}pre{font-size:12px;overflow-x:auto}.k{display:inline-block;width:12px;"
+		"height:12px;margin:0 4px 0 12px}</style></head><body>\n", m->policy);
+	fprintf(f, "<h1>policy <code>%s</code> on \"%s\"</h1><p>%d CPUs, %.1f s simulated, seed %llu. "
+		"Utilisation %.1f%%, Jain %.3f, throughput %.0f bursts/s, scheduler overhead %.2f%%.</p>\n",
+		m->policy, m->workload, m->cpus, m->duration_ns / 1e9, (unsigned long long)m->seed,
+		100 * m->util, m->jain, m->throughput, 100 * m->overhead);
+
+	fprintf(f, "<h2>CPUs over time (first %.0f ms)</h2><p>", window_ms);
+	for (int g = 0; g < w->nr_groups; g++)
+		fprintf(f, "<span class=\"k\" style=\"background:%s\"></span>%s", palette[g % 10],
+			w->g[g].name);
+	fprintf(f, "<span class=\"k\" style=\"background:#000\"></span>scheduler</p>\n");
+	fprintf(f, "<svg id=\"gantt\" width=\"%.0f\" height=\"%.0f\" xmlns=\"http://www.w3.org/2000/svg\">\n",
+		W + 70, row * r->nr_cpus + 24);
+	for (int c = 0; c < r->nr_cpus; c++)
+		fprintf(f, "<text x=\"0\" y=\"%.0f\">CPU %d</text><rect x=\"60\" y=\"%.0f\" width=\"%.0f\" "
+			"height=\"%.0f\" fill=\"#f6f6f6\"/>\n", row * c + 18, c, row * c + 2, W, row - 4);
+	for (uint32_t i = 0; i < r->nr_seg; i++) {
+		const struct sim_segment *s = &r->seg[i];
+		double x0 = s->start_ms, x1 = fmin(s->end_ms, window_ms);
+
+		if (x0 >= window_ms)
+			continue;
+		fprintf(f, "<rect x=\"%.2f\" y=\"%.0f\" width=\"%.2f\" height=\"%.0f\" fill=\"%s\">"
+			"<title>%s %d: %.3f-%.3f ms</title></rect>\n", 60 + x0 / window_ms * W,
+			row * s->cpu + 2, fmax((x1 - x0) / window_ms * W, 0.3), row - 4,
+			s->task < 0 ? "#000" : palette[r->task[s->task].group % 10],
+			task_group(r, w, s->task), s->task < 0 ? 0 : r->task[s->task].pid, s->start_ms,
+			s->end_ms);
+	}
+	for (int t = 0; t <= 10; t++)
+		fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"10\">%.0f ms</text>\n",
+			60 + W * t / 10 - (t == 10 ? 30 : 0), row * r->nr_cpus + 16, window_ms * t / 10);
+	fprintf(f, "</svg>\n");
+
+	fprintf(f, "<h2>Wake-up latency, per group</h2><table><tr><th>group</th>");
+	for (int b = 0; b < 6; b++)
+		fprintf(f, "<th>%s</th>", bin_name[b]);
+	fprintf(f, "<th>distribution</th></tr>\n");
+	for (int g = 0; g < w->nr_groups; g++) {
+		uint64_t cnt[6] = { 0 }, total = 0, peak = 1;
+
+		for (int i = 0; i < r->nr_tasks; i++) {
+			if (r->task[i].group != g)
+				continue;
+			for (uint32_t k = 0; k < r->task[i].wake.n; k++) {
+				double us = r->task[i].wake.v[k] / 1e3;
+				int b = 0;
+
+				while (b < 5 && us >= bins_us[b])
+					b++;
+				cnt[b]++;
+				total++;
+			}
+		}
+		for (int b = 0; b < 6; b++)
+			peak = cnt[b] > peak ? cnt[b] : peak;
+		fprintf(f, "<tr><td>%s</td>", w->g[g].name);
+		for (int b = 0; b < 6; b++)
+			fprintf(f, "<td>%llu</td>", (unsigned long long)cnt[b]);
+		fprintf(f, "<td><svg width=\"240\" height=\"20\">");
+		for (int b = 0; b < 6; b++)
+			fprintf(f, "<rect x=\"%d\" y=\"%.1f\" width=\"36\" height=\"%.1f\" fill=\"%s\"/>",
+				b * 40, 20 - 20.0 * cnt[b] / peak, 20.0 * cnt[b] / peak, palette[g % 10]);
+		fprintf(f, "</svg>%s</td></tr>\n", total ? "" : " (no wake-ups)");
+	}
+	fprintf(f, "</table>\n<h2>Metrics</h2><pre>");
+	sim_print_table(f, m);
+	fprintf(f, "</pre>\n<p>Generated by scx_lua sim. Times are simulated.</p></body></html>\n");
+	return fclose(f) ? -errno : 0;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * sim_report.h - what a simulation measured, and the four ways to show it:
+ * a table, JSON, a Chrome/Perfetto trace, a self-contained HTML report.
+ */
+#ifndef SCX_SIM_REPORT_H
+#define SCX_SIM_REPORT_H
+
+#include <stdio.h>
+
+#include "backend_sim.h"
+#include "workload.h"
+
+struct group_metrics {
+	const char *name;
+	int n, nr_done;
+	uint32_t weight;
+	double cpu_ns, share;              /* share of the machine's CPU time */
+	double wait_p50, wait_p99, wait_max;   /* ns, NAN when no sample */
+	double wake_p50, wake_p99, wake_max;
+	uint64_t runs, preempt, bursts;
+	double turnaround, response;       /* mean ns over tasks that finished / ran */
+};
+
+struct sim_metrics {
+	const char *policy, *workload;
+	int cpus, nr_groups;
+	double duration_ns;
+	uint64_t seed;
+	double util, jain, throughput, overhead;
+	double busy_ns, idle_ns, sched_ns, task_cpu_ns;
+	uint64_t steps, user_dispatches, kernel_dispatches, bounces, refills, sched_preempt;
+	uint64_t policy_errors, fallback_batches;
+	struct group_metrics g[WORKLOAD_MAX_GROUPS];
+};
+
+void sim_metrics(struct sim_metrics *m, const struct sim_result *r, const struct workload *w);
+void sim_print_table(FILE *f, const struct sim_metrics *m);
+void sim_print_compare(FILE *f, const struct sim_metrics *m, int n);
+void sim_print_json(FILE *f, const struct sim_metrics *m, int n);
+int sim_write_trace(const char *path, const struct sim_result *r, const struct workload *w);
+int sim_write_html(const char *path, const struct sim_metrics *m, const struct sim_result *r,
+		   const struct workload *w);
+
+#endif

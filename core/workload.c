@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * workload.c - read a workload table (see workload.h) and draw from its
+ * distributions.
+ *
+ * The file runs in a bare Lua state with an empty environment, under a
+ * step limit: a workload is data, so it gets no library, and a file that
+ * loops forever is an error, not a hang. Every field is checked and a bad
+ * one named ("workloads/x.lua: group 2 (ui): burst_ms: ...").
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+
+#include "workload.h"
+
+#define MS 1e6
+
+/* Kernel's sched_prio_to_weight, nice -20..19, in units of 1024. */
+static const int prio_to_weight[40] = {
+	88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916,
+	9548, 7620, 6100, 4904, 3906, 3121, 2501, 1991, 1586, 1277,
+	1024, 820, 655, 526, 423, 335, 272, 215, 172, 137,
+	110, 87, 70, 56, 45, 36, 29, 23, 18, 15,
+};
+
+uint32_t nice_to_weight(int nice)
+{
+	uint32_t w;
+
+	if (nice < -20)
+		nice = -20;
+	if (nice > 19)
+		nice = 19;
+	/* As sched_ext reports it: rounded to a scale where nice 0 = 100. */
+	w = (uint32_t)((prio_to_weight[nice + 20] * 100 + 512) / 1024);
+	return w ? w : 1;
+}
+
+static uint64_t next(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ull;
+}
+
+static double unit(uint64_t *s)
+{
+	/* (0, 1]: never 0, so -log(u) is finite */
+	return ((double)(next(s) >> 11) + 1.0) / 9007199254740992.0;
+}
+
+double dist_draw(const struct dist *d, uint64_t *rng, int *seq_pos)
+{
+	switch (d->kind) {
+	case DIST_FIXED:
+		return d->a;
+	case DIST_EXP:
+		return -log(unit(rng)) * d->a;
+	case DIST_UNIFORM:
+		return d->a + (d->b - d->a) * unit(rng);
+	case DIST_SEQ: {
+		double v = d->seq[*seq_pos % d->nr_seq];
+
+		(*seq_pos)++;
+		return v;
+	}
+	default:
+		return INFINITY;
+	}
+}
+
+struct ctx {
+	lua_State *L;
+	const char *path;
+	char *err;
+	size_t errlen;
+	char where[96];
+};
+
+static int fail(struct ctx *c, const char *field, const char *what)
+{
+	snprintf(c->err, c->errlen, "%s: %s%s%s: %s", c->path, c->where, *c->where ? ": " : "",
+		 field, what);
+	return -EINVAL;
+}
+
+static int get_number(struct ctx *c, int t, const char *field, double lo, double hi, double *out,
+		      bool *present)
+{
+	int rc = 0;
+
+	lua_getfield(c->L, t, field);
+	*present = !lua_isnil(c->L, -1);
+	if (*present) {
+		if (!lua_isnumber(c->L, -1))
+			rc = fail(c, field, "expected a number");
+		else if (!(lua_tonumber(c->L, -1) >= lo && lua_tonumber(c->L, -1) <= hi))
+			rc = fail(c, field, "out of range");
+		else
+			*out = lua_tonumber(c->L, -1);
+	}
+	lua_pop(c->L, 1);
+	return rc;
+}
+
+/* Reads field as a duration in ms: number, "inf", "wait", or a spec table. */
+static int get_dist(struct ctx *c, int t, const char *field, struct dist *d, bool allow_inf,
+		    bool allow_wait)
+{
+	lua_State *L = c->L;
+	int rc = 0;
+
+	memset(d, 0, sizeof(*d));
+	lua_getfield(L, t, field);
+	if (lua_isnil(L, -1)) {
+		d->kind = DIST_FIXED; /* absent: zero */
+	} else if (lua_type(L, -1) == LUA_TNUMBER) {
+		d->kind = DIST_FIXED;
+		d->a = lua_tonumber(L, -1) * MS;
+		if (!(d->a >= 0))
+			rc = fail(c, field, "a duration must be >= 0 ms");
+	} else if (lua_type(L, -1) == LUA_TSTRING) {
+		const char *s = lua_tostring(L, -1);
+
+		if (allow_inf && !strcmp(s, "inf"))
+			d->kind = DIST_INF;
+		else if (allow_wait && !strcmp(s, "wait"))
+			d->kind = DIST_WAIT;
+		else
+			rc = fail(c, field, allow_inf ? "the only word allowed is \"inf\""
+					   : "the only word allowed is \"wait\"");
+	} else if (lua_istable(L, -1)) {
+		const char *kind;
+		int n = (int)lua_objlen(L, -1);
+
+		lua_rawgeti(L, -1, 1);
+		kind = lua_tostring(L, -1);
+		lua_pop(L, 1);
+		for (int i = 2; i <= n && i <= DIST_SEQ_MAX + 1; i++) {
+			lua_rawgeti(L, -1, i);
+			if (!lua_isnumber(L, -1) || lua_tonumber(L, -1) < 0) {
+				lua_pop(L, 1);
+				rc = fail(c, field, "distribution parameters are ms >= 0");
+				goto out;
+			}
+			d->seq[i - 2] = lua_tonumber(L, -1) * MS;
+			lua_pop(L, 1);
+		}
+		if (kind && !strcmp(kind, "exp") && n == 2) {
+			d->kind = DIST_EXP;
+			d->a = d->seq[0];
+		} else if (kind && !strcmp(kind, "uniform") && n == 3 && d->seq[0] <= d->seq[1]) {
+			d->kind = DIST_UNIFORM;
+			d->a = d->seq[0];
+			d->b = d->seq[1];
+		} else if (kind && !strcmp(kind, "seq") && n >= 2 && n <= DIST_SEQ_MAX + 1) {
+			d->kind = DIST_SEQ;
+			d->nr_seq = n - 1;
+		} else {
+			rc = fail(c, field, "expected {\"exp\", mean}, {\"uniform\", lo, hi} or "
+				  "{\"seq\", a, b, ...} (at most 16 values)");
+		}
+	} else {
+		rc = fail(c, field, "expected a number of ms or a distribution table");
+	}
+out:
+	lua_pop(L, 1);
+	return rc;
+}
+
+static int group_index(const struct workload *w, const char *name)
+{
+	for (int i = 0; i < w->nr_groups; i++)
+		if (!strcmp(w->g[i].name, name))
+			return i;
+	return -1;
+}
+
+static void step_limit(lua_State *L, lua_Debug *ar)
+{
+	(void)ar;
+	luaL_error(L, "the workload file takes too long to evaluate (a loop?)");
+}
+
+static int read_group(struct ctx *c, struct workload *w, int gi, const char **wakes)
+{
+	lua_State *L = c->L;
+	struct wgroup *g = &w->g[gi];
+	double v = 0;
+	bool has, has_w, has_n;
+	int rc = 0, t = lua_gettop(L);
+
+	memset(g, 0, sizeof(*g));
+	g->wakes = -1;
+	g->count = 1;
+	snprintf(c->where, sizeof(c->where), "group %d", gi + 1);
+	lua_getfield(L, t, "name");
+	if (lua_type(L, -1) == LUA_TSTRING)
+		snprintf(g->name, sizeof(g->name), "%s", lua_tostring(L, -1));
+	else
+		snprintf(g->name, sizeof(g->name), "group%d", gi + 1);
+	lua_pop(L, 1);
+	snprintf(c->where, sizeof(c->where), "group %d (%s)", gi + 1, g->name);
+
+	if ((rc = get_number(c, t, "count", 1, 100000, &v, &has)))
+		return rc;
+	if (has)
+		g->count = (int)v;
+	g->weight = 100;
+	if ((rc = get_number(c, t, "weight", 1, 10000, &v, &has_w)))
+		return rc;
+	if (has_w)
+		g->weight = (uint32_t)v;
+	if ((rc = get_number(c, t, "nice", -20, 19, &v, &has_n)))
+		return rc;
+	if (has_n && has_w)
+		return fail(c, "nice", "give weight or nice, not both");
+	if (has_n)
+		g->weight = nice_to_weight((int)v);
+	if ((rc = get_number(c, t, "work_ms", 0, 1e9, &v, &has)))
+		return rc;
+	g->work_ns = has ? v * MS : 0;
+	if ((rc = get_number(c, t, "lifetime_ms", 0, 1e9, &v, &has)))
+		return rc;
+	g->lifetime_ns = has ? v * MS : 0;
+
+	lua_getfield(L, t, "arrival_ms");
+	if (lua_isnumber(L, -1)) {
+		g->arrival_ns = lua_tonumber(L, -1) * MS;
+	} else if (lua_istable(L, -1)) {
+		lua_rawgeti(L, -1, 1);
+		lua_rawgeti(L, -2, 2);
+		lua_rawgeti(L, -3, 3);
+		if (!lua_isstring(L, -3) || strcmp(lua_tostring(L, -3), "every") ||
+		    !lua_isnumber(L, -2) || lua_tonumber(L, -2) < 0)
+			rc = fail(c, "arrival_ms", "expected ms or {\"every\", ms[, first_ms]}");
+		g->arrival_every_ns = lua_tonumber(L, -2) * MS;
+		g->arrival_ns = lua_isnumber(L, -1) ? lua_tonumber(L, -1) * MS : 0;
+		lua_pop(L, 3);
+	} else if (!lua_isnil(L, -1)) {
+		rc = fail(c, "arrival_ms", "expected ms or {\"every\", ms[, first_ms]}");
+	}
+	lua_pop(L, 1);
+	if (rc)
+		return rc;
+	if ((rc = get_dist(c, t, "burst_ms", &g->burst, true, false)) ||
+	    (rc = get_dist(c, t, "sleep_ms", &g->sleep, false, true)))
+		return rc;
+	if (g->burst.kind == DIST_FIXED && g->burst.a == 0)
+		return fail(c, "burst_ms", "missing or zero: every task needs CPU bursts (or \"inf\")");
+
+	lua_getfield(L, t, "affinity");
+	if (lua_istable(L, -1)) {
+		for (int i = 1; i <= (int)lua_objlen(L, -1); i++) {
+			lua_rawgeti(L, -1, i);
+			if (!lua_isnumber(L, -1) || lua_tonumber(L, -1) < 0 || lua_tonumber(L, -1) > 63)
+				rc = fail(c, "affinity", "CPU numbers 0..63");
+			else
+				g->affinity |= 1ull << (int)lua_tonumber(L, -1);
+			lua_pop(L, 1);
+		}
+	} else if (!lua_isnil(L, -1)) {
+		rc = fail(c, "affinity", "expected a list of CPU numbers");
+	}
+	lua_pop(L, 1);
+	lua_getfield(L, t, "wakes");
+	*wakes = lua_isstring(L, -1) ? lua_tostring(L, -1) : NULL;
+	lua_pop(L, 1);
+	return rc;
+}
+
+int workload_load(struct workload *w, const char *path, char *err, size_t errlen)
+{
+	struct ctx c = { .path = path, .err = err, .errlen = errlen };
+	const char *wakes[WORKLOAD_MAX_GROUPS];
+	char wake_names[WORKLOAD_MAX_GROUPS][32];
+	double v;
+	bool has;
+	int rc = 0;
+
+	memset(w, 0, sizeof(*w));
+	c.L = luaL_newstate();
+	if (!c.L)
+		return -ENOMEM;
+	if (luaL_loadfile(c.L, path)) {
+		snprintf(err, errlen, "%s", lua_tostring(c.L, -1));
+		rc = -EINVAL;
+		goto out;
+	}
+	lua_newtable(c.L); /* no globals at all */
+	lua_setfenv(c.L, -2);
+	lua_sethook(c.L, step_limit, LUA_MASKCOUNT, 10000000);
+	if (lua_pcall(c.L, 0, 1, 0)) {
+		snprintf(err, errlen, "%s", lua_tostring(c.L, -1));
+		rc = -EINVAL;
+		goto out;
+	}
+	lua_sethook(c.L, NULL, 0, 0);
+	if (!lua_istable(c.L, -1)) {
+		rc = fail(&c, "file", "must return a table (return { groups = { ... } })");
+		goto out;
+	}
+	lua_getfield(c.L, -1, "name");
+	snprintf(w->name, sizeof(w->name), "%s", lua_isstring(c.L, -1) ? lua_tostring(c.L, -1) : path);
+	lua_pop(c.L, 1);
+	if ((rc = get_number(&c, 1, "cpus", 1, 64, &v, &has)))
+		goto out;
+	w->cpus = has ? (int)v : 0;
+	if ((rc = get_number(&c, 1, "duration_ms", 1, 1e9, &v, &has)))
+		goto out;
+	w->duration_ns = has ? v * MS : 0;
+	lua_getfield(c.L, 1, "groups");
+	if (!lua_istable(c.L, -1) || lua_objlen(c.L, -1) == 0) {
+		rc = fail(&c, "groups", "expected a non-empty list of task groups");
+		goto out;
+	}
+	w->nr_groups = (int)lua_objlen(c.L, -1);
+	if (w->nr_groups > WORKLOAD_MAX_GROUPS) {
+		rc = fail(&c, "groups", "at most 32 groups");
+		goto out;
+	}
+	for (int i = 0; i < w->nr_groups; i++) {
+		lua_rawgeti(c.L, -1, i + 1);
+		if (!lua_istable(c.L, -1)) {
+			snprintf(c.where, sizeof(c.where), "group %d", i + 1);
+			rc = fail(&c, "group", "expected a table");
+			goto out;
+		}
+		rc = read_group(&c, w, i, &wakes[i]);
+		snprintf(wake_names[i], sizeof(wake_names[i]), "%s", wakes[i] ? wakes[i] : "");
+		lua_pop(c.L, 1);
+		if (rc)
+			goto out;
+	}
+	for (int i = 0; i < w->nr_groups; i++) {
+		if (!wake_names[i][0])
+			continue;
+		w->g[i].wakes = group_index(w, wake_names[i]);
+		if (w->g[i].wakes < 0) {
+			snprintf(c.where, sizeof(c.where), "group %d (%s)", i + 1, w->g[i].name);
+			rc = fail(&c, "wakes", "names no group of this workload");
+			goto out;
+		}
+	}
+out:
+	lua_close(c.L);
+	return rc;
+}

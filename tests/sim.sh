@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# `scx_lua sim` as a user meets it: every shipped workload under the two
+# reference policies, compare mode, byte-identical reruns, the trace, the
+# HTML report rendered by a real browser, and errors in workload files.
+set -u
+cd "$(dirname "$0")/.."
+. tests/lib.sh
+BIN=${BUILD:-build}/scx_lua
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+
+for w in policies/workloads/*.lua; do
+  $BIN sim policies/fifo.lua policies/deadline.lua --workload "$w" > "$T/o" 2>&1; rc=$?
+  expect "sim fifo vs deadline on $(basename "$w" .lua): exit 0, side by side" \
+    test $rc -eq 0 -a -n "$(grep -E '^ +fifo +deadline' "$T/o")" -a -n "$(grep '^utilisation %' "$T/o")"
+done
+
+$BIN sim policies/deadline.lua --workload policies/workloads/interactive.lua > "$T/t" 2>&1
+expect "single policy: a table per group and a machine line" \
+  test -n "$(grep -E '^ui +2 +100' "$T/t")" -a -n "$(grep '^machine: utilisation' "$T/t")"
+
+$BIN sim policies/deadline.lua --workload policies/workloads/server.lua --seed 7 --json > "$T/a.json"
+$BIN sim policies/deadline.lua --workload policies/workloads/server.lua --seed 7 --json > "$T/b.json"
+expect "same workload, policy and seed: byte-identical JSON" cmp -s "$T/a.json" "$T/b.json"
+$BIN sim policies/deadline.lua --workload policies/workloads/server.lua --seed 8 --json > "$T/c.json"
+expect "another seed: different numbers" test -n "$(cmp "$T/a.json" "$T/c.json")"
+expect "JSON has the machine and group metrics" \
+  test -n "$(grep -E '"jain": [0-9.]+' "$T/a.json")" -a -n "$(grep -E '"wake_p99_ns": [0-9.e+]+' "$T/a.json")"
+
+$BIN sim policies/fifo.lua --workload policies/workloads/pipeline.lua --duration 1 \
+  --trace "$T/trace.json" --report "$T/report.html" > /dev/null
+expect "trace: run slices on CPU tracks" test "$(grep -c '"ph": "X"' "$T/trace.json")" -gt 100
+expect "trace: wake-ups and dispatch decisions" \
+  test -n "$(grep -m1 '"name": "wake ' "$T/trace.json")" -a -n "$(grep -m1 '"name": "dispatch ' "$T/trace.json")"
+expect "trace: CPU track names" test "$(grep -c '"thread_name"' "$T/trace.json")" -eq 3
+expect "report: one self-contained file (no external resource)" \
+  test -n "$(grep '<svg id="gantt"' "$T/report.html")" -a -z "$(grep -E '(src|href)=' "$T/report.html")"
+
+if command -v chromium > /dev/null; then
+  timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$T/chrome" --window-size=1280,1000 --screenshot="$T/report.png" \
+    "file://$(readlink -f "$T/report.html")" > /dev/null 2>&1
+  size=$(stat -c %s "$T/report.png" 2>/dev/null || echo 0)
+  # A blank page compresses to about 5 KB; the report with its chart is tens of KB.
+  expect "report renders in headless Chromium (screenshot $size bytes)" test "$size" -gt 20000
+else
+  echo "skip - chromium is not installed (make test installs it as root)"
+fi
+
+# Workload files: errors name the file, the group and the field.
+printf 'return { groups = { { name = "x", count = 2 } } }\n' > "$T/w1.lua"
+$BIN sim policies/fifo.lua --workload "$T/w1.lua" > "$T/o" 2>&1; rc=$?
+expect "workload without bursts: exit 2, names group and field" \
+  test $rc -eq 2 -a -n "$(grep 'group 1 (x): burst_ms' "$T/o")"
+printf 'return { groups = { { burst_ms = {"gamma", 3} } } }\n' > "$T/w2.lua"
+$BIN sim policies/fifo.lua --workload "$T/w2.lua" > "$T/o" 2>&1
+expect "unknown distribution: says which ones exist" has "$T/o" 'expected \{"exp", mean\}'
+printf 'while true do end\n' > "$T/w3.lua"
+$BIN sim policies/fifo.lua --workload "$T/w3.lua" > "$T/o" 2>&1; rc=$?
+expect "a workload that loops: an error, not a hang" test $rc -eq 2 -a -n "$(grep 'too long' "$T/o")"
+printf 'os.execute("true") return {}\n' > "$T/w4.lua"
+$BIN sim policies/fifo.lua --workload "$T/w4.lua" > "$T/o" 2>&1
+expect "a workload is data: no library" has "$T/o" "attempt to index global 'os'"
+$BIN sim policies/fifo.lua > "$T/o" 2>&1; rc=$?
+expect "no --workload: exit 2 with a hint" test $rc -eq 2 -a -n "$(grep 'which workload' "$T/o")"
+
+done_testing "sim.sh"
