@@ -227,6 +227,11 @@ static void start_run(struct sim *s, int id, int c, double slice)
 	t->woke = false;
 	if (ts->first_run < 0)
 		ts->first_run = s->now;
+	else if (c != t->prev_cpu) {
+		ts->nr_migrations++;
+		if (s->cfg.llc_cpus && c / s->cfg.llc_cpus != t->prev_cpu / s->cfg.llc_cpus)
+			ts->nr_llc_migrations++;
+	}
 	ts->nr_runs++;
 	t->st = T_RUNNING;
 	t->cpu = c;

@@ -44,6 +44,7 @@ struct sim_cfg {
 	bool full_user;         /* no idle fast path */
 	double slice_ns;        /* fast-path and refill slice */
 	bool record;            /* keep run segments and wake-ups (trace, report) */
+	int llc_cpus;           /* CPUs per LLC, for cross-LLC migrations (0: one LLC) */
 };
 
 /* Latency samples, in ns. */
@@ -58,6 +59,7 @@ struct sim_task_stats {
 	uint32_t weight;
 	double cpu_ns, arrival, first_run, finish; /* first_run, finish: -1 if never */
 	uint64_t nr_runs, nr_preempt, nr_wakeups, nr_bursts;
+	uint64_t nr_migrations, nr_llc_migrations; /* runs on another CPU / LLC than the last */
 	struct samples wait, wake;
 };
 

@@ -27,6 +27,25 @@ void engine_cfg_default(struct engine_cfg *cfg)
 	cfg->sched.store_ttl_ns = 60e9;
 	cfg->policy.sandbox = true;
 	cfg->policy.watchdog_ms = 250;
+	/* The LLC a CPU belongs to, as the kernel reports it (L3, else L2). */
+	for (int c = 0; c < 1024; c++) {
+		char path[96];
+		FILE *f;
+		int id = 0;
+
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/cache/index3/id", c);
+		f = fopen(path, "r");
+		if (!f) {
+			snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/cache/index2/id", c);
+			f = fopen(path, "r");
+		}
+		if (f) {
+			if (fscanf(f, "%d", &id) != 1)
+				id = 0;
+			fclose(f);
+		}
+		cfg->cpu_llc[c] = id;
+	}
 }
 
 int engine_init(struct engine *e, const struct engine_cfg *cfg,
@@ -71,6 +90,7 @@ int engine_init(struct engine *e, const struct engine_cfg *cfg,
 	host.select_cpu = be->select_cpu;
 	host.ctx = bctx;
 	pc.nr_cpus = cfg->sched.nr_cpus;
+	pc.cpu_llc = cfg->cpu_llc;
 	pc.slice_ns = cfg->sched.slice_ns;
 	pc.slice_min_ns = cfg->sched.slice_min_ns;
 	pc.slice_max_ns = cfg->sched.slice_max_ns;

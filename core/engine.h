@@ -22,6 +22,7 @@ struct engine_cfg {
 	bool lock;               /* mlockall (the live backend) */
 	struct sched_cfg sched;
 	struct policy_cfg policy;
+	int32_t cpu_llc[1024];   /* filled by engine_cfg_default from sysfs; commands may override */
 };
 
 struct engine {

@@ -446,6 +446,13 @@ static void push_sys(struct policy_host *ph, lua_State *L, const char *path)
 	lua_setfield(L, -2, "backend");
 	lua_pushstring(L, path);
 	lua_setfield(L, -2, "policy_path");
+	/* sys.llc[cpu]: which last-level cache a CPU shares (0-based keys). */
+	lua_createtable(L, ph->cfg.nr_cpus, 1);
+	for (int c = 0; c < ph->cfg.nr_cpus; c++) {
+		lua_pushinteger(L, ph->cfg.cpu_llc ? ph->cfg.cpu_llc[c] : 0);
+		lua_rawseti(L, -2, c);
+	}
+	lua_setfield(L, -2, "llc");
 }
 
 static void push_opts(struct policy_host *ph, lua_State *L)

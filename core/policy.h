@@ -38,6 +38,7 @@ struct policy_cfg {
 	double slice_ns, slice_min_ns, slice_max_ns, tick_ns;
 	const char *backend;    /* reported to P.init as sys.backend */
 	const char *const *opts; /* "key=value" strings */
+	const int32_t *cpu_llc; /* nr_cpus entries: last-level cache id per CPU (NULL: all 0) */
 	int nr_opts;
 };
 

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,80 @@
 #include "sim_report.h"
 
 #define MAX_POLICIES 16
+#define MAX_EXPECT 32
+
+/* --expect "GROUP.METRIC OP NUMBER" (or machine.METRIC): a grading check. */
+struct expect {
+	char scope[32], metric[32], op[3];
+	double value;
+	const char *text;
+};
+
+/* The value of a metric by name, in the units the names say; NAN: no such. */
+static double metric(const struct sim_metrics *m, const char *scope, const char *name)
+{
+	if (!strcmp(scope, "machine")) {
+		if (!strcmp(name, "utilisation")) return m->util;
+		if (!strcmp(name, "jain")) return m->jain;
+		if (!strcmp(name, "throughput")) return m->throughput;
+		if (!strcmp(name, "overhead")) return m->overhead;
+		return NAN;
+	}
+	for (int g = 0; g < m->nr_groups; g++) {
+		const struct group_metrics *gm = &m->g[g];
+
+		if (strcmp(gm->name, scope))
+			continue;
+		if (!strcmp(name, "share")) return gm->share;
+		if (!strcmp(name, "wake_p50_ms")) return gm->wake_p50 / 1e6;
+		if (!strcmp(name, "wake_p99_ms")) return gm->wake_p99 / 1e6;
+		if (!strcmp(name, "wake_max_ms")) return gm->wake_max / 1e6;
+		if (!strcmp(name, "wait_p50_ms")) return gm->wait_p50 / 1e6;
+		if (!strcmp(name, "wait_p99_ms")) return gm->wait_p99 / 1e6;
+		if (!strcmp(name, "wait_max_ms")) return gm->wait_max / 1e6;
+		if (!strcmp(name, "turnaround_ms")) return gm->turnaround / 1e6;
+		if (!strcmp(name, "response_ms")) return gm->response / 1e6;
+		if (!strcmp(name, "runs")) return (double)gm->runs;
+		if (!strcmp(name, "preemptions")) return (double)gm->preempt;
+		if (!strcmp(name, "migrations")) return (double)gm->migrations;
+		if (!strcmp(name, "llc_migrations")) return (double)gm->llc_migrations;
+		if (!strcmp(name, "done")) return gm->nr_done;
+		return NAN;
+	}
+	return NAN;
+}
+
+static int parse_expect(struct expect *e, const char *text)
+{
+	char lhs[64];
+
+	e->text = text;
+	if (sscanf(text, " %63[^ <>=] %2[<>=] %lf", lhs, e->op, &e->value) != 3 ||
+	    sscanf(lhs, "%31[^.].%31s", e->scope, e->metric) != 2 ||
+	    (strcmp(e->op, "<") && strcmp(e->op, "<=") && strcmp(e->op, ">") && strcmp(e->op, ">="))) {
+		fprintf(stderr, "scx_lua sim: --expect '%s': write GROUP.METRIC OP NUMBER, e.g. "
+			"'ui.wake_p99_ms < 2' or 'machine.jain >= 0.99' (OP: < <= > >=)\n", text);
+		return -1;
+	}
+	return 0;
+}
+
+/* Prints one PASS/FAIL line per check; returns how many failed. */
+static int grade(const struct sim_metrics *m, const struct expect *e, int n)
+{
+	int failed = 0;
+
+	for (int i = 0; i < n; i++) {
+		double v = metric(m, e[i].scope, e[i].metric);
+		bool ok = !isnan(v) && (!strcmp(e[i].op, "<") ? v < e[i].value :
+					!strcmp(e[i].op, "<=") ? v <= e[i].value :
+					!strcmp(e[i].op, ">") ? v > e[i].value : v >= e[i].value);
+
+		printf("%s  %s: %s (got %.4g)\n", ok ? "PASS" : "FAIL", m->policy, e[i].text, v);
+		failed += !ok;
+	}
+	return failed;
+}
 
 static void usage(FILE *f)
 {
@@ -32,6 +107,11 @@ static void usage(FILE *f)
 "  --json              metrics as JSON\n"
 "  --trace OUT.json    Chrome/Perfetto trace (open in ui.perfetto.dev)\n"
 "  --report OUT.html   self-contained HTML report (first policy)\n"
+"  --expect CHECK      grade the run: 'GROUP.METRIC OP NUMBER' or 'machine.METRIC OP NUMBER'\n"
+"                      (share, wake_p50_ms, wake_p99_ms, wake_max_ms, wait_p50_ms, wait_p99_ms,\n"
+"                      wait_max_ms, turnaround_ms, response_ms, runs, preemptions, migrations,\n"
+"                      llc_migrations, done; machine: utilisation, jain, throughput, overhead);\n"
+"                      prints PASS/FAIL for each, exit 1 if any fails; repeatable\n"
 "  --opt KEY=VALUE     passed to every policy; -s/-S/--slice-us-max as for run\n");
 }
 
@@ -90,7 +170,7 @@ out:
 }
 
 enum { O_WORKLOAD = 300, O_CPUS, O_DURATION, O_SEED, O_COST, O_FULL_USER, O_JSON, O_TRACE,
-       O_REPORT, O_OPT, O_SLICE_MAX };
+       O_REPORT, O_OPT, O_SLICE_MAX, O_EXPECT };
 
 int sim_main(struct cli *o, int argc, char **argv)
 {
@@ -105,6 +185,7 @@ int sim_main(struct cli *o, int argc, char **argv)
 		{ "trace", required_argument, 0, O_TRACE },
 		{ "report", required_argument, 0, O_REPORT },
 		{ "opt", required_argument, 0, O_OPT },
+		{ "expect", required_argument, 0, O_EXPECT },
 		{ "slice-us", required_argument, 0, 's' },
 		{ "slice-us-min", required_argument, 0, 'S' },
 		{ "slice-us-max", required_argument, 0, O_SLICE_MAX },
@@ -116,6 +197,8 @@ int sim_main(struct cli *o, int argc, char **argv)
 	static struct sim_metrics m[MAX_POLICIES];
 	struct workload w;
 	char err[512];
+	static struct expect ex[MAX_EXPECT];
+	int nr_ex = 0;
 	bool json = false;
 	double cpus = 0, dur = 0;
 	int c, n = 0, rc = 0;
@@ -140,6 +223,11 @@ int sim_main(struct cli *o, int argc, char **argv)
 		case O_JSON: json = true; break;
 		case O_TRACE: trace = optarg; break;
 		case O_REPORT: report = optarg; break;
+		case O_EXPECT:
+			if (nr_ex == MAX_EXPECT || parse_expect(&ex[nr_ex], optarg))
+				return 2;
+			nr_ex++;
+			break;
 		case O_OPT:
 			if (!strchr(optarg, '=') || o->nr_opts == CLI_MAX_OPTS) {
 				fprintf(stderr, "scx_lua sim: --opt expects KEY=VALUE\n");
@@ -168,10 +256,25 @@ int sim_main(struct cli *o, int argc, char **argv)
 		fprintf(stderr, "scx_lua sim: %s\n", err);
 		return 2;
 	}
+	for (int i = 0; i < nr_ex; i++) {
+		struct sim_metrics probe = { .nr_groups = w.nr_groups };
+
+		for (int g = 0; g < w.nr_groups; g++)
+			probe.g[g].name = w.g[g].name;
+		/* Zeroed metrics: a known name gives 0, an unknown one NAN. */
+		if (isnan(metric(&probe, ex[i].scope, ex[i].metric))) {
+			fprintf(stderr, "scx_lua sim: --expect '%s': no metric %s.%s in this workload\n",
+				ex[i].text, ex[i].scope, ex[i].metric);
+			return 2;
+		}
+	}
 	sc.nr_cpus = cpus ? (int)cpus : w.cpus ? w.cpus : 4;
 	sc.duration_ns = dur ? dur * 1e9 : w.duration_ns ? w.duration_ns : 10e9;
 	sc.slice_ns = o->ecfg.sched.slice_ns;
 	sc.record = trace || report;
+	sc.llc_cpus = w.llc_cpus;
+	for (int c = 0; c < sc.nr_cpus; c++)
+		o->ecfg.cpu_llc[c] = w.llc_cpus ? c / w.llc_cpus : 0;
 	/* The simulator holds every task at once, in the worst case. */
 	o->ecfg.arena_bytes = 64u << 20;
 	for (int i = optind; i < argc; i++, n++) {
@@ -185,5 +288,15 @@ int sim_main(struct cli *o, int argc, char **argv)
 		sim_print_table(stdout, &m[0]);
 	else
 		sim_print_compare(stdout, m, n);
+	if (nr_ex) {
+		int failed = 0;
+
+		printf("\n");
+		for (int p = 0; p < n; p++)
+			failed += grade(&m[p], ex, nr_ex);
+		printf("%s: %d of %d checks passed\n", failed ? "FAIL" : "PASS",
+		       n * nr_ex - failed, n * nr_ex);
+		rc |= failed ? 1 : 0;
+	}
 	return rc;
 }

@@ -52,6 +52,8 @@ void sim_metrics(struct sim_metrics *m, const struct sim_result *r, const struct
 			gm->runs += t->nr_runs;
 			gm->preempt += t->nr_preempt;
 			gm->bursts += t->nr_bursts;
+			gm->migrations += t->nr_migrations;
+			gm->llc_migrations += t->nr_llc_migrations;
 			if (t->finish >= 0) {
 				gm->nr_done++;
 				gm->turnaround += t->finish - t->arrival;
@@ -237,9 +239,11 @@ void sim_print_json(FILE *f, const struct sim_metrics *ms, int n)
 			jnum(f, "wake_max_ns", gm->wake_max, true);
 			jnum(f, "turnaround_ns", gm->turnaround, true);
 			jnum(f, "response_ns", gm->response, true);
-			fprintf(f, "\"runs\": %llu, \"preemptions\": %llu, \"bursts\": %llu}%s\n",
+			fprintf(f, "\"runs\": %llu, \"preemptions\": %llu, \"bursts\": %llu, "
+				"\"migrations\": %llu, \"llc_migrations\": %llu}%s\n",
 				(unsigned long long)gm->runs, (unsigned long long)gm->preempt,
-				(unsigned long long)gm->bursts, g + 1 < m->nr_groups ? "," : "");
+				(unsigned long long)gm->bursts, (unsigned long long)gm->migrations,
+				(unsigned long long)gm->llc_migrations, g + 1 < m->nr_groups ? "," : "");
 		}
 		fprintf(f, "   ]}%s\n", p + 1 < n ? "," : "");
 	}

@@ -314,6 +314,9 @@ int workload_load(struct workload *w, const char *path, char *err, size_t errlen
 	if ((rc = get_number(&c, 1, "cpus", 1, 64, &v, &has)))
 		goto out;
 	w->cpus = has ? (int)v : 0;
+	if ((rc = get_number(&c, 1, "llc_cpus", 1, 64, &v, &has)))
+		goto out;
+	w->llc_cpus = has ? (int)v : 0;
 	if ((rc = get_number(&c, 1, "duration_ms", 1, 1e9, &v, &has)))
 		goto out;
 	w->duration_ns = has ? v * MS : 0;

@@ -4,7 +4,7 @@
  * alternation of CPU bursts and sleeps, read from a Lua table file.
  *
  *   return {
- *     name = "interactive + batch", cpus = 4, duration_ms = 10000,
+ *     name = "interactive + batch", cpus = 4, duration_ms = 10000, llc_cpus = 2,
  *     groups = {
  *       { name = "hog", count = 4, burst_ms = "inf" },
  *       { name = "ui", count = 2, nice = -5, burst_ms = {"exp", 0.5},
@@ -56,6 +56,7 @@ struct wgroup {
 struct workload {
 	char name[64];
 	int cpus;                    /* 0: not given */
+	int llc_cpus;                /* CPUs per last-level cache (0: one LLC) */
 	double duration_ns;          /* 0: not given */
 	int nr_groups;
 	struct wgroup g[WORKLOAD_MAX_GROUPS];
