@@ -36,7 +36,7 @@ CORE_SRCS := arena buddy heap store logring policy fallback sched engine backend
 CORE_OBJS := $(addprefix $(BUILD)/core/,$(addsuffix .o,$(CORE_SRCS))) $(BUILD)/gen/embed.o
 CLI_OBJS  := $(addprefix $(BUILD)/core/,main.o run.o check.o sim.o backend_bpf.o)
 EMBED     := lua/runtime.lua lua/scx.lua $(GEN)/cdef.lua
-UNIT_TESTS := test_heap test_store test_buddy test_sched test_backend_sim
+UNIT_TESTS := test_heap test_store test_buddy test_sched test_backend_sim test_policies
 SUITES     := cli.sh sim.sh
 
 .DELETE_ON_ERROR:

@@ -72,6 +72,7 @@ struct sim {
 	struct dbuf_ent *dbuf;         /* decisions of the running step */
 	uint32_t nr_dbuf;
 	bool sched_running, in_step;
+	bool hold_sched;               /* a waker still holds its CPU: start later */
 	int sched_cpu;
 	int32_t *exited;
 	int nr_exited;
@@ -343,7 +344,7 @@ static void maybe_start_scheduler(struct sim *s)
 {
 	int c;
 
-	if (s->sched_running || fifo_empty(&s->ring))
+	if (s->sched_running || s->hold_sched || fifo_empty(&s->ring))
 		return;
 	for (c = 0; c < s->cfg.nr_cpus; c++)
 		if (s->cpu[c].cur == -1)
@@ -406,8 +407,20 @@ static void run_end(struct sim *s, int id)
 	struct ttask *t = &s->t[id];
 	const struct wgroup *g = &s->w->g[s->r.task[id].group];
 	int c = t->cpu;
-	double slept;
+	double slept, ran = s->now - t->start_ts;
 
+	/* A hand-off wakes the next stage while the waker still holds its CPU
+	 * (write, then read): the wakee cannot simply take this CPU. */
+	if (g->wakes >= 0 && t->burst_left - ran <= EPS && t->work_left - ran > EPS &&
+	    s->now < t->end_at - EPS) {
+		s->hold_sched = true;
+		for (int i = 0; i < s->nr_tasks; i++)
+			if (s->r.task[i].group == g->wakes && s->t[i].st == T_WAIT) {
+				wake(s, i);
+				break;
+			}
+		s->hold_sched = false;
+	}
 	stop_running(s, c);
 	if (t->work_left <= EPS || s->now >= t->end_at - EPS) {
 		finish_task(s, id);
@@ -420,14 +433,6 @@ static void run_end(struct sim *s, int id)
 			t->st = T_SLEEP;
 			at(s, s->now + slept, EV_WAKE, id);
 		}
-		if (g->wakes >= 0) {
-			/* Hand-off: wake one task of the woken group that waits. */
-			for (int i = 0; i < s->nr_tasks; i++)
-				if (s->r.task[i].group == g->wakes && s->t[i].st == T_WAIT) {
-					wake(s, i);
-					break;
-				}
-		}
 	} else if (anything_waiting(s, c)) {
 		t->runnable_since = s->now;
 		queue_for_user(s, id, 0); /* slice used up, others wait */
@@ -439,6 +444,7 @@ static void run_end(struct sim *s, int id)
 		start_run(s, id, c, s->cfg.slice_ns);
 		return;
 	}
+	maybe_start_scheduler(s); /* a hand-off may have queued work meanwhile */
 	cpu_pick(s, c);
 }
 

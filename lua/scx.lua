@@ -33,6 +33,12 @@ local scx = {
 function scx.scale_by_weight(v, t) return v * t.weight / 100 end
 function scx.scale_by_weight_inverse(v, t) return v * 100 / t.weight end
 
+-- t's vtime advanced by its last run, weighted: what fair-share policies
+-- charge a task when it comes back (a run is charged exactly once: each
+-- enqueue follows one run).
+function scx.charged(t) return t.vtime + (t.stop_ts - t.start_ts) * 100 / t.weight end
+
+function scx.is_preempted(t) return band(t.flags, C.SCX_TF_PREEMPTED) ~= 0 end
 function scx.is_wakeup(t) return band(t.flags, C.SCX_TF_WAKEUP) ~= 0 end
 function scx.is_new(t) return band(t.flags, C.SCX_TF_NEW) ~= 0 end
 

@@ -10,50 +10,8 @@
 #include <stdlib.h>
 
 #include "../core/backend_sim.c"
-#include "../core/engine.h"
-#include "../core/sim_report.h"
+#include "simrun.h"
 #include "test.h"
-
-struct run {
-	struct workload w;
-	struct sim *sim;
-	struct engine e;
-	struct sim_metrics m;
-};
-
-static int simulate(struct run *r, const char *policy, const char *workload, uint64_t seed)
-{
-	struct sim_cfg sc = { .seed = seed, .cost_batch_ns = 2000, .cost_task_ns = 150,
-			      .record = true };
-	struct engine_cfg cfg;
-	char err[256];
-
-	if (workload_load(&r->w, workload, err, sizeof(err))) {
-		printf("workload: %s\n", err);
-		return -1;
-	}
-	sc.nr_cpus = r->w.cpus;
-	sc.duration_ns = r->w.duration_ns;
-	sc.slice_ns = 20e6;
-	r->sim = sim_new(&r->w, &sc);
-	engine_cfg_default(&cfg);
-	cfg.arena_bytes = 64u << 20;
-	cfg.sched.nr_cpus = sc.nr_cpus;
-	cfg.policy.backend = "sim";
-	if (!r->sim || engine_init(&r->e, &cfg, &sim_ops, r->sim) || policy_load(&r->e.ph, policy)) {
-		printf("setup: %s\n", r->e.ph.err);
-		return -1;
-	}
-	sim_run(r->sim, &r->e.sched);
-	sim_metrics(&r->m, sim_result(r->sim), &r->w);
-	return 0;
-}
-
-static void done(struct run *r)
-{
-	engine_free(&r->e);
-	sim_free(r->sim);
-}
 
 static int cmp_seg(const void *a, const void *b)
 {
