@@ -37,7 +37,7 @@ CORE_OBJS := $(addprefix $(BUILD)/core/,$(addsuffix .o,$(CORE_SRCS))) $(BUILD)/g
 CLI_OBJS  := $(addprefix $(BUILD)/core/,main.o run.o check.o sim.o backend_bpf.o)
 EMBED     := lua/runtime.lua lua/scx.lua $(GEN)/cdef.lua
 UNIT_TESTS := test_heap test_store test_buddy test_sched test_backend_sim test_policies
-SUITES     := cli.sh sim.sh
+SUITES     := cli.sh sim.sh labs.sh
 
 .DELETE_ON_ERROR:
 .PHONY: all test bench help deps clean vm-test demo

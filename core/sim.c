@@ -56,6 +56,7 @@ static double metric(const struct sim_metrics *m, const char *scope, const char 
 		if (!strcmp(name, "migrations")) return (double)gm->migrations;
 		if (!strcmp(name, "llc_migrations")) return (double)gm->llc_migrations;
 		if (!strcmp(name, "done")) return gm->nr_done;
+		if (!strcmp(name, "bursts")) return (double)gm->bursts;
 		return NAN;
 	}
 	return NAN;
@@ -110,7 +111,7 @@ static void usage(FILE *f)
 "  --expect CHECK      grade the run: 'GROUP.METRIC OP NUMBER' or 'machine.METRIC OP NUMBER'\n"
 "                      (share, wake_p50_ms, wake_p99_ms, wake_max_ms, wait_p50_ms, wait_p99_ms,\n"
 "                      wait_max_ms, turnaround_ms, response_ms, runs, preemptions, migrations,\n"
-"                      llc_migrations, done; machine: utilisation, jain, throughput, overhead);\n"
+"                      llc_migrations, done, bursts; machine: utilisation, jain, throughput, overhead);\n"
 "                      prints PASS/FAIL for each, exit 1 if any fails; repeatable\n"
 "  --opt KEY=VALUE     passed to every policy; -s/-S/--slice-us-max as for run\n");
 }

@@ -153,11 +153,11 @@ int main(void)
 		struct run f, s;
 		const char *const p[] = { POL("sjf"), POL("srtf") };
 
-		simulate(&f, POL("fifo"), T("jobs"), 1);
+		simulate(&f, POL("fifo"), W("jobs"), 1);
 		for (int i = 0; i < 2; i++) {
 			double tf, ts;
 
-			simulate(&s, p[i], T("jobs"), 1);
+			simulate(&s, p[i], W("jobs"), 1);
 			tf = (f.m.g[0].turnaround * f.m.g[0].n + f.m.g[1].turnaround * f.m.g[1].n) /
 			     (f.m.g[0].n + f.m.g[1].n);
 			ts = (s.m.g[0].turnaround * s.m.g[0].n + s.m.g[1].turnaround * s.m.g[1].n) /
