@@ -40,7 +40,7 @@ UNIT_TESTS := test_heap test_store test_buddy test_sched test_backend_sim test_p
 SUITES     := cli.sh sim.sh labs.sh
 
 .DELETE_ON_ERROR:
-.PHONY: all test bench help deps clean vm-test demo
+.PHONY: all test bench help deps clean vm-test demo vm-bench
 
 all: $(BUILD)/scx_lua
 
@@ -51,6 +51,7 @@ help:
 	@echo "  make bench      benchmarks: Lua vs C policy per task, heap, throughput, reload, page faults"
 	@echo "  make demo       boot a sched_ext kernel in a VM and run scx_lua under load (POLICY=file.lua)"
 	@echo "  make vm-test    the live backend on a real sched_ext kernel (VM, ~3 min)"
+	@echo "  make vm-bench   EEVDF vs scx_lua policies on the same workloads, one boot (~15 min)"
 	@echo "  make deps       only install / name the Debian packages the build needs"
 	@echo "  make clean      remove build/"
 	@echo "options: V=1 (full commands), BUILD=dir"
@@ -63,7 +64,7 @@ deps: $(DEPS_STAMP)
 # pkg-config output above was computed before deps ran on a fresh machine:
 # re-run make in that case so the flags are right.
 ifeq ($(LUAJIT_CFLAGS),)
-$(BUILD)/scx_lua test bench vm-test demo: relaunch
+$(BUILD)/scx_lua test bench vm-test vm-bench demo: relaunch
 .PHONY: relaunch
 relaunch: $(DEPS_STAMP)
 	$(Q)$(MAKE) --no-print-directory $(MAKECMDGOALS)
@@ -148,6 +149,9 @@ $(VM_STAMP): tests/deps.sh
 
 vm-test: $(BUILD)/scx_lua $(VM_STAMP)
 	$(Q)BUILD=$(BUILD) KERNEL=$(KERNEL) tests/vm/run.sh vm-test
+
+vm-bench: $(BUILD)/scx_lua $(VM_STAMP)
+	$(Q)BUILD=$(BUILD) KERNEL=$(KERNEL) bench/vm-bench.sh
 
 demo: $(BUILD)/scx_lua $(VM_STAMP)
 	$(Q)BUILD=$(BUILD) KERNEL=$(KERNEL) POLICY=$(POLICY) tests/vm/run.sh demo

@@ -89,7 +89,7 @@ const volatile u64 ops_size = sizeof(struct sched_ext_ops);
 volatile u64 nr_queued, nr_scheduled, nr_running, nr_online_cpus;
 volatile u64 nr_user_dispatches, nr_kernel_dispatches, nr_cancel_dispatches;
 volatile u64 nr_bounce_dispatches, nr_failed_dispatches, nr_sched_congested;
-volatile u64 nr_heartbeats, nr_stuck_bypass;
+volatile u64 nr_heartbeats, nr_stuck_bypass, nr_deadline_preempts;
 volatile u64 usersched_last_run;   /* ns: when the scheduler last ran */
 volatile u64 usersched_needed;   /* plain stores: a lost race only delays a wake-up by one heartbeat */
 
@@ -114,7 +114,11 @@ struct task_ctx {
 	u64 stop_ts;
 	u64 exec_runtime;
 	u64 enq_cnt;
+	u64 deadline;   /* the policy's, as last dispatched */
 };
+
+/* Deadline of what each CPU runs (0: idle or not ours to preempt). */
+u64 cpu_deadline[SCX_LUA_MAX_CPUS];
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -203,6 +207,37 @@ static void kick_idle_for(struct task_struct *p)
 
 	if (cpu >= 0)
 		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+}
+
+/*
+ * Carry out the policy's order across CPUs: no CPU is idle, so if the task
+ * just queued has an earlier deadline than what some allowed CPU runs,
+ * preempt the CPU running the latest one. Only deadlines compare, so a
+ * FIFO policy (newcomers have later deadlines) is never preempted.
+ */
+static void kick_for_deadline(struct task_struct *p, u64 deadline)
+{
+	s32 cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0), victim = -1;
+	u64 latest = deadline;
+
+	if (cpu >= 0) {
+		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+		return;
+	}
+	for (s32 i = 0; i < SCX_LUA_MAX_CPUS && i < nr_cpu_ids_ro; i++) {
+		u64 d = cpu_deadline[i & (SCX_LUA_MAX_CPUS - 1)];
+
+		if (d > latest && bpf_cpumask_test_cpu(i, p->cpus_ptr)) {
+			latest = d;
+			victim = i;
+		}
+	}
+	if (victim >= 0) {
+		/* Taken: the next task dispatched in this drain looks elsewhere. */
+		cpu_deadline[victim & (SCX_LUA_MAX_CPUS - 1)] = deadline;
+		__sync_fetch_and_add(&nr_deadline_preempts, 1);
+		scx_bpf_kick_cpu(victim, SCX_KICK_PREEMPT);
+	}
 }
 
 /* Bypass: order it behind what user space already sent to the shared DSQ. */
@@ -308,6 +343,7 @@ static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
 		__sync_fetch_and_add(&nr_bounce_dispatches, 1);
 		d.cpu = SCX_LUA_CPU_ANY;
 	}
+	tctx->deadline = d.vtime;
 	if (d.cpu >= 0) {
 		dsq = d.cpu;
 		insert(p, dsq, d.slice_ns, 0);
@@ -317,7 +353,7 @@ static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
 		if (d.vtime > vtime_max)
 			vtime_max = d.vtime;
 		insert_vtime(p, SCX_LUA_SHARED_DSQ, d.slice_ns, d.vtime, 0);
-		kick_idle_for(p);
+		kick_for_deadline(p, d.vtime);
 	}
 	__sync_fetch_and_add(&nr_user_dispatches, 1);
 	bpf_task_release(p);
@@ -361,8 +397,12 @@ void BPF_STRUCT_OPS(lua_running, struct task_struct *p)
 		return;
 	}
 	tctx = lookup_task_ctx(p);
-	if (tctx)
+	if (tctx) {
 		tctx->start_ts = bpf_ktime_get_ns();
+		/* Kernel-dispatched tasks have no policy deadline: not preempted. */
+		cpu_deadline[scx_bpf_task_cpu(p) & (SCX_LUA_MAX_CPUS - 1)] = tctx->deadline;
+		tctx->deadline = 0;
+	}
 }
 
 void BPF_STRUCT_OPS(lua_stopping, struct task_struct *p, bool runnable)
@@ -371,6 +411,7 @@ void BPF_STRUCT_OPS(lua_stopping, struct task_struct *p, bool runnable)
 	u64 now = bpf_ktime_get_ns();
 
 	__sync_fetch_and_sub(&nr_running, 1);
+	cpu_deadline[scx_bpf_task_cpu(p) & (SCX_LUA_MAX_CPUS - 1)] = 0;
 	if (is_usersched_task(p)) {
 		usersched_last_run = now;
 		return;

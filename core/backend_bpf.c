@@ -377,7 +377,7 @@ int bpf_backend_format_stats(struct bpf_backend *b, char *buf, size_t len)
 	return snprintf(buf, len,
 		"  [bpf] queued=%llu scheduled=%llu running=%llu user_dispatches=%llu "
 		"kernel_dispatches=%llu cancel=%llu bounce=%llu failed=%llu congested=%llu "
-		"stuck_bypass=%llu online_cpus=%llu\n",
+		"stuck_bypass=%llu deadline_preempts=%llu online_cpus=%llu\n",
 		(unsigned long long)s->nr_queued, (unsigned long long)s->nr_scheduled,
 		(unsigned long long)s->nr_running, (unsigned long long)s->nr_user_dispatches,
 		(unsigned long long)s->nr_kernel_dispatches,
@@ -385,7 +385,7 @@ int bpf_backend_format_stats(struct bpf_backend *b, char *buf, size_t len)
 		(unsigned long long)s->nr_bounce_dispatches,
 		(unsigned long long)s->nr_failed_dispatches,
 		(unsigned long long)s->nr_sched_congested, (unsigned long long)s->nr_stuck_bypass,
-		(unsigned long long)s->nr_online_cpus);
+		(unsigned long long)s->nr_deadline_preempts, (unsigned long long)s->nr_online_cpus);
 }
 
 static double rel(struct bpf_backend *b, unsigned long long ts)

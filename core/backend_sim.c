@@ -35,6 +35,8 @@ struct ttask {
 	double burst_left, work_left, end_at;
 	double start_ts, stop_ts, exec_runtime, runnable_since;
 	double slice;                  /* of the current run */
+	double pending_deadline;       /* set by a user-space dispatch, taken by the next run */
+	double deadline;               /* of the current run: 0 if the kernel dispatched it */
 	bool woke;
 	uint64_t enq_cnt, ev_seq, rng;
 	int seq_burst, seq_sleep;
@@ -236,6 +238,8 @@ static void start_run(struct sim *s, int id, int c, double slice)
 	ts->nr_runs++;
 	t->st = T_RUNNING;
 	t->cpu = c;
+	t->deadline = t->pending_deadline;
+	t->pending_deadline = 0;
 	t->start_ts = s->now;
 	t->slice = slice;
 	until = fmin(slice, fmin(t->burst_left, t->work_left));
@@ -448,6 +452,35 @@ static void run_end(struct sim *s, int id)
 	cpu_pick(s, c);
 }
 
+/* As the live backend does (kick_for_deadline in bpf/main.bpf.c): with no
+ * allowed CPU idle, preempt the one running the latest deadline if the new
+ * task's is earlier. @self is the scheduler's CPU, about to be free. */
+static void preempt_for_deadline(struct sim *s, int id, double deadline, int self)
+{
+	int victim = -1;
+	double latest = deadline;
+
+	for (int c = 0; c < s->cfg.nr_cpus; c++)
+		if ((s->cpu[c].cur == -1 || c == self) && allowed(&s->t[id], c))
+			return; /* an idle CPU will take it */
+	for (int c = 0; c < s->cfg.nr_cpus; c++) {
+		int cur = s->cpu[c].cur;
+
+		if (cur >= 0 && s->t[cur].deadline > latest && allowed(&s->t[id], c)) {
+			latest = s->t[cur].deadline;
+			victim = c;
+		}
+	}
+	if (victim >= 0) {
+		int v = stop_running(s, victim);
+
+		s->r.task[v].nr_preempt++;
+		s->r.nr_deadline_preempts++;
+		s->t[v].runnable_since = s->now;
+		queue_for_user(s, v, SCX_TF_PREEMPTED);
+	}
+}
+
 static void sched_done(struct sim *s, int c)
 {
 	uint32_t n = s->nr_dbuf;
@@ -460,6 +493,7 @@ static void sched_done(struct sim *s, int c)
 		if (t->st != T_DSQ)
 			continue;
 		t->slice = d->slice;
+		t->pending_deadline = d->deadline;
 		record_event(s, d->task, d->cpu >= 0 ? d->cpu : -2);
 		if (d->cpu >= 0 && !allowed(t, d->cpu)) {
 			s->r.nr_bounce++;
@@ -476,6 +510,7 @@ static void sched_done(struct sim *s, int c)
 			}
 		} else {
 			heap_push(&s->shared, d->deadline, s->seq++, (uint32_t)d->task);
+			preempt_for_deadline(s, d->task, d->deadline, c);
 		}
 	}
 	s->sched_running = false;

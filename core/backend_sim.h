@@ -80,6 +80,7 @@ struct sim_result {
 	double busy_ns, idle_ns, sched_ns;   /* summed over CPUs */
 	uint64_t nr_kernel_dispatches, nr_user_dispatches, nr_bounce, nr_refills, nr_steps;
 	uint64_t nr_sched_preempt;           /* tasks preempted to run the scheduler */
+	uint64_t nr_deadline_preempts;       /* preempted for an earlier deadline */
 	struct sim_task_stats *task;
 	struct sim_segment *seg;
 	uint32_t nr_seg, cap_seg;

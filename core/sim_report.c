@@ -35,6 +35,7 @@ void sim_metrics(struct sim_metrics *m, const struct sim_result *r, const struct
 	m->bounces = r->nr_bounce;
 	m->refills = r->nr_refills;
 	m->sched_preempt = r->nr_sched_preempt;
+	m->deadline_preempts = r->nr_deadline_preempts;
 	for (int g = 0; g < w->nr_groups; g++) {
 		struct group_metrics *gm = &m->g[g];
 		struct samples wait = { 0 }, wake = { 0 };
@@ -137,11 +138,11 @@ void sim_print_table(FILE *f, const struct sim_metrics *m)
 	}
 	fprintf(f, "\nmachine: utilisation %.1f%%, Jain %.3f, throughput %.0f bursts/s, "
 		"scheduler overhead %.2f%% (%llu steps, %llu user + %llu idle-path dispatches, "
-		"%llu bounced, %llu preempted for the scheduler)\n",
+		"%llu bounced, %llu preempted for the scheduler, %llu for an earlier deadline)\n",
 		100 * m->util, m->jain, m->throughput, 100 * m->overhead,
 		(unsigned long long)m->steps, (unsigned long long)m->user_dispatches,
 		(unsigned long long)m->kernel_dispatches, (unsigned long long)m->bounces,
-		(unsigned long long)m->sched_preempt);
+		(unsigned long long)m->sched_preempt, (unsigned long long)m->deadline_preempts);
 	if (m->policy_errors)
 		fprintf(f, "policy errors: %llu (%llu batches ordered by the fallback)\n",
 			(unsigned long long)m->policy_errors, (unsigned long long)m->fallback_batches);

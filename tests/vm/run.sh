@@ -7,7 +7,8 @@
 # exit with its status. The console is saved in $BUILD/vm/SCENARIO.log.
 #
 # Env: BUILD (build dir), KERNEL (a vmlinuz to boot instead of sid's),
-# VM_CPUS (2), VM_MEM (2G), VM_TIMEOUT (seconds, 900), POLICY (for demo).
+# VM_CPUS (2), VM_MEM (2G), VM_TIMEOUT (seconds, 900); passed into the
+# guest: POLICY (demo), VM_TEST_*, DEMO_*, BENCH_* (scenario knobs).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 scenario=${1:?usage: run.sh SCENARIO [ARGS...]}; shift
@@ -51,6 +52,11 @@ fi
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' > "$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
 
+# Scenario knobs travel into the guest: POLICY and every VM_TEST_*,
+# DEMO_* and BENCH_* variable set here.
+env | grep -E '^(VM_TEST_|DEMO_|BENCH_)[A-Z_]*=' | sed "s/'/'\\\\''/g; s/=\(.*\)/='\1'/; s/^/export /" > "$root/scx/env" || true
+[ -n "${POLICY:-}" ] && echo "export POLICY='$POLICY'" >> "$root/scx/env"
+
 cat > "$root/init" <<INIT
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -63,7 +69,8 @@ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 ulimit -l unlimited
 cd /scx
 echo "SCX_VM_BOOTED kernel=\$(uname -r) cpus=\$(nproc)"
-POLICY="${POLICY:-}" sh /scx/$scenario.sh $*
+. /scx/env
+sh /scx/$scenario.sh $*
 echo "SCX_VM_RESULT=\$?"
 sync
 poweroff -f

@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# `make vm-bench` (inside the VM): the same workloads under each scheduler,
+# in one boot, BENCH_RUNS times. Prints "RESULT run sched figure value"
+# lines; bench/vm-bench.sh on the host turns them into the table.
+. /scx/lib.sh
+RUNS=${BENCH_RUNS:-2}
+SCHEDS=${BENCH_SCHEDS:-"eevdf deadline fifo vruntime interactive"}
+SECS=${BENCH_SECONDS:-10}
+NCPU=$(nproc)
+
+res() { echo "RESULT $run $sched $1 ${2:-nan}"; }
+
+workloads() {
+  res messaging_threads_s "$(perf bench sched messaging -t -g 4 -l 100 2>&1 | awk '/Total time/ {print $3}')"
+  res messaging_processes_s "$(perf bench sched messaging -g 4 -l 100 2>&1 | awk '/Total time/ {print $3}')"
+  res hackbench_s "$(hackbench -p -g 4 -l 100 2>&1 | awk '/^Time:/ {print $2}')"
+  res stress_bogo_ops "$(stress-ng --cpu "$NCPU" --timeout "${SECS}s" --metrics-brief 2>&1 | awk '$0 ~ / cpu / && $5 ~ /^[0-9]+$/ {print $5; exit}')"
+  # Wake-up latency of an ordinary task beside CPU hogs (histogram to 200 ms).
+  stress-ng --cpu "$NCPU" --timeout "$((SECS + 2))s" --quiet & hogs=$!
+  sleep 1
+  cyclictest -q -m -i 1000 -D "${SECS}s" -h 200000 > /tmp/cyc 2>&1
+  wait $hogs
+  [ -n "${BENCH_DEBUG:-}" ] && { grep -v '^0*[0-9]* 0*$' /tmp/cyc | head -20 | sed 's/^/#h /'; grep -c '' /tmp/cyc | sed 's/^/#h lines /'; }
+  res cyclictest_avg_us "$(sed -n 's/^# Avg Latencies: *0*\([0-9][0-9]*\).*/\1/p' /tmp/cyc | head -1)"
+  res cyclictest_max_us "$(sed -n 's/^# Max Latencies: *0*\([0-9][0-9]*\).*/\1/p' /tmp/cyc | head -1)"
+  # busybox awk reads 000150 as octal: strip the zeros first.
+  res cyclictest_p99_us "$(awk 'function num(v) { sub(/^0+/, "", v); return v == "" ? 0 : v + 0 }
+      /^# Total:/ { total = num($3) } /^[0-9]/ { n[num($1)] = num($2) }
+      END { need = total * 0.99; s = 0; for (i = 0; i <= 200000; i++) { s += n[i]; if (s >= need) { print i; exit } } print ">200000" }' /tmp/cyc)"
+}
+
+now_ms() { awk '{printf "%d", $1 * 1000}' /proc/uptime; }  # busybox date has no %N
+cpu_ticks() { awk '{print $14 + $15}' /proc/$1/stat 2>/dev/null || echo 0; }
+
+for run in $(seq 1 "$RUNS"); do
+  for sched in $SCHEDS; do
+    echo "# run $run: $sched"
+    if [ "$sched" = eevdf ]; then
+      workloads
+      continue
+    fi
+    dmesg -c > /dev/null
+    t0=$(now_ms)
+    scx_lua "policies/$sched.lua" --stats 5 > /tmp/scx.log 2>&1 &
+    pid=$!
+    if ! wait_state enabled 30; then
+      res attached 0; cat /tmp/scx.log; kill $pid 2>/dev/null; continue
+    fi
+    res attach_ms $(( $(now_ms) - t0 ))
+    ticks0=$(cpu_ticks $pid); w0=$(now_ms)
+    workloads
+    ticks1=$(cpu_ticks $pid); w1=$(now_ms)
+    # CPU use of the scheduler process, as % of one CPU (USER_HZ = 100)
+    res sched_cpu_pct "$(awk -v t=$((ticks1 - ticks0)) -v w=$((w1 - w0)) 'BEGIN { printf "%.1f", t * 10 / w * 100 }')"
+    res stayed_attached "$([ "$(state)" = enabled ] && [ "$(root_ops)" = scx_lua ] && [ -z "$(scx_errors)" ] && echo 1 || echo 0)"
+    kill -INT $pid; wait $pid; rc=$?
+    res detached_clean "$([ $rc -eq 0 ] && wait_state disabled 10 && echo 1 || echo 0)"
+    l=$(grep '^\[scx_lua\]' /tmp/scx.log | tail -1); b=$(grep '^  \[bpf\]' /tmp/scx.log | tail -1)
+    res page_faults "$(echo "$l" | sed -n 's/.* faults=\([0-9]*\).*/\1/p')"
+    res user_dispatches "$(echo "$b" | sed -n 's/.* user_dispatches=\([0-9]*\).*/\1/p')"
+    res kernel_dispatches "$(echo "$b" | sed -n 's/.* kernel_dispatches=\([0-9]*\).*/\1/p')"
+    res congested "$(echo "$b" | sed -n 's/.* congested=\([0-9]*\).*/\1/p')"
+    res cancel "$(echo "$b" | sed -n 's/.* cancel=\([0-9]*\).*/\1/p')"
+  done
+done
+echo "vm-bench: done"
