@@ -28,7 +28,7 @@ KDIR     := $(BUILD)/kernel
 
 # Debian packages each target needs (checked by the deps stamp).
 DEB_BUILD := gcc make pkg-config libluajit-5.1-dev libluajit-5.1-common \
-	     clang libbpf-dev libelf-dev zlib1g-dev bpftool zstd
+	     clang libclang-rt-14-dev libbpf-dev libelf-dev zlib1g-dev bpftool zstd
 DEPS_STAMP := $(BUILD)/.deps-build
 
 CORE_SRCS := arena buddy heap store logring policy fallback sched engine backend_synth \
@@ -37,10 +37,10 @@ CORE_OBJS := $(addprefix $(BUILD)/core/,$(addsuffix .o,$(CORE_SRCS))) $(BUILD)/g
 CLI_OBJS  := $(addprefix $(BUILD)/core/,main.o run.o check.o sim.o backend_bpf.o)
 EMBED     := lua/runtime.lua lua/scx.lua $(GEN)/cdef.lua
 UNIT_TESTS := test_heap test_store test_buddy test_sched test_backend_sim test_policies
-SUITES     := cli.sh sim.sh labs.sh
+SUITES     := cli.sh sim.sh labs.sh fuzz.sh
 
 .DELETE_ON_ERROR:
-.PHONY: all test bench help deps clean vm-test demo vm-bench
+.PHONY: all test bench help deps clean vm-test demo vm-bench fuzz
 
 all: $(BUILD)/scx_lua
 
@@ -52,6 +52,8 @@ help:
 	@echo "  make demo       boot a sched_ext kernel in a VM and run scx_lua under load (POLICY=file.lua)"
 	@echo "  make vm-test    the live backend on a real sched_ext kernel (VM, ~3 min)"
 	@echo "  make vm-bench   EEVDF vs scx_lua policies on the same workloads, one boot (~15 min)"
+	@echo "  make fuzz       libFuzzer+ASan+UBSan on the CLI, workload files, queued records and"
+	@echo "                  policy outputs (FUZZ_SECONDS=60 each; make test runs 5 s each)"
 	@echo "  make deps       only install / name the Debian packages the build needs"
 	@echo "  make clean      remove build/"
 	@echo "options: V=1 (full commands), BUILD=dir"
@@ -64,7 +66,7 @@ deps: $(DEPS_STAMP)
 # pkg-config output above was computed before deps ran on a fresh machine:
 # re-run make in that case so the flags are right.
 ifeq ($(LUAJIT_CFLAGS),)
-$(BUILD)/scx_lua test bench vm-test vm-bench demo: relaunch
+$(BUILD)/scx_lua test bench vm-test vm-bench demo fuzz: relaunch
 .PHONY: relaunch
 relaunch: $(DEPS_STAMP)
 	$(Q)$(MAKE) --no-print-directory $(MAKECMDGOALS)
@@ -135,11 +137,43 @@ TEST_STAMP := $(BUILD)/.deps-test
 $(TEST_STAMP): tests/deps.sh
 	$(Q)mkdir -p $(@D) && tests/deps.sh "the tests" chromium && touch $@
 
-test: $(BUILD)/scx_lua $(addprefix $(BUILD)/tests/,$(UNIT_TESTS)) $(TEST_STAMP)
+test: $(BUILD)/scx_lua $(addprefix $(BUILD)/tests/,$(UNIT_TESTS)) $(TEST_STAMP) \
+      $(addprefix $(FUZZ_DIR)/,$(FUZZERS))
 	$(Q)BUILD=$(BUILD) tests/run.sh $(UNIT_TESTS) $(SUITES)
 
 bench: $(BUILD)/bench/bench $(BUILD)/scx_lua
 	$(Q)$(BUILD)/bench/bench
+
+# Fuzzing: the whole core rebuilt with sanitizers, one harness per input
+# surface (tests/fuzz/). Findings are crash-* files in build/fuzz/.
+FUZZ_SECONDS ?= 60
+FUZZ_DIR  := $(BUILD)/fuzz
+FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS := $(filter-out -O2 -Wno-format-truncation,$(CFLAGS)) -O1 -Wno-unused-function $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+FUZZ_OBJS := $(addprefix $(FUZZ_DIR)/core/,$(addsuffix .o,$(CORE_SRCS))) $(BUILD)/gen/embed.o
+FUZZ_CLI_OBJS := $(addprefix $(FUZZ_DIR)/core/,main.o run.o check.o sim.o backend_bpf.o)
+FUZZERS   := fuzz_cli fuzz_workload fuzz_records fuzz_outputs
+
+$(FUZZ_DIR)/core/main.o: core/main.c $(wildcard core/*.h) $(GEN)/cdef.lua
+	$(call msg,FUZZCC,$@)
+	$(Q)mkdir -p $(@D) && clang $(FUZZ_CFLAGS) -DSCX_NO_MAIN -c -o $@ $<
+
+$(FUZZ_DIR)/core/backend_bpf.o: $(BUILD)/bpf/main.skel.h
+
+$(FUZZ_DIR)/core/%.o: core/%.c $(wildcard core/*.h) $(GEN)/cdef.lua
+	$(call msg,FUZZCC,$@)
+	$(Q)mkdir -p $(@D) && clang $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_DIR)/fuzz_cli: tests/fuzz/fuzz_cli.c $(FUZZ_OBJS) $(FUZZ_CLI_OBJS)
+	$(call msg,FUZZLD,$@)
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS) $(BPF_LIBS)
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_backend.h $(FUZZ_OBJS)
+	$(call msg,FUZZLD,$@)
+	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(LDLIBS)
+
+fuzz: $(addprefix $(FUZZ_DIR)/,$(FUZZERS))
+	$(Q)BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh $(FUZZERS)
 
 # The VM tools are installed on demand: only these targets need them.
 DEB_VM := qemu-system-x86 busybox-static cpio stress-ng rt-tests linux-perf

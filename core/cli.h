@@ -29,6 +29,9 @@ struct cli {
 /* run_main() returns this when the kernel asked for a restart. */
 #define RUN_RESTART 75
 
+void cli_defaults(struct cli *o);
+/* 0: run o->cmd; 1: -h/-V done; 2: bad command line, @err says why. */
+int cli_parse(struct cli *o, int argc, char **argv, char *err, size_t errlen);
 int run_main(struct cli *o);
 int check_main(struct cli *o);
 int sim_main(struct cli *o, int argc, char **argv);

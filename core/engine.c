@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine.h"
 
@@ -27,8 +28,11 @@ void engine_cfg_default(struct engine_cfg *cfg)
 	cfg->sched.store_ttl_ns = 60e9;
 	cfg->policy.sandbox = true;
 	cfg->policy.watchdog_ms = 250;
-	/* The LLC a CPU belongs to, as the kernel reports it (L3, else L2). */
-	for (int c = 0; c < 1024; c++) {
+	/* The LLC a CPU belongs to, as the kernel reports it (L3, else L2);
+	 * only for CPUs the system has (each probe is a failed open). */
+	long nconf = sysconf(_SC_NPROCESSORS_CONF);
+
+	for (int c = 0; c < 1024 && c < nconf; c++) {
 		char path[96];
 		FILE *f;
 		int id = 0;

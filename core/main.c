@@ -58,7 +58,13 @@ static void usage(FILE *f)
 "  -h, --help             this text\n");
 }
 
-static long num(const char *opt, const char *v, long lo, long hi)
+/* Parse errors are collected here; parse() stops at the first one. */
+struct perr {
+	char msg[256];
+	bool failed;
+};
+
+static long num(struct perr *e, const char *opt, const char *v, long lo, long hi)
 {
 	char *end;
 	long n;
@@ -66,11 +72,20 @@ static long num(const char *opt, const char *v, long lo, long hi)
 	errno = 0;
 	n = strtol(v, &end, 10);
 	if (errno || *end || end == v || n < lo || n > hi) {
-		fprintf(stderr, "scx_lua: %s expects a whole number from %ld to %ld, not '%s'\n",
-			opt, lo, hi, v);
-		exit(2);
+		if (!e->failed)
+			snprintf(e->msg, sizeof(e->msg), "%s expects a whole number from %ld to %ld, "
+				 "not '%s'", opt, lo, hi, v);
+		e->failed = true;
+		return lo;
 	}
 	return n;
+}
+
+static void bad(struct perr *e, const char *fmt, const char *arg)
+{
+	if (!e->failed)
+		snprintf(e->msg, sizeof(e->msg), fmt, arg);
+	e->failed = true;
 }
 
 enum {
@@ -106,71 +121,98 @@ static const struct option longopts[] = {
 	{ 0, 0, 0, 0 },
 };
 
-static void parse(struct cli *o, int argc, char **argv)
+/*
+ * Fill @o from the command line. Returns 0; 1 when the user asked for -h or
+ * -V (printed, nothing to run); 2 with @err set on a bad option. Never
+ * exits, so it can be tested and fuzzed in-process.
+ */
+int cli_parse(struct cli *o, int argc, char **argv, char *err, size_t errlen)
 {
+	struct perr e = { .failed = false };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "s:S:puvVh", longopts, NULL)) != -1) {
+	optind = 0; /* GNU getopt: re-initialise, parse() may run more than once */
+	opterr = 0;
+	while (!e.failed && (c = getopt_long(argc, argv, "s:S:puvVh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 's': o->ecfg.sched.slice_ns = num("--slice-us", optarg, 10, 10000000) * 1e3; break;
-		case 'S': o->ecfg.sched.slice_min_ns = num("--slice-us-min", optarg, 10, 10000000) * 1e3; break;
-		case O_SLICE_MAX: o->ecfg.sched.slice_max_ns = num("--slice-us-max", optarg, 10, 10000000) * 1e3; break;
+		case 's': o->ecfg.sched.slice_ns = num(&e, "--slice-us", optarg, 10, 10000000) * 1e3; break;
+		case 'S': o->ecfg.sched.slice_min_ns = num(&e, "--slice-us-min", optarg, 10, 10000000) * 1e3; break;
+		case O_SLICE_MAX: o->ecfg.sched.slice_max_ns = num(&e, "--slice-us-max", optarg, 10, 10000000) * 1e3; break;
 		case 'p': o->partial = true; break;
 		case 'u': o->full_user = true; break;
-		case O_EXIT_DUMP: o->exit_dump_len = (int)num("--exit-dump-len", optarg, 0, 1 << 24); break;
+		case O_EXIT_DUMP: o->exit_dump_len = (int)num(&e, "--exit-dump-len", optarg, 0, 1 << 24); break;
 		case O_OPT:
-			if (!strchr(optarg, '=') || optarg[0] == '=') {
-				fprintf(stderr, "scx_lua: --opt expects KEY=VALUE, not '%s'\n", optarg);
-				exit(2);
-			}
-			if (o->nr_opts == CLI_MAX_OPTS) {
-				fprintf(stderr, "scx_lua: at most %d --opt\n", CLI_MAX_OPTS);
-				exit(2);
-			}
-			o->opts[o->nr_opts++] = optarg;
+			if (!strchr(optarg, '=') || optarg[0] == '=')
+				bad(&e, "--opt expects KEY=VALUE, not '%s'", optarg);
+			else if (o->nr_opts == CLI_MAX_OPTS)
+				bad(&e, "at most 64 --opt%s", "");
+			else
+				o->opts[o->nr_opts++] = optarg;
 			break;
 		case O_WATCH: o->watch = true; break;
 		case O_NO_SANDBOX: o->ecfg.policy.sandbox = false; break;
-		case O_WATCHDOG: o->ecfg.policy.watchdog_ms = (int)num("--watchdog-ms", optarg, 20, 450); break;
-		case O_ARENA: o->ecfg.arena_bytes = (size_t)num("--arena-mb", optarg, 16, 65536) << 20; break;
-		case O_MAX_TASKS: o->ecfg.sched.max_tasks = (uint32_t)num("--max-tasks", optarg, 16, 1 << 22); break;
-		case O_BATCH: o->ecfg.sched.batch_max = (uint32_t)num("--batch", optarg, 1, 65536); break;
-		case O_CPUS: o->ecfg.sched.nr_cpus = (int)num("--cpus", optarg, 1, 8192); break;
+		case O_WATCHDOG: o->ecfg.policy.watchdog_ms = (int)num(&e, "--watchdog-ms", optarg, 20, 450); break;
+		case O_ARENA: o->ecfg.arena_bytes = (size_t)num(&e, "--arena-mb", optarg, 16, 65536) << 20; break;
+		case O_MAX_TASKS: o->ecfg.sched.max_tasks = (uint32_t)num(&e, "--max-tasks", optarg, 16, 1 << 22); break;
+		case O_BATCH: o->ecfg.sched.batch_max = (uint32_t)num(&e, "--batch", optarg, 1, 65536); break;
+		case O_CPUS: o->ecfg.sched.nr_cpus = (int)num(&e, "--cpus", optarg, 1, 1024); break;
 		case O_BACKEND:
-			if (strcmp(optarg, "bpf") && strcmp(optarg, "synth")) {
-				fprintf(stderr, "scx_lua: --backend is bpf or synth, not '%s'\n", optarg);
-				exit(2);
-			}
-			o->backend = optarg;
+			if (strcmp(optarg, "bpf") && strcmp(optarg, "synth"))
+				bad(&e, "--backend is bpf or synth, not '%s'", optarg);
+			else
+				o->backend = optarg;
 			break;
-		case O_SYNTH_TASKS: o->synth_tasks = (unsigned)num("--synth-tasks", optarg, 1, 1 << 20); break;
-		case O_SYNTH_BURST: o->synth_burst = (unsigned)num("--synth-burst", optarg, 1, 1 << 20); break;
-		case O_SEED: o->seed = (unsigned long long)num("--seed", optarg, 0, 0x7fffffffffffffffL); break;
-		case O_STATS: o->stats_s = (int)num("--stats", optarg, 1, 3600); break;
-		case O_DURATION: o->duration_s = (double)num("--duration", optarg, 1, 1 << 30); break;
+		case O_SYNTH_TASKS: o->synth_tasks = (unsigned)num(&e, "--synth-tasks", optarg, 1, 1 << 20); break;
+		case O_SYNTH_BURST: o->synth_burst = (unsigned)num(&e, "--synth-burst", optarg, 1, 1 << 20); break;
+		case O_SEED: o->seed = (unsigned long long)num(&e, "--seed", optarg, 0, 0x7fffffffffffffffL); break;
+		case O_STATS: o->stats_s = (int)num(&e, "--stats", optarg, 1, 3600); break;
+		case O_DURATION: o->duration_s = (double)num(&e, "--duration", optarg, 1, 1 << 30); break;
 		case 'v': o->verbose = true; break;
 		case 'V':
 			printf("scx_lua %s (ABI %d), %s, libbpf %s\n", SCX_LUA_VERSION, SCX_ABI_VERSION,
 			       LUAJIT_VERSION, libbpf_version_string());
-			exit(0);
-		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); exit(2);
+			return 1;
+		case 'h': usage(stdout); return 1;
+		default:
+			bad(&e, "unknown option or missing value: %s (scx_lua -h lists them)",
+			    optind > 0 && optind <= argc ? argv[optind - 1] : "?");
 		}
 	}
+	if (!e.failed && optind != argc - 1)
+		bad(&e, "%s", optind >= argc ? "which policy? e.g. scx_lua policies/deadline.lua"
+					   : "one policy file at a time");
+	if (!e.failed && (o->ecfg.sched.slice_min_ns > o->ecfg.sched.slice_ns ||
+			  o->ecfg.sched.slice_ns > o->ecfg.sched.slice_max_ns))
+		bad(&e, "%s", "slices must satisfy --slice-us-min <= --slice-us <= --slice-us-max");
+	if (e.failed) {
+		snprintf(err, errlen, "%s", e.msg);
+		return 2;
+	}
+	o->policy = argv[optind];
+	return 0;
 }
 
-int main(int argc, char **argv)
+void cli_defaults(struct cli *o)
 {
-	struct cli o;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
-	memset(&o, 0, sizeof(o));
-	engine_cfg_default(&o.ecfg);
-	o.ecfg.sched.nr_cpus = ncpu > 0 ? (int)ncpu : 1;
-	o.backend = "bpf";
-	o.synth_tasks = 256;
-	o.synth_burst = 64;
-	o.cmd = "run";
+	memset(o, 0, sizeof(*o));
+	engine_cfg_default(&o->ecfg);
+	o->ecfg.sched.nr_cpus = ncpu > 0 ? (int)ncpu : 1;
+	o->backend = "bpf";
+	o->synth_tasks = 256;
+	o->synth_burst = 64;
+	o->cmd = "run";
+}
+
+#ifndef SCX_NO_MAIN
+int main(int argc, char **argv)
+{
+	static struct cli o; /* large (the LLC map): not on the stack */
+	char err[300];
+	int rc;
+
+	cli_defaults(&o);
 	if (argc > 1 && !strcmp(argv[1], "sim"))
 		return sim_main(&o, argc - 1, argv + 1);
 	if (argc > 1 && (!strcmp(argv[1], "run") || !strcmp(argv[1], "check"))) {
@@ -178,27 +220,22 @@ int main(int argc, char **argv)
 		argv++;
 		argc--;
 	}
-	parse(&o, argc, argv);
-	if (optind != argc - 1) {
-		fprintf(stderr, optind >= argc ? "scx_lua: which policy? e.g. scx_lua policies/deadline.lua\n"
-					       : "scx_lua: one policy file at a time\n");
-		usage(stderr);
-		return 2;
-	}
-	o.policy = argv[optind];
-	if (o.ecfg.sched.slice_min_ns > o.ecfg.sched.slice_ns ||
-	    o.ecfg.sched.slice_ns > o.ecfg.sched.slice_max_ns) {
-		fprintf(stderr, "scx_lua: slices must satisfy --slice-us-min <= --slice-us <= "
-			"--slice-us-max\n");
+	rc = cli_parse(&o, argc, argv, err, sizeof(err));
+	if (rc == 1)
+		return 0;
+	if (rc) {
+		fprintf(stderr, "scx_lua: %s\n", err);
+		if (strstr(err, "which policy") || strstr(err, "unknown option"))
+			usage(stderr);
 		return 2;
 	}
 	o.ecfg.lock = !strcmp(o.backend, "bpf");
 	if (!strcmp(o.cmd, "check"))
 		return check_main(&o);
 	for (;;) {
-		int rc = run_main(&o);
-
+		rc = run_main(&o);
 		if (rc != RUN_RESTART)
 			return rc;
 	}
 }
+#endif

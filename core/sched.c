@@ -140,15 +140,18 @@ static void validate(struct sched *s, struct scx_task *t)
 	t->dispatch_flags &= SCX_DF_PREEMPT;
 }
 
-static void save_state(struct sched *s, const struct scx_task *t, double now)
+static void save_state(struct sched *s, struct scx_task *t, double now)
 {
 	bool is_new;
 	struct store_entry *e = store_get(&s->store, t->pid, now, &is_new);
 
 	/* A vtime that is not a finite number would poison every later
-	 * comparison: keep the old one. */
+	 * comparison: keep the old one, in the store and in the task (which
+	 * P.dispatch may still read; found by fuzz_outputs). */
 	if (isfinite(t->vtime))
 		e->vtime = t->vtime;
+	else
+		t->vtime = e->vtime;
 	memcpy(e->scratch, t->scratch, sizeof(e->scratch));
 }
 

@@ -199,6 +199,7 @@ static int read_group(struct ctx *c, struct workload *w, int gi, const char **wa
 	int rc = 0, t = lua_gettop(L);
 
 	memset(g, 0, sizeof(*g));
+	*wakes = NULL; /* an early error must not leave it dangling (found by fuzz_workload) */
 	g->wakes = -1;
 	g->count = 1;
 	snprintf(c->where, sizeof(c->where), "group %d", gi + 1);

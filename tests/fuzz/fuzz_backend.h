@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * fuzz_backend.h - a backend whose queued records come from the fuzzer's
+ * bytes, and whose dispatch aborts on anything the core should never let
+ * through: a crash here is a finding. One engine per process (built once),
+ * as the scheduler has one; state carries over between inputs, as it would.
+ */
+#ifndef SCX_FUZZ_BACKEND_H
+#define SCX_FUZZ_BACKEND_H
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../core/engine.h"
+
+#define FUZZ_CPUS 4
+
+struct fuzz_be {
+	const uint8_t *p;
+	size_t left;
+	uint64_t nr_drained, nr_dispatched;
+	double now;
+};
+
+static struct fuzz_be fb;
+
+static double take_double(void)
+{
+	double d = 0;
+
+	if (fb.left >= 8) {
+		memcpy(&d, fb.p, 8);
+		fb.p += 8;
+		fb.left -= 8;
+	}
+	return d;
+}
+
+static uint32_t take_u32(void)
+{
+	uint32_t v = 0;
+
+	if (fb.left >= 4) {
+		memcpy(&v, fb.p, 4);
+		fb.p += 4;
+		fb.left -= 4;
+	}
+	return v;
+}
+
+/* A record: pid, tgid, prev_cpu, nr_cpus_allowed, weight, flags, four
+ * timestamps, 16 bytes of comm (NUL or not): anything at all. */
+static int fuzz_drain(void *ctx, struct scx_task *t, struct task_token *tok)
+{
+	(void)ctx;
+	if (fb.left < 24 + 32 + 16)
+		return 0;
+	t->pid = (int32_t)take_u32();
+	t->tgid = (int32_t)take_u32();
+	t->prev_cpu = (int32_t)take_u32();
+	t->nr_cpus_allowed = (int32_t)take_u32();
+	t->weight = take_u32();
+	t->flags = take_u32();
+	t->start_ts = take_double();
+	t->stop_ts = take_double();
+	t->exec_runtime = take_double();
+	t->enqueue_ts = take_double();
+	memcpy(t->comm, fb.p, 16);
+	fb.p += 16;
+	fb.left -= 16;
+	tok->enq_cnt = ++fb.nr_drained;
+	tok->cookie = 0;
+	return 1;
+}
+
+static uint32_t fuzz_slots(void *ctx)
+{
+	(void)ctx;
+	return UINT32_MAX;
+}
+
+static int fuzz_dispatch(void *ctx, const struct scx_task *t, const struct task_token *tok)
+{
+	(void)ctx;
+	(void)tok;
+	/* What prepare() and validate() promise the backend. */
+	const char *broken =
+		!(t->deadline >= 0) || isinf(t->deadline) || t->deadline > 9.3e18 ? "deadline" :
+		!(t->slice_ns >= 10000) || t->slice_ns > 100e6 ? "slice" :
+		t->cpu != SCX_CPU_ANY && (t->cpu < 0 || t->cpu >= FUZZ_CPUS) ? "cpu" :
+		t->dispatch_flags & ~(uint32_t)SCX_DF_PREEMPT ? "dispatch_flags" :
+		t->weight < 1 || t->weight > 10000 ? "weight" :
+		!(t->stop_ts >= t->start_ts) ? "timestamps" :
+		!isfinite(t->vtime) ? "vtime" : t->comm[15] != '\0' ? "comm" : NULL;
+
+	if (broken) {
+		fprintf(stderr, "fuzz: invalid %s reached the backend (pid %d, deadline %g, slice %g, "
+			"cpu %d, vtime %g, start %g stop %g)\n", broken, t->pid, t->deadline, t->slice_ns,
+			t->cpu, t->vtime, t->start_ts, t->stop_ts);
+		abort();
+	}
+	fb.nr_dispatched++;
+	return 0;
+}
+
+static int32_t fuzz_select_cpu(void *ctx, int32_t pid, int32_t prev, uint32_t flags)
+{
+	(void)ctx;
+	(void)flags;
+	return (pid & 1) ? prev : SCX_CPU_ANY;
+}
+
+static void fuzz_notify(void *ctx, uint64_t n) { (void)ctx; (void)n; }
+static double fuzz_now(void *ctx) { (void)ctx; return fb.now; }
+static int fuzz_wait(void *ctx, int ms) { (void)ctx; (void)ms; return 0; }
+static int fuzz_exited(void *ctx, int32_t *pids, int max) { (void)ctx; (void)pids; (void)max; return 0; }
+
+static const struct backend_ops fuzz_ops = {
+	.name = "fuzz", .drain = fuzz_drain, .nr_dispatch_slots = fuzz_slots,
+	.dispatch = fuzz_dispatch, .select_cpu = fuzz_select_cpu, .notify = fuzz_notify,
+	.now = fuzz_now, .wait = fuzz_wait, .exited = fuzz_exited,
+};
+
+static struct engine fuzz_engine;
+
+static void fuzz_engine_init(const char *policy)
+{
+	struct engine_cfg cfg;
+
+	engine_cfg_default(&cfg);
+	cfg.arena_bytes = 64u << 20;
+	cfg.sched.nr_cpus = FUZZ_CPUS;
+	cfg.sched.max_tasks = 4096;
+	cfg.policy.backend = "fuzz";
+	if (engine_init(&fuzz_engine, &cfg, &fuzz_ops, NULL))
+		abort();
+	if (policy && policy_load(&fuzz_engine.ph, policy))
+		abort();
+}
+
+/* Step until the input is used up; every drained task must be dispatched. */
+static void fuzz_run(const uint8_t *data, size_t size)
+{
+	fb.p = data;
+	fb.left = size;
+	while (fb.left >= 24 + 32 + 16) {
+		fb.now += 1e6;
+		sched_step(&fuzz_engine.sched);
+	}
+	sched_step(&fuzz_engine.sched);
+	if (fb.nr_dispatched != fb.nr_drained || heap_size(&fuzz_engine.sched.heap))
+		abort(); /* a task was lost or kept */
+}
+
+#endif
