@@ -420,7 +420,7 @@ static int bpf_drain(void *ctx, struct scx_task *t, struct task_token *tok)
 		t->stop_ts = rel(b, q->stop_ts);
 		t->exec_runtime = (double)q->exec_runtime;
 		t->enqueue_ts = rel(b, q->enqueue_ts);
-		memcpy(t->comm, q->comm, sizeof(t->comm));
+		memcpy(SCX_TASK_COMM(t), q->comm, SCX_COMM_LEN);
 		tok->enq_cnt = q->enq_cnt;
 		tok->cookie = 0;
 		return 1;

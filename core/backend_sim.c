@@ -671,7 +671,7 @@ static int sim_drain(void *ctx, struct scx_task *out, struct task_token *tok)
 	out->stop_ts = t->stop_ts;
 	out->exec_runtime = t->exec_runtime;
 	out->enqueue_ts = s->now;
-	snprintf(out->comm, sizeof(out->comm), "%s", s->w->g[s->r.task[id].group].name);
+	snprintf(SCX_TASK_COMM(out), SCX_COMM_LEN, "%s", s->w->g[s->r.task[id].group].name);
 	tok->enq_cnt = t->enq_cnt;
 	tok->cookie = (uint64_t)id;
 	return 1;

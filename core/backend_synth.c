@@ -135,7 +135,7 @@ static int synth_drain(void *ctx, struct scx_task *out, struct task_token *tok)
 	out->stop_ts = t->stop_ts;
 	out->exec_runtime = t->exec_runtime;
 	out->enqueue_ts = s->now;
-	memcpy(out->comm, t->comm, sizeof(out->comm));
+	memcpy(SCX_TASK_COMM(out), t->comm, SCX_COMM_LEN);
 	tok->enq_cnt = t->enq_cnt;
 	tok->cookie = i;
 	s->c.nr_made_runnable++;

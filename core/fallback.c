@@ -16,7 +16,7 @@ void fallback_order(struct fallback *fb, struct store *st, struct scx_task *task
 		double ran = t->stop_ts - t->start_ts;
 
 		if (e)
-			memcpy(t->scratch, e->scratch, sizeof(t->scratch));
+			t->scratch = e->scratch;
 		if (v < floor)
 			v = floor;
 		if (ran > fb->slice_ns)

@@ -13,6 +13,12 @@
  * few ns after that, which no scheduling decision can see; in exchange every
  * field is a plain Lua number and the per-task loop never boxes a uint64.
  *
+ * No raw arrays cross to Lua: LuaJIT does not bounds-check FFI arrays, so
+ * `t.scratch[100000] = x` or `t.comm + n` would let a sandboxed policy write
+ * into the core's memory. The scratch slots are eight named doubles behind
+ * a bounds-checked metatype (runtime.lua), and the command name is two
+ * words that only the trusted scx.comm(t) turns into a string.
+ *
  * Ownership: the core owns every struct here (preallocated, in the locked
  * arena). Lua borrows a `struct scx_task *` for the duration of one batch
  * call and must not keep it: after the call the slot is reused for another
@@ -27,7 +33,7 @@
 
 /* ffi:begin */
 enum {
-	SCX_ABI_VERSION = 1,
+	SCX_ABI_VERSION = 2,
 	SCX_CPU_ANY = -1,        /* t.cpu: any CPU, first one free */
 	SCX_NR_SCRATCH = 8,      /* t.scratch[0..7]: the policy's own per-task state */
 	SCX_COMM_LEN = 16,
@@ -46,6 +52,11 @@ enum {
 	SCX_DF_PREEMPT = 1,      /* preempt whatever runs on t.cpu */
 };
 
+/* t.scratch[0..7]: indexing is checked by the runtime's metatype. */
+struct scx_scratch {
+	double s0, s1, s2, s3, s4, s5, s6, s7;
+};
+
 struct scx_task {
 	/* inputs: set by the core before P.enqueue, read-only by contract */
 	int32_t pid;
@@ -58,10 +69,10 @@ struct scx_task {
 	double stop_ts;          /* ns: when it last stopped running */
 	double exec_runtime;     /* ns: CPU time since it last slept */
 	double enqueue_ts;       /* ns: when the backend queued it */
-	char comm[16];
+	uint64_t comm_w0, comm_w1; /* 16 chars, NUL-terminated: scx.comm(t); C: SCX_TASK_COMM(t) */
 	/* persisted per pid across enqueues and policy reloads */
 	double vtime;
-	double scratch[8];
+	struct scx_scratch scratch;
 	/* outputs: the core fills defaults (deadline = now, slice_ns = sys.slice_ns,
 	 * cpu = SCX_CPU_ANY) before P.enqueue and validates them after */
 	double deadline;         /* heap key: smallest is dispatched first */
@@ -110,5 +121,9 @@ struct scx_host {
 	void (*log)(void *ctx, const char *msg, size_t len);
 };
 /* ffi:end */
+
+/* The command name as C sees it (16 bytes, the core terminates it). */
+#define SCX_TASK_COMM(t) ((char *)&(t)->comm_w0)
+#define SCX_TASK_COMM_CONST(t) ((const char *)&(t)->comm_w0)
 
 #endif

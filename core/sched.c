@@ -72,12 +72,12 @@ static void prepare(struct sched *s, struct scx_task *t, double now)
 		t->exec_runtime = 0;
 	if (t->prev_cpu < 0 || t->prev_cpu >= s->cfg.nr_cpus)
 		t->prev_cpu = 0;
-	t->comm[sizeof(t->comm) - 1] = '\0';
+	SCX_TASK_COMM(t)[SCX_COMM_LEN - 1] = '\0';
 	t->flags = (t->flags & ~(uint32_t)SCX_TF_NEW) | (is_new ? SCX_TF_NEW : 0);
 
 	e->nr_enqueues++;
 	t->vtime = e->vtime;
-	memcpy(t->scratch, e->scratch, sizeof(t->scratch));
+	t->scratch = e->scratch;
 	t->deadline = now;
 	t->slice_ns = s->cfg.slice_ns;
 	t->cpu = SCX_CPU_ANY;
@@ -92,7 +92,7 @@ static void warn_output(struct sched *s, const struct scx_task *t, const char *w
 	if (!s->ph)
 		return;
 	snprintf(msg, sizeof(msg), "policy %s: invalid %s %g for pid %d (%.16s); corrected, see stats",
-		 s->ph->path, what, v, t->pid, t->comm);
+		 s->ph->path, what, v, t->pid, SCX_TASK_COMM_CONST(t));
 	policy_report(s->ph, msg);
 }
 
@@ -152,7 +152,7 @@ static void save_state(struct sched *s, struct scx_task *t, double now)
 		e->vtime = t->vtime;
 	else
 		t->vtime = e->vtime;
-	memcpy(e->scratch, t->scratch, sizeof(e->scratch));
+	e->scratch = t->scratch;
 }
 
 static void report_failure(struct sched *s, int err, const char *fn, uint32_t n)

@@ -25,13 +25,14 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "policy_abi.h"
 
 struct store_entry {
 	int32_t pid;
 	uint32_t used;
 	double last_seen;
 	double vtime;
-	double scratch[8];
+	struct scx_scratch scratch;
 	uint64_t nr_enqueues;
 };
 

@@ -19,6 +19,26 @@ local ffi = require "ffi"
 local cdef = require "scx.cdef"
 ffi.cdef(cdef.source)
 
+-- t.scratch[i]: eight doubles with checked indices (see policy_abi.h for
+-- why no raw array is exposed). With a constant index the JIT folds the
+-- comparisons away.
+local function bad_slot(i)
+  error(("t.scratch[%s]: the scratch slots are t.scratch[0] to t.scratch[7]"):format(tostring(i)), 3)
+end
+ffi.metatype("struct scx_scratch", {
+  __index = function(s, i)
+    if i == 0 then return s.s0 elseif i == 1 then return s.s1 elseif i == 2 then return s.s2
+    elseif i == 3 then return s.s3 elseif i == 4 then return s.s4 elseif i == 5 then return s.s5
+    elseif i == 6 then return s.s6 elseif i == 7 then return s.s7 end
+    bad_slot(i)
+  end,
+  __newindex = function(s, i, v)
+    if i == 0 then s.s0 = v elseif i == 1 then s.s1 = v elseif i == 2 then s.s2 = v
+    elseif i == 3 then s.s3 = v elseif i == 4 then s.s4 = v elseif i == 5 then s.s5 = v
+    elseif i == 6 then s.s6 = v elseif i == 7 then s.s7 = v else bad_slot(i) end
+  end,
+})
+
 local R = {}
 local P                      -- the policy table
 local host, tasks, batch     -- C structs, set by R.load

@@ -44,7 +44,12 @@ function scx.is_new(t) return band(t.flags, C.SCX_TF_NEW) ~= 0 end
 
 -- The task's command name as a Lua string (allocates: fine per batch,
 -- costly per task in a hot policy; compare pids where you can).
-function scx.comm(t) return ffi.string(t.comm) end
+local COMM_OFF = ffi.offsetof("struct scx_task", "comm_w0")
+local u8p = ffi.typeof("const uint8_t *")
+function scx.comm(t)
+  -- The core NUL-terminates the 16 bytes, so ffi.string stops inside them.
+  return ffi.string(ffi.cast(u8p, t) + COMM_OFF)
+end
 
 -- Ask the backend for an idle CPU for t: an idle CPU number, or CPU_ANY.
 function scx.select_cpu(t)

@@ -56,6 +56,16 @@ for p in tests/policies/escape/*.lua; do
   $BIN check "$p" > "$T/c" 2>&1; rc=$?
   expect "sandbox refuses $(basename "$p" .lua)" test $rc -eq 1 -a -n "$(grep -E "load: FAILED" "$T/c")" -a -n "$(grep -E "$(basename "$p"):3:" "$T/c")"
 done
+# ... and attacks at run time: a clear error at the policy's line, the
+# batch ordered by the fallback, nothing written outside the task.
+# (LuaJIT's out-of-memory error has no position: that one names the heap.)
+for p in tests/policies/escape_runtime/*.lua; do
+  $BIN check "$p" > "$T/c" 2>&1; rc=$?
+  where="$(basename "$p"):5: "
+  [ "$(basename "$p")" = huge_string.lua ] && where="its heap is exhausted"
+  expect "run-time attack $(basename "$p" .lua): refused ($where), fallback used" \
+    test $rc -eq 1 -a -n "$(grep -F "$where" "$T/c")" -a -n "$(grep -E 'ordered by the fallback' "$T/c")"
+done
 $BIN check --no-sandbox tests/policies/escape/string_dump.lua > "$T/c" 2>&1; rc=$?
 expect "--no-sandbox lifts the sandbox (string.dump still removed)" has "$T/c" "string_dump.lua:3: attempt to call field 'dump'"
 $BIN check --no-sandbox tests/policies/escape/os_execute.lua > "$T/c" 2>&1; rc=$?

@@ -67,7 +67,7 @@ static int fuzz_drain(void *ctx, struct scx_task *t, struct task_token *tok)
 	t->stop_ts = take_double();
 	t->exec_runtime = take_double();
 	t->enqueue_ts = take_double();
-	memcpy(t->comm, fb.p, 16);
+	memcpy(SCX_TASK_COMM(t), fb.p, 16);
 	fb.p += 16;
 	fb.left -= 16;
 	tok->enq_cnt = ++fb.nr_drained;
@@ -93,7 +93,7 @@ static int fuzz_dispatch(void *ctx, const struct scx_task *t, const struct task_
 		t->dispatch_flags & ~(uint32_t)SCX_DF_PREEMPT ? "dispatch_flags" :
 		t->weight < 1 || t->weight > 10000 ? "weight" :
 		!(t->stop_ts >= t->start_ts) ? "timestamps" :
-		!isfinite(t->vtime) ? "vtime" : t->comm[15] != '\0' ? "comm" : NULL;
+		!isfinite(t->vtime) ? "vtime" : SCX_TASK_COMM_CONST(t)[15] != '\0' ? "comm" : NULL;
 
 	if (broken) {
 		fprintf(stderr, "fuzz: invalid %s reached the backend (pid %d, deadline %g, slice %g, "
