@@ -296,7 +296,18 @@ static int guarded_call(struct policy_host *ph, struct pstate *ps, const char *f
 				ph->active = -1;
 			return -ETIMEDOUT;
 		}
-		return rc == LUA_ERRMEM ? -ENOMEM : -EINVAL;
+		if (rc == LUA_ERRMEM) {
+			/* Out of memory inside JIT-compiled code, again and again,
+			 * crashes LuaJIT 2.1 (seen with tests/policies/escape_runtime/
+			 * huge_string.lua). A state that ran out is not called again:
+			 * dropped wholesale like a hung one, fallback until reload. */
+			ps->L = NULL;
+			buddy_reset(&ps->heap);
+			if (ph->active >= 0 && &ph->st[ph->active] == ps)
+				ph->active = -1;
+			return -ENOMEM;
+		}
+		return -EINVAL;
 	}
 	return 0;
 }

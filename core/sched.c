@@ -167,10 +167,11 @@ static void report_failure(struct sched *s, int err, const char *fn, uint32_t n)
 	else
 		snprintf(msg, sizeof(msg), "policy %s: %s failed%s; %u task(s) ordered by the "
 			 "fallback:\n%s", s->ph->path, fn,
-			 err == -ENOMEM ? " (its heap is exhausted: raise --arena-mb or fix a leak)" : "",
+			 err == -ENOMEM ? " (its heap is exhausted: raise --arena-mb or fix a leak; "
+					  "the policy is retired until it is reloaded)" : "",
 			 n, s->ph->err);
-	/* A hang is rare and important: never let the rate limit eat it. */
-	if (err == -ETIMEDOUT)
+	/* A hang or a retirement is rare and important: never rate-limit it. */
+	if (err == -ETIMEDOUT || err == -ENOMEM)
 		s->ph->last_report_ns = 0;
 	policy_report(s->ph, msg);
 }
