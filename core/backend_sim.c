@@ -105,18 +105,26 @@ static bool fifo_empty(const struct fifo *f)
 	return f->head == f->tail;
 }
 
+/* Make room for one more element in a doubling array. False when memory
+ * is short: the caller drops a measurement, never a task. */
+static bool grow(void **arr, uint32_t n, uint32_t *cap, size_t elem)
+{
+	void *p;
+
+	if (n < *cap)
+		return true;
+	p = realloc(*arr, (size_t)(*cap ? *cap * 2 : 64) * elem);
+	if (!p)
+		return false;
+	*arr = p;
+	*cap = *cap ? *cap * 2 : 64;
+	return true;
+}
+
 static void add_sample(struct samples *s, double v)
 {
-	if (s->n == s->cap) {
-		uint32_t cap = s->cap ? s->cap * 2 : 64;
-		double *nv = realloc(s->v, cap * sizeof(*nv));
-
-		if (!nv)
-			return; /* a lost sample, not a lost task */
-		s->v = nv;
-		s->cap = cap;
-	}
-	s->v[s->n++] = v;
+	if (grow((void **)&s->v, s->n, &s->cap, sizeof(*s->v)))
+		s->v[s->n++] = v;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -150,17 +158,9 @@ static void record_seg(struct sim *s, int cpu, int task, double from, double to)
 {
 	struct sim_result *r = &s->r;
 
-	if (!s->cfg.record || to <= from)
+	if (!s->cfg.record || to <= from || !grow((void **)&r->seg, r->nr_seg, &r->cap_seg,
+						    sizeof(*r->seg)))
 		return;
-	if (r->nr_seg == r->cap_seg) {
-		uint32_t cap = r->cap_seg ? r->cap_seg * 2 : 1024;
-		struct sim_segment *n = realloc(r->seg, cap * sizeof(*n));
-
-		if (!n)
-			return;
-		r->seg = n;
-		r->cap_seg = cap;
-	}
 	r->seg[r->nr_seg++] = (struct sim_segment){ (float)(from / 1e6), (float)(to / 1e6), cpu, task };
 }
 
@@ -168,17 +168,8 @@ static void record_event(struct sim *s, int task, int cpu)
 {
 	struct sim_result *r = &s->r;
 
-	if (!s->cfg.record)
+	if (!s->cfg.record || !grow((void **)&r->wakes, r->nr_wakes, &r->cap_wakes, sizeof(*r->wakes)))
 		return;
-	if (r->nr_wakes == r->cap_wakes) {
-		uint32_t cap = r->cap_wakes ? r->cap_wakes * 2 : 1024;
-		struct sim_wake *n = realloc(r->wakes, cap * sizeof(*n));
-
-		if (!n)
-			return;
-		r->wakes = n;
-		r->cap_wakes = cap;
-	}
 	r->wakes[r->nr_wakes++] = (struct sim_wake){ (float)(s->now / 1e6), task, cpu };
 }
 
