@@ -132,6 +132,15 @@ $(BUILD)/bench/bench: bench/bench.c bench/deadline_c.c bench/deadline_c.h $(CORE
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -iquote bench -o $@ bench/bench.c bench/deadline_c.c $(CORE_OBJS) $(LDLIBS)
 
+# (Defined before the test rule: make expands prerequisites as it reads them.)
+FUZZ_SECONDS ?= 60
+FUZZ_DIR  := $(BUILD)/fuzz
+FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS := $(filter-out -O2 -Wno-format-truncation,$(CFLAGS)) -O1 -Wno-unused-function $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+FUZZ_OBJS := $(addprefix $(FUZZ_DIR)/core/,$(addsuffix .o,$(CORE_SRCS))) $(BUILD)/gen/embed.o
+FUZZ_CLI_OBJS := $(addprefix $(FUZZ_DIR)/core/,main.o run.o check.o sim.o backend_bpf.o)
+FUZZERS   := fuzz_cli fuzz_workload fuzz_records fuzz_outputs
+
 # The report test renders HTML in a real browser: Chromium, installed here.
 TEST_STAMP := $(BUILD)/.deps-test
 $(TEST_STAMP): tests/deps.sh
@@ -146,13 +155,6 @@ bench: $(BUILD)/bench/bench $(BUILD)/scx_lua
 
 # Fuzzing: the whole core rebuilt with sanitizers, one harness per input
 # surface (tests/fuzz/). Findings are crash-* files in build/fuzz/.
-FUZZ_SECONDS ?= 60
-FUZZ_DIR  := $(BUILD)/fuzz
-FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=undefined
-FUZZ_CFLAGS := $(filter-out -O2 -Wno-format-truncation,$(CFLAGS)) -O1 -Wno-unused-function $(FUZZ_SAN) -fsanitize=fuzzer-no-link
-FUZZ_OBJS := $(addprefix $(FUZZ_DIR)/core/,$(addsuffix .o,$(CORE_SRCS))) $(BUILD)/gen/embed.o
-FUZZ_CLI_OBJS := $(addprefix $(FUZZ_DIR)/core/,main.o run.o check.o sim.o backend_bpf.o)
-FUZZERS   := fuzz_cli fuzz_workload fuzz_records fuzz_outputs
 
 $(FUZZ_DIR)/core/main.o: core/main.c $(wildcard core/*.h) $(GEN)/cdef.lua
 	$(call msg,FUZZCC,$@)
