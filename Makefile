@@ -40,7 +40,7 @@ UNIT_TESTS := test_heap test_store test_buddy test_sched test_backend_sim test_p
 SUITES     := cli.sh sim.sh labs.sh fuzz.sh
 
 .DELETE_ON_ERROR:
-.PHONY: all test bench help deps clean vm-test demo vm-bench fuzz
+.PHONY: all test bench help deps clean vm-test demo vm-bench fuzz vm-stress
 
 all: $(BUILD)/scx_lua
 
@@ -51,7 +51,9 @@ help:
 	@echo "  make bench      benchmarks: Lua vs C policy per task, heap, throughput, reload, page faults"
 	@echo "  make demo       boot a sched_ext kernel in a VM and run scx_lua under load (POLICY=file.lua)"
 	@echo "  make vm-test    the live backend on a real sched_ext kernel (VM, ~3 min)"
-	@echo "  make vm-bench   EEVDF vs scx_lua policies on the same workloads, one boot (~15 min)"
+	@echo "  make vm-bench   EEVDF vs scx_lua policies on the same workloads, one boot (~10 min)"
+	@echo "  make vm-stress  every policy under stress-ng, injected faults, a table (~15 min;"
+	@echo "                  VM_STRESS_SECONDS=45 per policy)"
 	@echo "  make fuzz       libFuzzer+ASan+UBSan on the CLI, workload files, queued records and"
 	@echo "                  policy outputs (FUZZ_SECONDS=60 each; make test runs 5 s each)"
 	@echo "  make deps       only install / name the Debian packages the build needs"
@@ -66,7 +68,7 @@ deps: $(DEPS_STAMP)
 # pkg-config output above was computed before deps ran on a fresh machine:
 # re-run make in that case so the flags are right.
 ifeq ($(LUAJIT_CFLAGS),)
-$(BUILD)/scx_lua test bench vm-test vm-bench demo fuzz: relaunch
+$(BUILD)/scx_lua test bench vm-test vm-bench vm-stress demo fuzz: relaunch
 .PHONY: relaunch
 relaunch: $(DEPS_STAMP)
 	$(Q)$(MAKE) --no-print-directory $(MAKECMDGOALS)
@@ -185,6 +187,9 @@ $(VM_STAMP): tests/deps.sh
 
 vm-test: $(BUILD)/scx_lua $(VM_STAMP)
 	$(Q)BUILD=$(BUILD) KERNEL=$(KERNEL) tests/vm/run.sh vm-test
+
+vm-stress: $(BUILD)/scx_lua $(VM_STAMP)
+	$(Q)BUILD=$(BUILD) KERNEL=$(KERNEL) VM_TIMEOUT=3000 tests/vm/run.sh vm-stress
 
 vm-bench: $(BUILD)/scx_lua $(VM_STAMP)
 	$(Q)BUILD=$(BUILD) KERNEL=$(KERNEL) bench/vm-bench.sh
