@@ -8,7 +8,7 @@
 #
 # Env: BUILD (build dir), KERNEL (a vmlinuz to boot instead of sid's),
 # VM_CPUS (2), VM_MEM (2G), VM_TIMEOUT (seconds, 900); passed into the
-# guest: POLICY (demo), VM_TEST_*, DEMO_*, BENCH_* (scenario knobs).
+# guest: POLICY (demo), VM_TEST_*, VM_STRESS_*, DEMO_*, BENCH_* (scenario knobs).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 scenario=${1:?usage: run.sh SCENARIO [ARGS...]}; shift
@@ -54,7 +54,7 @@ printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
 
 # Scenario knobs travel into the guest: POLICY and every VM_TEST_*,
 # DEMO_* and BENCH_* variable set here.
-env | grep -E '^(VM_TEST_|DEMO_|BENCH_)[A-Z_]*=' | sed "s/'/'\\\\''/g; s/=\(.*\)/='\1'/; s/^/export /" > "$root/scx/env" || true
+env | grep -E '^(VM_TEST_|VM_STRESS_|DEMO_|BENCH_)[A-Z_]*=' | sed "s/'/'\\\\''/g; s/=\(.*\)/='\1'/; s/^/export /" > "$root/scx/env" || true
 [ -n "${POLICY:-}" ] && echo "export POLICY='$POLICY'" >> "$root/scx/env"
 
 cat > "$root/init" <<INIT
