@@ -192,10 +192,10 @@ vm-stress: $(BUILD)/scx_lua $(VM_STAMP)
 	$(Q)BUILD=$(BUILD) KERNEL=$(KERNEL) VM_TIMEOUT=3000 tests/vm/run.sh vm-stress
 
 vm-bench: $(BUILD)/scx_lua $(VM_STAMP)
-	$(Q)BUILD=$(BUILD) KERNEL=$(KERNEL) bench/vm-bench.sh
+	$(Q)BUILD=$(BUILD) KERNEL=$(KERNEL) VM_THREAD=multi bench/vm-bench.sh
 
 demo: $(BUILD)/scx_lua $(VM_STAMP)
-	$(Q)BUILD=$(BUILD) KERNEL=$(KERNEL) POLICY=$(POLICY) tests/vm/run.sh demo
+	$(Q)BUILD=$(BUILD) KERNEL=$(KERNEL) POLICY=$(POLICY) VM_THREAD=multi tests/vm/run.sh demo
 
 endif
 
