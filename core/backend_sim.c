@@ -121,7 +121,7 @@ static bool grow(void **arr, uint32_t n, uint32_t *cap, size_t elem)
 	return true;
 }
 
-static void add_sample(struct samples *s, double v)
+void samples_add(struct samples *s, double v)
 {
 	if (grow((void **)&s->v, s->n, &s->cap, sizeof(*s->v)))
 		s->v[s->n++] = v;
@@ -215,9 +215,9 @@ static void start_run(struct sim *s, int id, int c, double slice)
 	double until;
 
 	set_cpu(s, c, id);
-	add_sample(&ts->wait, s->now - t->runnable_since);
+	samples_add(&ts->wait, s->now - t->runnable_since);
 	if (t->woke)
-		add_sample(&ts->wake, s->now - t->runnable_since);
+		samples_add(&ts->wake, s->now - t->runnable_since);
 	t->woke = false;
 	if (ts->first_run < 0)
 		ts->first_run = s->now;

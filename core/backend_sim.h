@@ -97,5 +97,7 @@ int sim_run(struct sim *s, struct sched *core);
 const struct sim_result *sim_result(const struct sim *s);
 void sim_free(struct sim *s);
 double samples_pct(struct samples *s, double p); /* sorts in place; p in [0,100] */
+/* Append; on memory shortage the sample is dropped (never a task). */
+void samples_add(struct samples *s, double v);
 
 #endif

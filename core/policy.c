@@ -183,6 +183,18 @@ static void close_state(struct pstate *ps)
 	buddy_reset(&ps->heap);
 }
 
+/* Take a state out of service until the user reloads: closed when it is
+ * consistent (@may_close), else dropped wholesale with its heap. If it was
+ * the active policy, the fallback orders everything from now on. */
+static void retire(struct policy_host *ph, struct pstate *ps, bool may_close)
+{
+	if (!may_close)
+		ps->L = NULL; /* inconsistent: not even lua_close() */
+	close_state(ps);
+	if (ph->active >= 0 && &ph->st[ph->active] == ps)
+		ph->active = -1;
+}
+
 /* The watchdog fired at stage 2 (or LuaJIT panicked): the state cannot be
  * trusted with another call, not even lua_close(). */
 static void abandon(struct policy_host *ph, struct pstate *ps, const char *fn)
@@ -193,8 +205,7 @@ static void abandon(struct policy_host *ph, struct pstate *ps, const char *fn)
 	sigaddset(&set, wd.signo);
 	/* sigsetjmp(.., 0) did not save the mask: the handler's block stays. */
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
-	ps->L = NULL;
-	buddy_reset(&ps->heap);
+	retire(ph, ps, false);
 	ph->stats->nr_watchdog++;
 	snprintf(ph->err, sizeof(ph->err),
 		 "%s: %s did not return within %d ms and could not be interrupted "
@@ -265,8 +276,6 @@ static int guarded_call(struct policy_host *ph, struct pstate *ps, const char *f
 	wd.hooked = 0;
 	if (sigsetjmp(wd.jmp, 0)) {
 		abandon(ph, ps, fn);
-		if (ph->active >= 0 && &ph->st[ph->active] == ps)
-			ph->active = -1;
 		return -ETIMEDOUT;
 	}
 	__atomic_store_n(&wd.stage, 0, __ATOMIC_RELAXED);
@@ -291,9 +300,7 @@ static int guarded_call(struct policy_host *ph, struct pstate *ps, const char *f
 			/* Stopped cleanly, but it would hang again on the next
 			 * batch: retire it until the user reloads. */
 			ph->stats->nr_watchdog++;
-			close_state(ps);
-			if (ph->active >= 0 && &ph->st[ph->active] == ps)
-				ph->active = -1;
+			retire(ph, ps, true);
 			return -ETIMEDOUT;
 		}
 		if (rc == LUA_ERRMEM) {
@@ -301,10 +308,7 @@ static int guarded_call(struct policy_host *ph, struct pstate *ps, const char *f
 			 * crashes LuaJIT 2.1 (seen with tests/policies/escape_runtime/
 			 * huge_string.lua). A state that ran out is not called again:
 			 * dropped wholesale like a hung one, fallback until reload. */
-			ps->L = NULL;
-			buddy_reset(&ps->heap);
-			if (ph->active >= 0 && &ph->st[ph->active] == ps)
-				ph->active = -1;
+			retire(ph, ps, false);
 			return -ENOMEM;
 		}
 		return -EINVAL;

@@ -64,20 +64,10 @@ void sim_metrics(struct sim_metrics *m, const struct sim_result *r, const struct
 				gm->response += t->first_run - t->arrival;
 			}
 			/* Pool the samples of the group (copies: the tasks keep theirs). */
-			for (uint32_t k = 0; k < t->wait.n; k++) {
-				if (wait.n == wait.cap) {
-					wait.cap = wait.cap ? wait.cap * 2 : 256;
-					wait.v = realloc(wait.v, wait.cap * sizeof(double));
-				}
-				wait.v[wait.n++] = t->wait.v[k];
-			}
-			for (uint32_t k = 0; k < t->wake.n; k++) {
-				if (wake.n == wake.cap) {
-					wake.cap = wake.cap ? wake.cap * 2 : 256;
-					wake.v = realloc(wake.v, wake.cap * sizeof(double));
-				}
-				wake.v[wake.n++] = t->wake.v[k];
-			}
+			for (uint32_t k = 0; k < t->wait.n; k++)
+				samples_add(&wait, t->wait.v[k]);
+			for (uint32_t k = 0; k < t->wake.n; k++)
+				samples_add(&wake, t->wake.v[k]);
 			sx += t->cpu_ns / t->weight;
 			sxx += (t->cpu_ns / t->weight) * (t->cpu_ns / t->weight);
 		}
