@@ -17,7 +17,10 @@
  * - anything, while user space is not consuming (stuck, stopped or dead:
  *   no run for STUCK_NS) or the queued ringbuf is full: such tasks go to the
  *   shared DSQ and are counted (nr_kernel_dispatches, nr_sched_congested).
- *   No task is ever dropped.
+ * Tasks already handed to user space when it stops are remembered in `held`
+ * (pid -> enq_cnt) until dispatched; ops.dispatch rescues them to the shared
+ * DSQ once user space is stuck, and their late decisions are then cancelled
+ * as stale. No task is ever dropped.
  * A heartbeat timer wakes the scheduler when it holds work but has not run,
  * so an idle machine never trips the sched_ext watchdog.
  *
@@ -89,7 +92,7 @@ const volatile u64 ops_size = sizeof(struct sched_ext_ops);
 volatile u64 nr_queued, nr_scheduled, nr_running, nr_online_cpus;
 volatile u64 nr_user_dispatches, nr_kernel_dispatches, nr_cancel_dispatches;
 volatile u64 nr_bounce_dispatches, nr_failed_dispatches, nr_sched_congested;
-volatile u64 nr_heartbeats, nr_stuck_bypass, nr_deadline_preempts;
+volatile u64 nr_heartbeats, nr_stuck_bypass, nr_stuck_rescued, nr_deadline_preempts;
 volatile u64 usersched_last_run;   /* ns: when the scheduler last ran */
 volatile u64 usersched_needed;   /* plain stores: a lost race only delays a wake-up by one heartbeat */
 
@@ -108,6 +111,20 @@ struct {
 	__uint(type, BPF_MAP_TYPE_USER_RINGBUF);
 	__uint(max_entries, 1 << 20);
 } dispatched SEC(".maps");
+
+/*
+ * Every task waiting in user space: pid -> the enq_cnt it was sent with.
+ * Without it a stopped scheduler strands them: the kernel keeps running
+ * the CPU hogs (the last runnable task gets its slice refilled without an
+ * enqueue), so no new enqueue ever notices that user space is stuck.
+ */
+#define HELD_MAX 32768
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, HELD_MAX);
+	__type(key, s32);
+	__type(value, u64);
+} held SEC(".maps");
 
 struct task_ctx {
 	u64 start_ts;
@@ -268,6 +285,7 @@ void BPF_STRUCT_OPS(lua_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	struct queued_task *q;
 	struct task_ctx *tctx;
+	s32 pid = p->pid;
 
 	if (is_usersched_task(p)) {
 		insert(p, SCX_LUA_SCHED_DSQ, slice_ns, enq_flags);
@@ -290,12 +308,14 @@ void BPF_STRUCT_OPS(lua_enqueue, struct task_struct *p, u64 enq_flags)
 		return;
 	}
 	q = bpf_ringbuf_reserve(&queued, sizeof(*q), 0);
-	if (!q) {
-		__sync_fetch_and_add(&nr_sched_congested, 1);
-		dispatch_shared(p, enq_flags);
-		return;
-	}
+	if (!q)
+		goto congested;
 	tctx->enq_cnt++;
+	if (bpf_map_update_elem(&held, &pid, &tctx->enq_cnt, BPF_ANY)) {
+		/* untrackable: it could be stranded, so it never leaves */
+		bpf_ringbuf_discard(q, 0);
+		goto congested;
+	}
 	q->pid = p->pid;
 	q->tgid = p->tgid;
 	q->prev_cpu = scx_bpf_task_cpu(p);
@@ -315,6 +335,10 @@ void BPF_STRUCT_OPS(lua_enqueue, struct task_struct *p, u64 enq_flags)
 	bpf_ringbuf_submit(q, 0);
 	__sync_fetch_and_add(&nr_queued, 1);
 	set_usersched_needed();
+	return;
+congested:
+	__sync_fetch_and_add(&nr_sched_congested, 1);
+	dispatch_shared(p, enq_flags);
 }
 
 static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
@@ -329,16 +353,18 @@ static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
 	p = bpf_task_from_pid(d.pid);
 	if (!p) {
 		/* exited while user space held it: nothing left to run */
+		bpf_map_delete_elem(&held, &d.pid);
 		__sync_fetch_and_add(&nr_failed_dispatches, 1);
 		return scx_bpf_dispatch_nr_slots() ? 0 : 1;
 	}
 	tctx = lookup_task_ctx(p);
 	if (!tctx || tctx->enq_cnt != d.enq_cnt) {
-		/* re-enqueued since: the newer record will be dispatched */
+		/* re-enqueued (or rescued) since: the newer record decides */
 		__sync_fetch_and_add(&nr_cancel_dispatches, 1);
 		bpf_task_release(p);
 		return scx_bpf_dispatch_nr_slots() ? 0 : 1;
 	}
+	bpf_map_delete_elem(&held, &d.pid);
 	if (d.cpu >= 0 && (d.cpu >= SCX_LUA_MAX_CPUS || !bpf_cpumask_test_cpu(d.cpu, p->cpus_ptr))) {
 		__sync_fetch_and_add(&nr_bounce_dispatches, 1);
 		d.cpu = SCX_LUA_CPU_ANY;
@@ -360,9 +386,35 @@ static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
 	return scx_bpf_dispatch_nr_slots() ? 0 : 1;
 }
 
+/*
+ * User space is stuck: run what it holds from the shared DSQ, behind what
+ * it already decided. Bumping enq_cnt makes its late decision stale.
+ */
+static long rescue_held(struct bpf_map *map, s32 *pid, u64 *cnt, void *ctx)
+{
+	struct task_struct *p = bpf_task_from_pid(*pid);
+	struct task_ctx *tctx;
+
+	if (!p) {
+		bpf_map_delete_elem(map, pid);
+		return 0;
+	}
+	tctx = lookup_task_ctx(p);
+	if (tctx && tctx->enq_cnt == *cnt) {
+		tctx->enq_cnt++;
+		insert_vtime(p, SCX_LUA_SHARED_DSQ, slice_ns, vtime_max, 0);
+		__sync_fetch_and_add(&nr_stuck_rescued, 1);
+	}
+	bpf_task_release(p);
+	bpf_map_delete_elem(map, pid);
+	return scx_bpf_dispatch_nr_slots() ? 0 : 1;
+}
+
 void BPF_STRUCT_OPS(lua_dispatch, s32 cpu, struct task_struct *prev)
 {
 	bpf_user_ringbuf_drain(&dispatched, handle_dispatched, NULL, 0);
+	if (usersched_stuck())
+		bpf_for_each_map_elem(&held, rescue_held, NULL, 0);
 
 	/* The scheduler first when it has work: it makes everyone's decisions. */
 	if (usersched_needed || nr_scheduled) {

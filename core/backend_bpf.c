@@ -289,6 +289,15 @@ struct bpf_backend *bpf_backend_open(const struct bpf_backend_cfg *cfg, char *wh
 	b->skel->rodata->builtin_idle = !cfg->full_user;
 	b->skel->rodata->slice_ns = cfg->slice_ns;
 	b->skel->rodata->nr_cpu_ids_ro = (uint32_t)b->nr_cpus;
+	/* The kernel wants a power of two, a whole number of pages: checked by
+	 * the command line, the page size here. */
+	if (cfg->queue_bytes &&
+	    (cfg->queue_bytes % (size_t)sysconf(_SC_PAGESIZE) ||
+	     bpf_map__set_max_entries(b->skel->maps.queued, (uint32_t)cfg->queue_bytes))) {
+		snprintf(why, len, "--queue-kb %zu: not a power-of-two number of %ld-byte pages",
+			 cfg->queue_bytes >> 10, sysconf(_SC_PAGESIZE));
+		goto fail;
+	}
 	bpf_map__set_map_flags(b->skel->maps.lua_ops,
 			       bpf_map__map_flags(b->skel->maps.lua_ops) | BPF_F_LINK);
 	/* scx_bpf_create_dsq() sleeps: ops.init must be a sleepable program. */
@@ -377,7 +386,7 @@ int bpf_backend_format_stats(struct bpf_backend *b, char *buf, size_t len)
 	return snprintf(buf, len,
 		"  [bpf] queued=%llu scheduled=%llu running=%llu user_dispatches=%llu "
 		"kernel_dispatches=%llu cancel=%llu bounce=%llu failed=%llu congested=%llu "
-		"stuck_bypass=%llu deadline_preempts=%llu online_cpus=%llu\n",
+		"stuck_bypass=%llu stuck_rescued=%llu deadline_preempts=%llu online_cpus=%llu\n",
 		(unsigned long long)s->nr_queued, (unsigned long long)s->nr_scheduled,
 		(unsigned long long)s->nr_running, (unsigned long long)s->nr_user_dispatches,
 		(unsigned long long)s->nr_kernel_dispatches,
@@ -385,6 +394,7 @@ int bpf_backend_format_stats(struct bpf_backend *b, char *buf, size_t len)
 		(unsigned long long)s->nr_bounce_dispatches,
 		(unsigned long long)s->nr_failed_dispatches,
 		(unsigned long long)s->nr_sched_congested, (unsigned long long)s->nr_stuck_bypass,
+		(unsigned long long)s->nr_stuck_rescued,
 		(unsigned long long)s->nr_deadline_preempts, (unsigned long long)s->nr_online_cpus);
 }
 

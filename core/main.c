@@ -37,6 +37,8 @@ static void usage(FILE *f)
 "  -p, --partial          only schedule tasks that opted in to SCHED_EXT\n"
 "  -u, --full-user        no idle fast path: every decision goes through the policy\n"
 "      --exit-dump-len N  kernel debug dump length on exit\n"
+"      --queue-kb N       kernel->user ring of queued tasks, KiB, a power of two\n"
+"                         (1024, ~10k tasks); when full, tasks bypass the policy\n"
 "policy:\n"
 "      --opt KEY=VALUE    pass an option to the policy (sys.opts.KEY); repeatable\n"
 "      --watch            reload the policy when its file changes (also on SIGHUP)\n"
@@ -91,7 +93,7 @@ static void bad(struct perr *e, const char *fmt, const char *arg)
 enum {
 	O_SLICE_MAX = 256, O_EXIT_DUMP, O_OPT, O_WATCH, O_NO_SANDBOX, O_WATCHDOG, O_ARENA,
 	O_MAX_TASKS, O_BATCH, O_CPUS, O_BACKEND, O_SYNTH_TASKS, O_SYNTH_BURST, O_SEED, O_STATS,
-	O_DURATION,
+	O_DURATION, O_QUEUE_KB,
 };
 
 static const struct option longopts[] = {
@@ -101,6 +103,7 @@ static const struct option longopts[] = {
 	{ "partial", no_argument, 0, 'p' },
 	{ "full-user", no_argument, 0, 'u' },
 	{ "exit-dump-len", required_argument, 0, O_EXIT_DUMP },
+	{ "queue-kb", required_argument, 0, O_QUEUE_KB },
 	{ "opt", required_argument, 0, O_OPT },
 	{ "watch", no_argument, 0, O_WATCH },
 	{ "no-sandbox", no_argument, 0, O_NO_SANDBOX },
@@ -141,6 +144,11 @@ int cli_parse(struct cli *o, int argc, char **argv, char *err, size_t errlen)
 		case 'p': o->partial = true; break;
 		case 'u': o->full_user = true; break;
 		case O_EXIT_DUMP: o->exit_dump_len = (int)num(&e, "--exit-dump-len", optarg, 0, 1 << 24); break;
+		case O_QUEUE_KB:
+			o->queue_kb = (unsigned)num(&e, "--queue-kb", optarg, 4, 1 << 20);
+			if (!e.failed && (o->queue_kb & (o->queue_kb - 1)))
+				bad(&e, "--queue-kb must be a power of two (4, 8, ... 1048576), not '%s'", optarg);
+			break;
 		case O_OPT:
 			if (!strchr(optarg, '=') || optarg[0] == '=')
 				bad(&e, "--opt expects KEY=VALUE, not '%s'", optarg);

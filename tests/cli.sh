@@ -17,6 +17,8 @@ $BIN > "$T/o" 2>&1; rc=$?
 expect "no policy: exit 2 with a hint" test $rc -eq 2 -a -n "$(grep 'which policy' "$T/o")"
 $BIN policies/fifo.lua --batch 0 > "$T/o" 2>&1; rc=$?
 expect "--batch 0 rejected, naming the range" test $rc -eq 2 -a -n "$(grep -- '--batch expects a whole number from 1' "$T/o")"
+$BIN policies/fifo.lua --queue-kb 12 > "$T/o" 2>&1; rc=$?
+expect "--queue-kb 12 rejected: not a power of two" test $rc -eq 2 -a -n "$(grep -- '--queue-kb must be a power of two' "$T/o")"
 $BIN policies/fifo.lua --opt novalue > "$T/o" 2>&1; rc=$?
 expect "--opt without = rejected" test $rc -eq 2 -a -n "$(grep 'KEY=VALUE' "$T/o")"
 $BIN policies/fifo.lua -s 10 -S 20 > "$T/o" 2>&1; rc=$?
