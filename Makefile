@@ -51,7 +51,8 @@ help:
 	@echo "  make bench      benchmarks: Lua vs C policy per task, heap, throughput, reload, page faults"
 	@echo "  make demo       boot a sched_ext kernel in a VM and run scx_lua under load (POLICY=file.lua)"
 	@echo "  make vm-test    the live backend on a real sched_ext kernel (VM, ~3 min)"
-	@echo "  make vm-bench   EEVDF vs scx_lua policies on the same workloads, one boot (~10 min)"
+	@echo "  make vm-bench   EEVDF vs scx_lua policies on the same workloads, one boot (~10 min);"
+	@echo "                  PEERS=1 adds scx_simple/userland/qmap built from the kernel's source"
 	@echo "  make vm-stress  every policy under stress-ng, injected faults, a table (~15 min;"
 	@echo "                  VM_STRESS_SECONDS=45 per policy)"
 	@echo "  make fuzz       libFuzzer+ASan+UBSan on the CLI, workload files, queued records and"
@@ -191,8 +192,20 @@ vm-test: $(BUILD)/scx_lua $(VM_STAMP)
 vm-stress: $(BUILD)/scx_lua $(VM_STAMP)
 	$(Q)BUILD=$(BUILD) KERNEL=$(KERNEL) VM_TIMEOUT=3000 tests/vm/run.sh vm-stress
 
-vm-bench: $(BUILD)/scx_lua $(VM_STAMP)
-	$(Q)BUILD=$(BUILD) KERNEL=$(KERNEL) VM_THREAD=multi bench/vm-bench.sh
+# PEERS=1: also the kernel's example schedulers, built from the VM kernel's
+# source package at bench time (bench/peers.sh; clang-22 comes from
+# bookworm's security updates).
+DEB_PEERS := clang-22 libelf-dev zlib1g-dev xz-utils zstd make gcc
+PEERS_STAMP := $(BUILD)/.deps-peers
+$(PEERS_STAMP): tests/deps.sh
+	$(Q)mkdir -p $(@D) && tests/deps.sh "PEERS=1 make vm-bench" $(DEB_PEERS) && touch $@
+
+vm-bench: $(BUILD)/scx_lua $(VM_STAMP) $(if $(filter 1,$(PEERS)),$(PEERS_STAMP))
+ifeq ($(PEERS),1)
+	$(Q)BUILD=$(BUILD) KERNEL=$(KERNEL) tests/vm/kernel.sh $(BUILD)/kernel
+	$(Q)BUILD=$(BUILD) KERNEL=$(KERNEL) bench/peers.sh $(BUILD)/peers
+endif
+	$(Q)BUILD=$(BUILD) KERNEL=$(KERNEL) VM_THREAD=multi $(if $(filter 1,$(PEERS)),BENCH_PEERS=1) bench/vm-bench.sh
 
 demo: $(BUILD)/scx_lua $(VM_STAMP)
 	$(Q)BUILD=$(BUILD) KERNEL=$(KERNEL) POLICY=$(POLICY) VM_THREAD=multi tests/vm/run.sh demo

@@ -21,6 +21,12 @@
  * (pid -> enq_cnt) until dispatched; ops.dispatch rescues them to the shared
  * DSQ once user space is stuck, and their late decisions are then cancelled
  * as stale. No task is ever dropped.
+ * - No task waits forever either, whatever order the policy asked for: the
+ *   heartbeat has ops.dispatch look through the shared DSQ, and a task
+ *   waiting there longer than starve_ns (--starve-ms) runs next on the CPU
+ *   that finds it (nr_starve_rescued). A policy that starves a task thus
+ *   costs it starve_ns, not the scheduler's ejection by the kernel's
+ *   watchdog (30 s).
  * A heartbeat timer wakes the scheduler when it holds work but has not run,
  * so an idle machine never trips the sched_ext watchdog.
  *
@@ -56,6 +62,13 @@ void scx_bpf_dispatch(struct task_struct *p, u64 dsq_id, u64 slice, u64 enq_flag
 void scx_bpf_dispatch_vtime(struct task_struct *p, u64 dsq_id, u64 slice, u64 vtime,
 			    u64 enq_flags) __ksym __weak;
 bool scx_bpf_consume(u64 dsq_id) __ksym __weak;
+bool scx_bpf_dsq_move(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p, u64 dsq_id,
+		      u64 enq_flags) __ksym __weak;
+bool scx_bpf_dispatch_from_dsq(struct bpf_iter_scx_dsq *it__iter, struct task_struct *p,
+			       u64 dsq_id, u64 enq_flags) __ksym __weak;
+int bpf_iter_scx_dsq_new(struct bpf_iter_scx_dsq *it, u64 dsq_id, u64 flags) __ksym __weak;
+struct task_struct *bpf_iter_scx_dsq_next(struct bpf_iter_scx_dsq *it) __ksym __weak;
+void bpf_iter_scx_dsq_destroy(struct bpf_iter_scx_dsq *it) __ksym __weak;
 s32 scx_bpf_select_cpu_and(struct task_struct *p, s32 prev_cpu, u64 wake_flags,
 			   const struct cpumask *cpus_allowed, u64 flags) __ksym __weak;
 s32 scx_bpf_select_cpu_dfl(struct task_struct *p, s32 prev_cpu, u64 wake_flags,
@@ -80,6 +93,7 @@ const volatile bool have_dsq_insert;      /* 6.13+: dsq_insert*, dsq_move_to_loc
 const volatile bool have_select_cpu_and;  /* 6.16+ */
 const volatile bool builtin_idle = true;  /* dispatch on an idle CPU from select_cpu */
 const volatile u64 slice_ns = 20ULL * 1000 * 1000;
+const volatile u64 starve_ns = 5000ULL * 1000 * 1000;  /* 0: no starvation guard */
 const volatile u32 nr_cpu_ids_ro = 1;
 
 /* Where lua_ops' plain fields sit in the object's .struct_ops section: the
@@ -93,6 +107,8 @@ volatile u64 nr_queued, nr_scheduled, nr_running, nr_online_cpus;
 volatile u64 nr_user_dispatches, nr_kernel_dispatches, nr_cancel_dispatches;
 volatile u64 nr_bounce_dispatches, nr_failed_dispatches, nr_sched_congested;
 volatile u64 nr_heartbeats, nr_stuck_bypass, nr_stuck_rescued, nr_deadline_preempts;
+volatile u64 nr_starve_rescued;
+volatile u64 starve_scan;   /* set by the heartbeat: look for starved tasks */
 volatile u64 usersched_last_run;   /* ns: when the scheduler last ran */
 volatile u64 usersched_needed;   /* plain stores: a lost race only delays a wake-up by one heartbeat */
 
@@ -132,6 +148,7 @@ struct task_ctx {
 	u64 exec_runtime;
 	u64 enq_cnt;
 	u64 deadline;   /* the policy's, as last dispatched */
+	u64 shared_ts;  /* when it entered the shared DSQ */
 };
 
 /* Deadline of what each CPU runs (0: idle or not ours to preempt). */
@@ -257,10 +274,20 @@ static void kick_for_deadline(struct task_struct *p, u64 deadline)
 	}
 }
 
+/* Into the shared DSQ, stamped for the starvation guard. */
+static void insert_shared(struct task_struct *p, u64 slice, u64 vtime, u64 flags)
+{
+	struct task_ctx *tctx = lookup_task_ctx(p);
+
+	if (tctx)
+		tctx->shared_ts = bpf_ktime_get_ns();
+	insert_vtime(p, SCX_LUA_SHARED_DSQ, slice, vtime, flags);
+}
+
 /* Bypass: order it behind what user space already sent to the shared DSQ. */
 static void dispatch_shared(struct task_struct *p, u64 enq_flags)
 {
-	insert_vtime(p, SCX_LUA_SHARED_DSQ, slice_ns, vtime_max, enq_flags);
+	insert_shared(p, slice_ns, vtime_max, enq_flags);
 	__sync_fetch_and_add(&nr_kernel_dispatches, 1);
 	kick_idle_for(p);
 }
@@ -378,6 +405,7 @@ static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
 	} else {
 		if (d.vtime > vtime_max)
 			vtime_max = d.vtime;
+		tctx->shared_ts = bpf_ktime_get_ns();
 		insert_vtime(p, SCX_LUA_SHARED_DSQ, d.slice_ns, d.vtime, 0);
 		kick_for_deadline(p, d.vtime);
 	}
@@ -402,12 +430,51 @@ static long rescue_held(struct bpf_map *map, s32 *pid, u64 *cnt, void *ctx)
 	tctx = lookup_task_ctx(p);
 	if (tctx && tctx->enq_cnt == *cnt) {
 		tctx->enq_cnt++;
+		tctx->shared_ts = bpf_ktime_get_ns();
 		insert_vtime(p, SCX_LUA_SHARED_DSQ, slice_ns, vtime_max, 0);
 		__sync_fetch_and_add(&nr_stuck_rescued, 1);
 	}
 	bpf_task_release(p);
 	bpf_map_delete_elem(map, pid);
 	return scx_bpf_dispatch_nr_slots() ? 0 : 1;
+}
+
+static bool move_from_iter(struct bpf_iter_scx_dsq *it, struct task_struct *p, u64 dsq)
+{
+	if (have_dsq_insert)
+		return scx_bpf_dsq_move(it, p, dsq, 0);
+	return scx_bpf_dispatch_from_dsq(it, p, dsq, 0);
+}
+
+/*
+ * The starvation guard: the first task in the shared DSQ that has waited
+ * longer than starve_ns and may run here goes to this CPU now. One per
+ * dispatch keeps the walk's cost off the common path (it runs once per
+ * heartbeat while nothing starves).
+ */
+static bool rescue_starved(s32 cpu)
+{
+	struct bpf_iter_scx_dsq it;
+	struct task_struct *p;
+	u64 now = bpf_ktime_get_ns();
+	bool moved = false;
+
+	if (bpf_iter_scx_dsq_new(&it, SCX_LUA_SHARED_DSQ, 0) == 0) {
+		while ((p = bpf_iter_scx_dsq_next(&it))) {
+			struct task_ctx *tctx = lookup_task_ctx(p);
+
+			if (!tctx || !tctx->shared_ts || now - tctx->shared_ts < starve_ns ||
+			    !bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
+				continue;
+			if (move_from_iter(&it, p, SCX_DSQ_LOCAL)) {
+				__sync_fetch_and_add(&nr_starve_rescued, 1);
+				moved = true;
+				break;
+			}
+		}
+	}
+	bpf_iter_scx_dsq_destroy(&it);
+	return moved;
 }
 
 void BPF_STRUCT_OPS(lua_dispatch, s32 cpu, struct task_struct *prev)
@@ -425,6 +492,12 @@ void BPF_STRUCT_OPS(lua_dispatch, s32 cpu, struct task_struct *prev)
 	}
 	if (move_to_local(cpu))
 		return;
+	if (starve_ns && starve_scan) {
+		/* found one: look again next time, the next may be waiting too */
+		if (rescue_starved(cpu))
+			return;
+		starve_scan = 0;
+	}
 	if (move_to_local(SCX_LUA_SHARED_DSQ))
 		return;
 	move_to_local(SCX_LUA_SCHED_DSQ);
@@ -499,6 +572,8 @@ static int heartbeat_fn(void *map, int *key, struct bpf_timer *timer)
 	u64 now = bpf_ktime_get_ns();
 
 	__sync_fetch_and_add(&nr_heartbeats, 1);
+	if (scx_bpf_dsq_nr_queued(SCX_LUA_SHARED_DSQ) > 0)
+		starve_scan = 1;
 	if ((usersched_needed || nr_scheduled) && now - usersched_last_run > HEARTBEAT_NS) {
 		set_usersched_needed();
 		scx_bpf_kick_cpu(0, SCX_KICK_PREEMPT);

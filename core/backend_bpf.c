@@ -288,6 +288,7 @@ struct bpf_backend *bpf_backend_open(const struct bpf_backend_cfg *cfg, char *wh
 	b->skel->rodata->usersched_pid = getpid();
 	b->skel->rodata->builtin_idle = !cfg->full_user;
 	b->skel->rodata->slice_ns = cfg->slice_ns;
+	b->skel->rodata->starve_ns = cfg->starve_ns;
 	b->skel->rodata->nr_cpu_ids_ro = (uint32_t)b->nr_cpus;
 	/* The kernel wants a power of two, a whole number of pages: checked by
 	 * the command line, the page size here. */
@@ -386,7 +387,7 @@ int bpf_backend_format_stats(struct bpf_backend *b, char *buf, size_t len)
 	return snprintf(buf, len,
 		"  [bpf] queued=%llu scheduled=%llu running=%llu user_dispatches=%llu "
 		"kernel_dispatches=%llu cancel=%llu bounce=%llu failed=%llu congested=%llu "
-		"stuck_bypass=%llu stuck_rescued=%llu deadline_preempts=%llu online_cpus=%llu\n",
+		"stuck_bypass=%llu stuck_rescued=%llu starve_rescued=%llu deadline_preempts=%llu online_cpus=%llu\n",
 		(unsigned long long)s->nr_queued, (unsigned long long)s->nr_scheduled,
 		(unsigned long long)s->nr_running, (unsigned long long)s->nr_user_dispatches,
 		(unsigned long long)s->nr_kernel_dispatches,
@@ -395,6 +396,7 @@ int bpf_backend_format_stats(struct bpf_backend *b, char *buf, size_t len)
 		(unsigned long long)s->nr_failed_dispatches,
 		(unsigned long long)s->nr_sched_congested, (unsigned long long)s->nr_stuck_bypass,
 		(unsigned long long)s->nr_stuck_rescued,
+		(unsigned long long)s->nr_starve_rescued,
 		(unsigned long long)s->nr_deadline_preempts, (unsigned long long)s->nr_online_cpus);
 }
 

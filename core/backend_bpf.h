@@ -23,6 +23,7 @@ struct bpf_backend_cfg {
 	int exit_dump_len;
 	bool verbose;           /* libbpf's debug output, verifier log included */
 	unsigned long long slice_ns;
+	unsigned long long starve_ns;  /* starvation guard, 0 = off */
 	size_t queue_bytes;     /* queued ringbuf size, 0 = default; power of two */
 };
 

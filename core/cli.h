@@ -22,6 +22,7 @@ struct cli {
 	double duration_s;        /* --duration: stop after, 0 = until signalled */
 	bool watch, verbose, partial, full_user;
 	int exit_dump_len;
+	int starve_ms;            /* --starve-ms, 0 = off */
 	unsigned queue_kb;        /* --queue-kb, 0 = the BPF object's size */
 	unsigned synth_tasks, synth_burst;
 	unsigned long long seed;

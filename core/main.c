@@ -37,6 +37,8 @@ static void usage(FILE *f)
 "  -p, --partial          only schedule tasks that opted in to SCHED_EXT\n"
 "  -u, --full-user        no idle fast path: every decision goes through the policy\n"
 "      --exit-dump-len N  kernel debug dump length on exit\n"
+"      --starve-ms N      a task waiting longer than this runs next, whatever the\n"
+"                         policy said (5000; 0 = off: the kernel ejects at 30 s)\n"
 "      --queue-kb N       kernel->user ring of queued tasks, KiB, a power of two\n"
 "                         (1024, ~10k tasks); when full, tasks bypass the policy\n"
 "policy:\n"
@@ -93,7 +95,7 @@ static void bad(struct perr *e, const char *fmt, const char *arg)
 enum {
 	O_SLICE_MAX = 256, O_EXIT_DUMP, O_OPT, O_WATCH, O_NO_SANDBOX, O_WATCHDOG, O_ARENA,
 	O_MAX_TASKS, O_BATCH, O_CPUS, O_BACKEND, O_SYNTH_TASKS, O_SYNTH_BURST, O_SEED, O_STATS,
-	O_DURATION, O_QUEUE_KB,
+	O_DURATION, O_QUEUE_KB, O_STARVE,
 };
 
 static const struct option longopts[] = {
@@ -104,6 +106,7 @@ static const struct option longopts[] = {
 	{ "full-user", no_argument, 0, 'u' },
 	{ "exit-dump-len", required_argument, 0, O_EXIT_DUMP },
 	{ "queue-kb", required_argument, 0, O_QUEUE_KB },
+	{ "starve-ms", required_argument, 0, O_STARVE },
 	{ "opt", required_argument, 0, O_OPT },
 	{ "watch", no_argument, 0, O_WATCH },
 	{ "no-sandbox", no_argument, 0, O_NO_SANDBOX },
@@ -144,6 +147,7 @@ int cli_parse(struct cli *o, int argc, char **argv, char *err, size_t errlen)
 		case 'p': o->partial = true; break;
 		case 'u': o->full_user = true; break;
 		case O_EXIT_DUMP: o->exit_dump_len = (int)num(&e, "--exit-dump-len", optarg, 0, 1 << 24); break;
+		case O_STARVE: o->starve_ms = (int)num(&e, "--starve-ms", optarg, 0, 25000); break;
 		case O_QUEUE_KB:
 			o->queue_kb = (unsigned)num(&e, "--queue-kb", optarg, 4, 1 << 20);
 			if (!e.failed && (o->queue_kb & (o->queue_kb - 1)))
@@ -210,6 +214,7 @@ void cli_defaults(struct cli *o)
 	o->backend = "bpf";
 	o->synth_tasks = 256;
 	o->synth_burst = 64;
+	o->starve_ms = 5000;
 	o->cmd = "run";
 }
 

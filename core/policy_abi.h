@@ -45,6 +45,9 @@ enum {
 	SCX_TF_WAKEUP = 1,       /* it slept and woke up (exec_runtime was reset) */
 	SCX_TF_PREEMPTED = 2,    /* it was runnable and lost its CPU before the slice ended */
 	SCX_TF_NEW = 4,          /* first time the core sees this pid */
+	SCX_TF_REQUEUED = 8,     /* queued again without running since the last time
+	                          * (affinity or priority changed while it waited):
+	                          * the core sets start_ts = stop_ts: no new run */
 };
 
 /* t.dispatch_flags: requests to the backend. */
@@ -65,6 +68,7 @@ struct scx_task {
 	int32_t nr_cpus_allowed;
 	uint32_t weight;         /* 1..10000, SCX_WEIGHT_DFL = nice 0 */
 	uint32_t flags;          /* SCX_TF_* */
+	/* stop_ts - start_ts is the run since the last enqueue (0: none) */
 	double start_ts;         /* ns: when it last started running */
 	double stop_ts;          /* ns: when it last stopped running */
 	double exec_runtime;     /* ns: CPU time since it last slept */

@@ -92,6 +92,7 @@ static int make_backend(struct cli *o, const struct backend_ops **be, void **bct
 			.partial = o->partial, .full_user = o->full_user,
 			.exit_dump_len = o->exit_dump_len, .verbose = o->verbose,
 			.queue_bytes = (size_t)o->queue_kb << 10,
+			.starve_ns = (unsigned long long)o->starve_ms * 1000000ull,
 			.slice_ns = (unsigned long long)o->ecfg.sched.slice_ns,
 		};
 

@@ -73,7 +73,18 @@ static void prepare(struct sched *s, struct scx_task *t, double now)
 	if (t->prev_cpu < 0 || t->prev_cpu >= s->cfg.nr_cpus)
 		t->prev_cpu = 0;
 	SCX_TASK_COMM(t)[SCX_COMM_LEN - 1] = '\0';
-	t->flags = (t->flags & ~(uint32_t)SCX_TF_NEW) | (is_new ? SCX_TF_NEW : 0);
+	t->flags &= ~(uint32_t)(SCX_TF_NEW | SCX_TF_REQUEUED);
+	if (is_new)
+		t->flags |= SCX_TF_NEW;
+	else if (t->stop_ts == e->last_stop_ts) {
+		/* No run since the last record (its affinity or priority
+		 * changed while it waited): that run was reported already,
+		 * and a policy charging it again would push the task back
+		 * once per change (stress-ng --affinity: thousands). */
+		t->flags |= SCX_TF_REQUEUED;
+		t->start_ts = t->stop_ts;
+	}
+	e->last_stop_ts = t->stop_ts;
 
 	e->nr_enqueues++;
 	t->vtime = e->vtime;

@@ -32,6 +32,7 @@ struct store_entry {
 	uint32_t used;
 	double last_seen;
 	double vtime;
+	double last_stop_ts;  /* stop_ts of the last record: a repeat means no new run */
 	struct scx_scratch scratch;
 	uint64_t nr_enqueues;
 };

@@ -23,6 +23,7 @@ local scx = {
   TF_WAKEUP = C.SCX_TF_WAKEUP,
   TF_PREEMPTED = C.SCX_TF_PREEMPTED,
   TF_NEW = C.SCX_TF_NEW,
+  TF_REQUEUED = C.SCX_TF_REQUEUED,
   DF_PREEMPT = C.SCX_DF_PREEMPT,
   nr_cpus = host.nr_cpus,
 }
@@ -34,8 +35,8 @@ function scx.scale_by_weight(v, t) return v * t.weight / 100 end
 function scx.scale_by_weight_inverse(v, t) return v * 100 / t.weight end
 
 -- t's vtime advanced by its last run, weighted: what fair-share policies
--- charge a task when it comes back (a run is charged exactly once: each
--- enqueue follows one run).
+-- charge a task when it comes back (a run is charged exactly once: the
+-- core zeroes the run of a task queued again without running).
 function scx.charged(t) return t.vtime + (t.stop_ts - t.start_ts) * 100 / t.weight end
 
 function scx.is_preempted(t) return band(t.flags, C.SCX_TF_PREEMPTED) ~= 0 end

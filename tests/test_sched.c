@@ -212,5 +212,28 @@ int main(void)
 	check_books("oom", sy, &e.sched);
 	engine_free(&e);
 	synth_free(sy);
+
+	/* 9. A task queued again without running (affinity or nice changed
+	 * while it waited) carries the same stop_ts: flagged, its run zeroed,
+	 * so a policy charging runs does not charge that one twice. */
+	sy = mk(&e, 0, 0, 8192);
+	{
+		struct scx_task t = { .pid = 4242, .weight = 100, .start_ts = 1e6, .stop_ts = 3e6 };
+
+		prepare(&e.sched, &t, 4e6);
+		CHECK((t.flags & SCX_TF_NEW) && !(t.flags & SCX_TF_REQUEUED) && t.start_ts == 1e6,
+		      "first record: new, run kept");
+		t.start_ts = 1e6, t.stop_ts = 3e6, t.flags = 0;
+		prepare(&e.sched, &t, 5e6);
+		CHECK((t.flags & SCX_TF_REQUEUED) && t.stop_ts - t.start_ts == 0,
+		      "same stop_ts: requeued, run zeroed (flags %u, run %g)", t.flags,
+		      t.stop_ts - t.start_ts);
+		t.start_ts = 6e6, t.stop_ts = 8e6, t.flags = SCX_TF_WAKEUP;
+		prepare(&e.sched, &t, 9e6);
+		CHECK(!(t.flags & SCX_TF_REQUEUED) && t.stop_ts - t.start_ts == 2e6,
+		      "after a new run: not requeued, run 2 ms");
+	}
+	engine_free(&e);
+	synth_free(sy);
 	TEST_END("test_sched");
 }

@@ -40,20 +40,9 @@ if [ -n "${KERNEL:-}" ]; then
 fi
 [ -f "$dir/vmlinuz" ] && [ -f "$dir/vmlinux.h" ] && exit 0
 
-mirror=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}' | grep -v security | head -1 || true)
-[ -n "$mirror" ] || mirror=$(awk '$1 == "deb" && $0 !~ /security/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
-if [ -z "$mirror" ]; then
-  echo "kernel.sh: no Debian mirror in this machine's apt sources; set KERNEL=path/to/vmlinuz" >&2
-  exit 1
-fi
-apt="$dir/apt"
-mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
-echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror sid main" > "$apt/sources.list"
-A=(-o Dir::Etc::SourceList="$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
-   -o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt/cache" -o APT::Architecture=amd64
-   -o APT::Sandbox::User=root -q)
+. "$(dirname "$0")/sidapt.sh"
 echo "  KERNEL  resolving Debian sid's linux-image-cloud-amd64" >&2
-apt-get "${A[@]}" update >/dev/null
+sid_apt "$dir/apt" || exit 1
 img=$(apt-cache "${A[@]}" depends linux-image-cloud-amd64 | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
 ver=${img#linux-image-}
 [ -n "$ver" ] || { echo "kernel.sh: cannot resolve sid's cloud kernel; set KERNEL=path/to/vmlinuz" >&2; exit 1; }

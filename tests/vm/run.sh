@@ -37,6 +37,10 @@ for t in stress-ng hackbench cyclictest perf; do
   p=$(command -v $t || true)
   [ -n "$p" ] && copy_bin "$(readlink -f "$p")" "/usr/bin/$t"
 done
+# PEERS=1 make vm-bench: the kernel's example schedulers (bench/peers.sh).
+if [ -n "${BENCH_PEERS:-}" ]; then
+  for p in "$B"/peers/bin/scx_*; do [ -x "$p" ] && copy_bin "$p" "/usr/bin/$(basename "$p")"; done
+fi
 # perf is a wrapper script on Debian: bring the versioned binary it runs.
 for p in /usr/bin/perf_*; do [ -x "$p" ] && copy_bin "$p" "/usr/bin/$(basename "$p")"; done
 cp -r policies "$root/scx/policies"

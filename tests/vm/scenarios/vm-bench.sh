@@ -5,6 +5,8 @@
 . /scx/lib.sh
 RUNS=${BENCH_RUNS:-2}
 SCHEDS=${BENCH_SCHEDS:-"eevdf deadline fifo vruntime interactive"}
+# PEERS=1: the kernel's example schedulers, each as built from its source
+[ -n "${BENCH_PEERS:-}" ] && SCHEDS="$SCHEDS ${BENCH_PEERS_LIST:-scx_simple scx_userland scx_qmap}"
 SECS=${BENCH_SECONDS:-10}
 NCPU=$(nproc)
 
@@ -41,7 +43,10 @@ for run in $(seq 1 "$RUNS"); do
     fi
     dmesg -c > /dev/null
     t0=$(now_ms)
-    scx_lua "policies/$sched.lua" --stats 5 > /tmp/scx.log 2>&1 &
+    case $sched in
+      scx_*) "$sched" > /tmp/scx.log 2>&1 & ops=${sched#scx_} ;;
+      *) scx_lua "policies/$sched.lua" --stats 5 > /tmp/scx.log 2>&1 & ops=scx_lua ;;
+    esac
     pid=$!
     if ! wait_state enabled 30; then
       res attached 0; cat /tmp/scx.log; kill $pid 2>/dev/null; continue
@@ -52,9 +57,10 @@ for run in $(seq 1 "$RUNS"); do
     ticks1=$(cpu_ticks $pid); w1=$(now_ms)
     # CPU use of the scheduler process, as % of one CPU (USER_HZ = 100)
     res sched_cpu_pct "$(awk -v t=$((ticks1 - ticks0)) -v w=$((w1 - w0)) 'BEGIN { printf "%.1f", t * 10 / w * 100 }')"
-    res stayed_attached "$([ "$(state)" = enabled ] && [ "$(root_ops)" = scx_lua ] && [ -z "$(scx_errors)" ] && echo 1 || echo 0)"
+    res stayed_attached "$([ "$(state)" = enabled ] && [ "$(root_ops)" = "$ops" ] && [ -z "$(scx_errors)" ] && echo 1 || echo 0)"
     kill -INT $pid; wait $pid; rc=$?
     res detached_clean "$([ $rc -eq 0 ] && wait_state disabled 10 && echo 1 || echo 0)"
+    [ $ops = scx_lua ] || continue
     l=$(grep '^\[scx_lua\]' /tmp/scx.log | tail -1); b=$(grep '^  \[bpf\]' /tmp/scx.log | tail -1)
     res page_faults "$(echo "$l" | sed -n 's/.* faults=\([0-9]*\).*/\1/p')"
     res user_dispatches "$(echo "$b" | sed -n 's/.* user_dispatches=\([0-9]*\).*/\1/p')"

@@ -25,7 +25,8 @@ stop_marker() {  # prints the worst wake-up delay in ms, 99999 if unknown
   us=$(sed -n 's/.*Max: *\([0-9]*\).*/\1/p' /tmp/marker.out | tail -1)
   echo $(( ${us:-99999000} / 1000 ))
 }
-# VM_STRESS_ONLY="process pressure" runs only those sections (default: all).
+# VM_STRESS_ONLY="process pressure" runs only those sections (default: all:
+# policies faults reloads process pressure).
 only() { [ -z "${VM_STRESS_ONLY:-}" ] || echo " $VM_STRESS_ONLY " | grep -q " $1 "; }
 # Watch the scheduler's state every 0.2 s: any moment not "enabled" counts.
 start_watch() {
@@ -56,6 +57,8 @@ errs() { [ -z "$(scx_errors)" ] && echo 0 || echo 1; }
 policies() {
 for p in policies/*.lua; do
   name=$(basename $p .lua)
+  # VM_STRESS_POLICIES="eevdf lottery": only those
+  [ -z "${VM_STRESS_POLICIES:-}" ] || echo " $VM_STRESS_POLICIES " | grep -q " $name " || continue
   start_scx /tmp/s.log "$p" || { row "$name under stress-ng" "attached" "did not attach" 0; continue; }
   start_marker; start_watch
   stress-ng --aggressive -M -c "$NCPU" -f "$NCPU" --affinity 1 --affinity-delay 1 \
@@ -82,7 +85,7 @@ fault() {  # NAME EXPECTED CHECK-FIELD-REGEX POLICY [ARGS...]: check is a grep o
   stop_scx; rc=$?
   line=$(grep '^\[scx_lua\]' /tmp/f.log | tail -1)
   seen=$(echo "$line" | grep -oE "(errors|fallback|bad\(d/s/c\)|watchdog|reloads)=[0-9/]*" | tr '\n' ' ')
-  bpf=$(grep '^  \[bpf\]' /tmp/f.log | tail -1 | grep -oE "(bounce|stuck_bypass|cancel|congested)=[0-9]*" | tr '\n' ' ')
+  bpf=$(grep '^  \[bpf\]' /tmp/f.log | tail -1 | grep -oE "(bounce|stuck_bypass|starve_rescued|cancel|congested)=[0-9]*" | tr '\n' ' ')
   ok=$([ $hb -eq 0 ] && [ $ng -eq 0 ] && [ "$bad" = 0 ] && [ $rc -eq 0 ] && [ "$mark" -lt $MARK_MS ] &&
        [ "$(errs)" = 0 ] && echo "$line $bpf" | grep -qE "$want" && echo 1 || echo 0)
   row "$name" "$expect" "$seen$bpf; marker ${mark} ms, not-enabled $bad, exit $rc" "$ok"
@@ -98,6 +101,9 @@ fault "every task to CPU 0" "no stall" 'errors=0 ' $T/cpu0.lua
 # Hogs pinned to CPU 0, sent by the policy to CPU 1: the kernel side must bounce them.
 LOAD="--cpu $NCPU --taskset 0" fault "CPUs outside the task's mask (hogs pinned to CPU 0)" \
   "bounced to the shared DSQ, counted" 'errors=0 .*bounce=[1-9]' $T/cpu_elsewhere.lua
+# Three hogs per CPU: the shared DSQ always holds a task the policy prefers.
+LOAD="--cpu $((NCPU * 3))" fault "a policy that starves one task (cyclictest: the marker) forever, --starve-ms 1000" \
+  "the guard runs it within ~1 s, counted" 'starve_rescued=[1-9]' $T/starve.lua --starve-ms 1000
 fault "memory growth until the heap is exhausted" "policy retired, fallback" 'errors=[1-9].* fallback=[1-9]' $T/oom.lua --arena-mb 32
 }
 
