@@ -149,6 +149,7 @@ struct task_ctx {
 	u64 enq_cnt;
 	u64 deadline;   /* the policy's, as last dispatched */
 	u64 shared_ts;  /* when it entered the shared DSQ */
+	u64 woke;       /* its pending record is a wake-up: it may preempt */
 };
 
 /* Deadline of what each CPU runs (0: idle or not ours to preempt). */
@@ -245,7 +246,7 @@ static void kick_idle_for(struct task_struct *p)
 
 /*
  * Carry out the policy's order across CPUs: no CPU is idle, so if the task
- * just queued has an earlier deadline than what some allowed CPU runs,
+ * just woken has an earlier deadline than what some allowed CPU runs,
  * preempt the CPU running the latest one. Only deadlines compare, so a
  * FIFO policy (newcomers have later deadlines) is never preempted.
  */
@@ -338,6 +339,7 @@ void BPF_STRUCT_OPS(lua_enqueue, struct task_struct *p, u64 enq_flags)
 	if (!q)
 		goto congested;
 	tctx->enq_cnt++;
+	tctx->woke = !!(enq_flags & SCX_ENQ_WAKEUP);
 	if (bpf_map_update_elem(&held, &pid, &tctx->enq_cnt, BPF_ANY)) {
 		/* untrackable: it could be stranded, so it never leaves */
 		bpf_ringbuf_discard(q, 0);
@@ -407,7 +409,14 @@ static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
 			vtime_max = d.vtime;
 		tctx->shared_ts = bpf_ktime_get_ns();
 		insert_vtime(p, SCX_LUA_SHARED_DSQ, d.slice_ns, d.vtime, 0);
-		kick_for_deadline(p, d.vtime);
+		/* Only a wake-up preempts, as in Linux's wakeup_preempt(): a
+		 * task back from slice expiry or preemption preempting in turn
+		 * would make CPU hogs take each other's CPU in a loop, each
+		 * turn a round trip through user space. */
+		if (tctx->woke)
+			kick_for_deadline(p, d.vtime);
+		else
+			kick_idle_for(p);
 	}
 	__sync_fetch_and_add(&nr_user_dispatches, 1);
 	bpf_task_release(p);

@@ -444,8 +444,8 @@ static void run_end(struct sim *s, int id)
 }
 
 /* As the live backend does (kick_for_deadline in bpf/main.bpf.c): with no
- * allowed CPU idle, preempt the one running the latest deadline if the new
- * task's is earlier. @self is the scheduler's CPU, about to be free. */
+ * allowed CPU idle, preempt the one running the latest deadline if the
+ * woken task's is earlier. @self is the scheduler's CPU, about to be free. */
 static void preempt_for_deadline(struct sim *s, int id, double deadline, int self)
 {
 	int victim = -1;
@@ -501,7 +501,8 @@ static void sched_done(struct sim *s, int c)
 			}
 		} else {
 			heap_push(&s->shared, d->deadline, s->seq++, (uint32_t)d->task);
-			preempt_for_deadline(s, d->task, d->deadline, c);
+			if (s->t[d->task].flags & SCX_TF_WAKEUP) /* as wakeup_preempt() */
+				preempt_for_deadline(s, d->task, d->deadline, c);
 		}
 	}
 	s->sched_running = false;

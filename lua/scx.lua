@@ -52,6 +52,32 @@ function scx.comm(t)
   return ffi.string(ffi.cast(u8p, t) + COMM_OFF)
 end
 
+-- A virtual clock for fair-share policies: where "now" is in vtime, for
+-- placing new and waking tasks. It follows the smallest vtime dispatched
+-- in each window (default 2 slices, a time in which every CPU-bound task
+-- comes back at least once), never moving back. Not the last or largest
+-- vtime dispatched: a task far ahead (a nice-19 task is charged 100x its
+-- run) is often dispatched alone while the others run, and a clock that
+-- jumped to it would put every sleeper behind all of them (seen: 2 s
+-- waits in the simulator). Use: clock:dispatched(t.vtime, now) in
+-- P.dispatch, clock.now when placing.
+local VClock = {}
+VClock.__index = VClock
+function VClock:dispatched(v, now)
+  if self.since == 0 then
+    -- first use (also after a reload: vtimes in the store are not 0)
+    self.now, self.min, self.since = v, v, now
+  elseif now - self.since > self.window then
+    if self.min < 1e300 and self.min > self.now then self.now = self.min end
+    self.min, self.since = v, now
+  elseif v < self.min then
+    self.min = v
+  end
+end
+function scx.vclock(window_ns)
+  return setmetatable({ now = 0, min = 1e300, since = 0, window = window_ns or 40e6 }, VClock)
+end
+
 -- Ask the backend for an idle CPU for t: an idle CPU number, or CPU_ANY.
 function scx.select_cpu(t)
   return host.select_cpu(host.ctx, t.pid, t.prev_cpu, t.flags)

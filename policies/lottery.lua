@@ -10,8 +10,9 @@
 --   Each race step is added to the task's pass (kept in t.vtime) scaled by
 --   the CPU time it just used, so over many draws a task's share of the
 --   CPU is proportional to its tickets, while each single order is random.
---   A task coming back from sleep joins at most one quantum behind the
---   furthest pass (it cannot bank tickets while asleep).
+--   A task coming back from sleep joins at most one quantum behind where
+--   the race is (scx.vclock: the smallest pass being dispatched), so it
+--   cannot bank tickets while asleep, nor fall behind every other task.
 -- Source: Waldspurger & Weihl, "Lottery Scheduling" (OSDI 1994); the race
 --   is the standard way to sample proportionally with a priority queue.
 -- Weakness: fair only on average: over a short window a task can lose
@@ -21,24 +22,28 @@ local scx = require "scx"
 
 local P = { name = "lottery" }
 local quantum
-local front = 0                  -- the furthest pass seen
+local clock                      -- where the race is now: scx.vclock
 local band, TF_NEW, TF_WAKEUP = bit.band, scx.TF_NEW, scx.TF_WAKEUP
 local log, random, max = math.log, math.random, math.max
 
 function P.init(sys)
   quantum = (sys.opts.quantum_us or 10000) * scx.USEC
   math.randomseed(sys.opts.seed or 1)
+  clock = scx.vclock(2 * quantum)
 end
 
 function P.enqueue(t, now)
   local pass = t.vtime
-  if band(t.flags, TF_NEW + TF_WAKEUP) ~= 0 then pass = max(pass, front - quantum) end
+  if band(t.flags, TF_NEW + TF_WAKEUP) ~= 0 then pass = max(pass, clock.now - quantum) end
   local ran = max(t.stop_ts - t.start_ts, quantum / 10)   -- a new task draws too
   pass = pass + (-log(1 - random())) * ran * 100 / t.weight
-  if pass > front then front = pass end
   t.vtime = pass
   t.deadline = pass
   t.slice_ns = quantum
+end
+
+function P.dispatch(t, now)
+  clock:dispatched(t.vtime, now)
 end
 
 return P

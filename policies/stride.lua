@@ -16,17 +16,18 @@ local scx = require "scx"
 local P = { name = "stride" }
 local quantum
 local STRIDE1 = 1e6              -- the stride of a task with 100 tickets
-local global_pass = 0
+local clock                      -- global pass: scx.vclock
 local band, TF_NEW, TF_WAKEUP = bit.band, scx.TF_NEW, scx.TF_WAKEUP
 local max = math.max
 
 function P.init(sys)
   quantum = (sys.opts.quantum_us or 10000) * scx.USEC
+  clock = scx.vclock(2 * quantum)
 end
 
 function P.enqueue(t, now)
   local pass = t.vtime           -- the pass value lives in the persisted vtime
-  if band(t.flags, TF_NEW + TF_WAKEUP) ~= 0 then pass = max(pass, global_pass) end
+  if band(t.flags, TF_NEW + TF_WAKEUP) ~= 0 then pass = max(pass, clock.now) end
   pass = pass + (t.stop_ts - t.start_ts) / quantum * STRIDE1 * 100 / t.weight
   t.vtime = pass
   t.deadline = pass
@@ -34,7 +35,7 @@ function P.enqueue(t, now)
 end
 
 function P.dispatch(t, now)
-  if t.vtime > global_pass then global_pass = t.vtime end
+  clock:dispatched(t.vtime, now)
 end
 
 return P

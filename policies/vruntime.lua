@@ -4,10 +4,10 @@
 --
 -- Idea: each task has a virtual runtime that advances by the CPU time it
 --   uses times 100/weight; the task with the smallest vruntime runs next,
---   so CPU time divides in proportion to weight. min_vruntime follows the
---   vruntime of the tasks being dispatched; a new task starts there, and a
---   task that slept may not come back more than `lag` behind it (so it
---   cannot bank credit while asleep).
+--   so CPU time divides in proportion to weight. min_vruntime (scx.vclock)
+--   follows the smallest vruntime being dispatched; a new task starts
+--   there, and a task that slept may not come back more than `lag` behind
+--   it (so it cannot bank credit while asleep).
 -- Source: Linux CFS (2007-2023), kernel/sched/fair.c place_entity().
 -- Weakness: no notion of latency: a waking task with little vruntime debt
 --   runs soon, but only as soon as its credit says; one slice for all.
@@ -16,16 +16,17 @@ local scx = require "scx"
 
 local P = { name = "vruntime" }
 local slice, lag
-local min_vruntime = 0
+local clock
 local band, TF_NEW, TF_WAKEUP = bit.band, scx.TF_NEW, scx.TF_WAKEUP
 
 function P.init(sys)
   slice = (sys.opts.slice_us or sys.slice_ns / scx.USEC) * scx.USEC
   lag = (sys.opts.lag_us or slice / 2 / scx.USEC) * scx.USEC
+  clock = scx.vclock(2 * slice)
 end
 
 function P.enqueue(t, now)
-  local v
+  local v, min_vruntime = nil, clock.now
   if band(t.flags, TF_NEW) ~= 0 then
     v = min_vruntime
   else
@@ -40,7 +41,7 @@ function P.enqueue(t, now)
 end
 
 function P.dispatch(t, now)
-  if t.vtime > min_vruntime then min_vruntime = t.vtime end
+  clock:dispatched(t.vtime, now)
 end
 
 return P

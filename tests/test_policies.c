@@ -80,6 +80,22 @@ static void check_no_starvation(const char *policy, double bound_ms)
 	done(&r);
 }
 
+/* A nice-19 hog must not drag the sleepers behind everyone: only it may
+ * wait long (its share is ~1%), every other group waits <= bound. */
+static void check_niced(const char *policy, double bound_ms)
+{
+	struct run r;
+
+	simulate(&r, policy, T("niced"), 1);
+	for (int g = 0; g < r.m.nr_groups; g++) {
+		if (!strcmp(r.m.g[g].name, "niced"))
+			continue;
+		CHECK(r.m.g[g].wait_max <= bound_ms * 1e6, "%s beside a nice-19 hog: %s waited %.1f ms > %.0f ms",
+		      policy, r.m.g[g].name, r.m.g[g].wait_max / 1e6, bound_ms);
+	}
+	done(&r);
+}
+
 int main(void)
 {
 	static const char *const starvation_free[] = { "fifo", "rr", "vruntime", "deadline",
@@ -91,6 +107,7 @@ int main(void)
 
 		snprintf(path, sizeof(path), "policies/%s.lua", starvation_free[i]);
 		check_no_starvation(path, 1000);
+		check_niced(path, 1000);
 	}
 
 	/* Fair shares: equal hogs, and weights. */
