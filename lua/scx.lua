@@ -55,7 +55,7 @@ end
 -- A virtual clock for fair-share policies: where "now" is in vtime, for
 -- placing new and waking tasks. It follows the smallest vtime dispatched
 -- in each window (default 2 slices, a time in which every CPU-bound task
--- comes back at least once), never moving back. Not the last or largest
+-- comes back at least once), never moving back nor faster than wall time. Not the last or largest
 -- vtime dispatched: a task far ahead (a nice-19 task is charged 100x its
 -- run) is often dispatched alone while the others run, and a clock that
 -- jumped to it would put every sleeper behind all of them (seen: 2 s
@@ -68,7 +68,11 @@ function VClock:dispatched(v, now)
     -- first use (also after a reload: vtimes in the store are not 0)
     self.now, self.min, self.since = v, v, now
   elseif now - self.since > self.window then
-    if self.min < 1e300 and self.min > self.now then self.now = self.min end
+    -- and no faster than wall time: the smallest vtime among running
+    -- tasks of weight >= 100 cannot advance faster, and a window in
+    -- which only tasks far ahead were dispatched must not carry it there
+    local lim = self.now + (now - self.since)
+    if self.min < 1e300 and self.min > self.now then self.now = math.min(self.min, lim) end
     self.min, self.since = v, now
   elseif v < self.min then
     self.min = v

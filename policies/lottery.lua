@@ -23,7 +23,7 @@ local scx = require "scx"
 local P = { name = "lottery" }
 local quantum
 local clock                      -- where the race is now: scx.vclock
-local band, TF_NEW, TF_WAKEUP = bit.band, scx.TF_NEW, scx.TF_WAKEUP
+local band, TF_NEW, TF_WAKEUP, TF_REQUEUED = bit.band, scx.TF_NEW, scx.TF_WAKEUP, scx.TF_REQUEUED
 local log, random, max = math.log, math.random, math.max
 
 function P.init(sys)
@@ -35,7 +35,8 @@ end
 function P.enqueue(t, now)
   local pass = t.vtime
   if band(t.flags, TF_NEW + TF_WAKEUP) ~= 0 then pass = max(pass, clock.now - quantum) end
-  local ran = max(t.stop_ts - t.start_ts, quantum / 10)   -- a new task draws too
+  -- a new task draws too; one queued again without running does not
+  local ran = band(t.flags, TF_REQUEUED) ~= 0 and 0 or max(t.stop_ts - t.start_ts, quantum / 10)
   pass = pass + (-log(1 - random())) * ran * 100 / t.weight
   t.vtime = pass
   t.deadline = pass

@@ -208,9 +208,9 @@ row "CPU hotplug (cpu1 off, on) under load" "attached, or restarted by the kerne
 
 # Tasks queued in user space that change (renice: dequeued and enqueued
 # again) or exit before their decision lands: the late decision must be
-# cancelled or failed, and counted. Twice as many hogs as CPUs keep most
-# of them waiting in user space.
-start_scx /tmp/sl.log policies/deadline.lua
+# cancelled or failed, and counted. A policy taking 50 ms per call keeps
+# them waiting in user space long enough for the changes to land there.
+start_scx /tmp/sl.log $T/slow.lua
 stress-ng --cpu $((NCPU * 2)) --timeout 12s --quiet & hogs=$!
 sleep 1
 pids=$(for d in /proc/[0-9]*; do
@@ -225,7 +225,7 @@ stop_scx; rc=$?
 b=$(grep '^  \[bpf\]' /tmp/sl.log | tail -1)
 cancel=$(echo "$b" | sed -n 's/.* cancel=\([0-9]*\).*/\1/p'); failed=$(echo "$b" | sed -n 's/.* failed=\([0-9]*\).*/\1/p')
 late=$(( ${cancel:-0} + ${failed:-0} ))
-row "600 short-lived tasks, hogs reniced 500 times" "late decisions cancelled or failed, counted" \
+row "600 short-lived tasks, hogs reniced 500 times, 50 ms policy" "late decisions cancelled or failed, counted" \
   "$(echo "$b" | grep -oE "(cancel|failed)=[0-9]*" | tr '\n' ' '); state $s, exit $rc, load rc $ng" \
   "$([ "$late" -gt 0 ] && [ "$s" = enabled ] && [ $rc -eq 0 ] && [ $ng -eq 0 ] && echo 1 || echo 0)"
 }
