@@ -205,10 +205,10 @@ ifeq ($(PEERS),1)
 	$(Q)BUILD=$(BUILD) KERNEL=$(KERNEL) tests/vm/kernel.sh $(BUILD)/kernel
 	$(Q)BUILD=$(BUILD) KERNEL=$(KERNEL) bench/peers.sh $(BUILD)/peers
 endif
-	$(Q)BUILD=$(BUILD) KERNEL=$(KERNEL) VM_THREAD=multi $(if $(filter 1,$(PEERS)),BENCH_PEERS=1) bench/vm-bench.sh
+	$(Q)BUILD=$(BUILD) KERNEL=$(KERNEL) $(if $(filter 1,$(PEERS)),BENCH_PEERS=1) bench/vm-bench.sh
 
 demo: $(BUILD)/scx_lua $(VM_STAMP)
-	$(Q)BUILD=$(BUILD) KERNEL=$(KERNEL) POLICY=$(POLICY) VM_THREAD=multi tests/vm/run.sh demo
+	$(Q)BUILD=$(BUILD) KERNEL=$(KERNEL) POLICY=$(POLICY) tests/vm/run.sh demo
 
 endif
 

@@ -88,9 +88,10 @@ log=$VM/$scenario.log
 echo "  VM      $scenario ($(cat "$B/kernel/version" 2>/dev/null || echo "$KERNEL"), ${VM_CPUS:-2} CPUs, TCG ${VM_THREAD:-single}-threaded); console: $log" >&2
 set +e
 # thread=single by default: with multi-threaded TCG, the kernel's live text
-# patching (static keys flipped when sched_ext is enabled) once raced an
-# interrupt on the other vCPU into "Oops: int3" in try_to_wake_up and a
-# panic. Serialised vCPUs cannot race; benchmarks ask for multi (speed).
+# patching (static keys flipped when sched_ext is enabled or disabled)
+# raced the other vCPU into "Oops: int3" and a panic (seen in a vm-test
+# boot, and in a vm-bench boot in __schedule during scx_root_disable).
+# Serialised vCPUs cannot race. VM_THREAD=multi is faster, at that risk.
 timeout "${VM_TIMEOUT:-900}" qemu-system-x86_64 -accel tcg,thread=${VM_THREAD:-single} -cpu max \
   -smp "${VM_CPUS:-2}" -m "${VM_MEM:-2G}" -nographic -no-reboot -monitor none \
   -kernel "$B/kernel/vmlinuz" -initrd "$VM/initramfs-$scenario.gz" \
