@@ -53,7 +53,7 @@ help:
 	@echo "  make vm-test    the live backend on a real sched_ext kernel (VM, ~3 min)"
 	@echo "  make vm-bench   EEVDF vs scx_lua policies on the same workloads, one boot (~10 min);"
 	@echo "                  PEERS=1 adds scx_simple/userland/qmap built from the kernel's source"
-	@echo "  make vm-stress  every policy under stress-ng, injected faults, a table (~15 min;"
+	@echo "  make vm-stress  every policy under stress-ng, injected faults, a table (~30 min;"
 	@echo "                  VM_STRESS_SECONDS=45 per policy)"
 	@echo "  make fuzz       libFuzzer+ASan+UBSan on the CLI, workload files, queued records and"
 	@echo "                  policy outputs (FUZZ_SECONDS=60 each; make test runs 5 s each)"
