@@ -275,20 +275,19 @@ static void kick_for_deadline(struct task_struct *p, u64 deadline)
 	}
 }
 
-/* Into the shared DSQ, stamped for the starvation guard. */
-static void insert_shared(struct task_struct *p, u64 slice, u64 vtime, u64 flags)
+/* Into the shared DSQ, stamped (@tctx may be NULL) for the starvation guard. */
+static void insert_shared(struct task_struct *p, struct task_ctx *tctx, u64 slice, u64 vtime,
+			  u64 flags)
 {
-	struct task_ctx *tctx = lookup_task_ctx(p);
-
 	if (tctx)
 		tctx->shared_ts = bpf_ktime_get_ns();
 	insert_vtime(p, SCX_LUA_SHARED_DSQ, slice, vtime, flags);
 }
 
 /* Bypass: order it behind what user space already sent to the shared DSQ. */
-static void dispatch_shared(struct task_struct *p, u64 enq_flags)
+static void dispatch_shared(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
 {
-	insert_shared(p, slice_ns, vtime_max, enq_flags);
+	insert_shared(p, tctx, slice_ns, vtime_max, enq_flags);
 	__sync_fetch_and_add(&nr_kernel_dispatches, 1);
 	kick_idle_for(p);
 }
@@ -332,7 +331,7 @@ void BPF_STRUCT_OPS(lua_enqueue, struct task_struct *p, u64 enq_flags)
 	if (!tctx || usersched_stuck()) {
 		if (tctx)
 			__sync_fetch_and_add(&nr_stuck_bypass, 1);
-		dispatch_shared(p, enq_flags);
+		dispatch_shared(p, tctx, enq_flags);
 		return;
 	}
 	q = bpf_ringbuf_reserve(&queued, sizeof(*q), 0);
@@ -345,7 +344,7 @@ void BPF_STRUCT_OPS(lua_enqueue, struct task_struct *p, u64 enq_flags)
 		bpf_ringbuf_discard(q, 0);
 		goto congested;
 	}
-	q->pid = p->pid;
+	q->pid = pid;
 	q->tgid = p->tgid;
 	q->prev_cpu = scx_bpf_task_cpu(p);
 	q->nr_cpus_allowed = p->nr_cpus_allowed;
@@ -367,7 +366,7 @@ void BPF_STRUCT_OPS(lua_enqueue, struct task_struct *p, u64 enq_flags)
 	return;
 congested:
 	__sync_fetch_and_add(&nr_sched_congested, 1);
-	dispatch_shared(p, enq_flags);
+	dispatch_shared(p, tctx, enq_flags);
 }
 
 static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
@@ -407,8 +406,7 @@ static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
 	} else {
 		if (d.vtime > vtime_max)
 			vtime_max = d.vtime;
-		tctx->shared_ts = bpf_ktime_get_ns();
-		insert_vtime(p, SCX_LUA_SHARED_DSQ, d.slice_ns, d.vtime, 0);
+		insert_shared(p, tctx, d.slice_ns, d.vtime, 0);
 		/* Only a wake-up preempts, as in Linux's wakeup_preempt(): a
 		 * task back from slice expiry or preemption preempting in turn
 		 * would make CPU hogs take each other's CPU in a loop, each
@@ -439,8 +437,7 @@ static long rescue_held(struct bpf_map *map, s32 *pid, u64 *cnt, void *ctx)
 	tctx = lookup_task_ctx(p);
 	if (tctx && tctx->enq_cnt == *cnt) {
 		tctx->enq_cnt++;
-		tctx->shared_ts = bpf_ktime_get_ns();
-		insert_vtime(p, SCX_LUA_SHARED_DSQ, slice_ns, vtime_max, 0);
+		insert_shared(p, tctx, slice_ns, vtime_max, 0);
 		__sync_fetch_and_add(&nr_stuck_rescued, 1);
 	}
 	bpf_task_release(p);
