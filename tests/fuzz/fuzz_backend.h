@@ -17,59 +17,48 @@
 
 #define FUZZ_CPUS 4
 
-struct fuzz_be {
+/* The fuzzer's input, consumed from the front. */
+struct fuzz_bytes {
 	const uint8_t *p;
 	size_t left;
+};
+
+/* The next @n input bytes into @dst; @dst untouched when fewer are left. */
+static void take(struct fuzz_bytes *in, void *dst, size_t n)
+{
+	if (in->left < n)
+		return;
+	memcpy(dst, in->p, n);
+	in->p += n;
+	in->left -= n;
+}
+
+struct fuzz_be {
+	struct fuzz_bytes in;
 	uint64_t nr_drained, nr_dispatched;
 	double now;
 };
 
 static struct fuzz_be fb;
 
-static double take_double(void)
-{
-	double d = 0;
-
-	if (fb.left >= 8) {
-		memcpy(&d, fb.p, 8);
-		fb.p += 8;
-		fb.left -= 8;
-	}
-	return d;
-}
-
-static uint32_t take_u32(void)
-{
-	uint32_t v = 0;
-
-	if (fb.left >= 4) {
-		memcpy(&v, fb.p, 4);
-		fb.p += 4;
-		fb.left -= 4;
-	}
-	return v;
-}
-
 /* A record: pid, tgid, prev_cpu, nr_cpus_allowed, weight, flags, four
  * timestamps, 16 bytes of comm (NUL or not): anything at all. */
 static int fuzz_drain(void *ctx, struct scx_task *t, struct task_token *tok)
 {
 	(void)ctx;
-	if (fb.left < 24 + 32 + 16)
+	if (fb.in.left < 24 + 32 + 16)
 		return 0;
-	t->pid = (int32_t)take_u32();
-	t->tgid = (int32_t)take_u32();
-	t->prev_cpu = (int32_t)take_u32();
-	t->nr_cpus_allowed = (int32_t)take_u32();
-	t->weight = take_u32();
-	t->flags = take_u32();
-	t->start_ts = take_double();
-	t->stop_ts = take_double();
-	t->exec_runtime = take_double();
-	t->enqueue_ts = take_double();
-	memcpy(SCX_TASK_COMM(t), fb.p, 16);
-	fb.p += 16;
-	fb.left -= 16;
+	take(&fb.in, &t->pid, 4);
+	take(&fb.in, &t->tgid, 4);
+	take(&fb.in, &t->prev_cpu, 4);
+	take(&fb.in, &t->nr_cpus_allowed, 4);
+	take(&fb.in, &t->weight, 4);
+	take(&fb.in, &t->flags, 4);
+	take(&fb.in, &t->start_ts, 8);
+	take(&fb.in, &t->stop_ts, 8);
+	take(&fb.in, &t->exec_runtime, 8);
+	take(&fb.in, &t->enqueue_ts, 8);
+	take(&fb.in, SCX_TASK_COMM(t), 16);
 	tok->enq_cnt = ++fb.nr_drained;
 	tok->cookie = 0;
 	return 1;
@@ -143,9 +132,8 @@ static void fuzz_engine_init(const char *policy)
 /* Step until the input is used up; every drained task must be dispatched. */
 static void fuzz_run(const uint8_t *data, size_t size)
 {
-	fb.p = data;
-	fb.left = size;
-	while (fb.left >= 24 + 32 + 16) {
+	fb.in = (struct fuzz_bytes){ data, size };
+	while (fb.in.left >= 24 + 32 + 16) {
 		fb.now += 1e6;
 		sched_step(&fuzz_engine.sched);
 	}

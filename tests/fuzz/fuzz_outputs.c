@@ -4,18 +4,13 @@
  * path: validate() must turn every one into something the backend accepts. */
 #include "fuzz_backend.h"
 
-static const uint8_t *out_p;
-static size_t out_left;
+static struct fuzz_bytes out;
 
 static uint64_t take64(void)
 {
 	uint64_t v = 0x7ff8000000000001ull; /* a NaN when the input runs dry */
 
-	if (out_left >= 8) {
-		memcpy(&v, out_p, 8);
-		out_p += 8;
-		out_left -= 8;
-	}
+	take(&out, &v, 8);
 	return v;
 }
 
@@ -50,8 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* First half: outputs; second half: well-formed-enough records. */
 	static uint8_t rec[16 * 72];
 
-	out_p = data;
-	out_left = size;
+	out = (struct fuzz_bytes){ data, size };
 	for (size_t i = 0; i < sizeof(rec); i++)
 		rec[i] = (uint8_t)(i * 37 + size);
 	fuzz_run(rec, sizeof(rec));
