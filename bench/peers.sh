@@ -12,6 +12,7 @@
 set -euo pipefail
 dir=${1:?usage: peers.sh DIR}
 B=${BUILD:-build}
+. "$(dirname "$0")/../tests/vm/debian-kernel.sh"
 K=$B/kernel
 PEERS="scx_simple scx_userland scx_qmap"
 CLANG=${PEERS_CLANG:-clang-22}
@@ -27,7 +28,6 @@ if [ -z "$src" ]; then
   ver=$(cat "$K/version")          # e.g. 7.2.13+deb14-cloud-amd64
   up=${ver%%+*}; up=${up%%-*}      # 7.2.13
   series=$(echo "$up" | cut -d. -f1,2)
-  . tests/vm/sidapt.sh
   sid_apt "$K/apt"
   echo "  PEERS   fetching linux-source-$series (the VM's kernel is $ver)" >&2
   pv=$(apt-cache "${A[@]}" show "linux-source-$series" 2>/dev/null | awk '/^Version:/ {print $2}' | grep "^$up-" | head -1 || true)
@@ -45,9 +45,8 @@ if [ -z "$src" ]; then
 fi
 [ -d "$src/tools/sched_ext" ] || { echo "peers.sh: $src has no tools/sched_ext" >&2; exit 1; }
 
-# The BTF the examples compile against: the VM kernel's own (zstd payload).
-off=$(perl -0777 -ne 'print index($_, "\x28\xb5\x2f\xfd")' "$K/vmlinuz")
-tail -c +$((off + 1)) "$K/vmlinuz" | zstd -dcq > "$dir/vmlinux" 2>/dev/null || true
+# The BTF the examples compile against: the VM kernel's own.
+unpack_vmlinux "$K/vmlinuz" "$dir/vmlinux"
 echo "  PEERS   building $PEERS with $CLANG" >&2
 if ! make -C "$src/tools/sched_ext" CLANG="$CLANG" VMLINUX_BTF="$dir/vmlinux" -j"$(nproc)" $PEERS \
      > "$dir/build.log" 2>&1; then

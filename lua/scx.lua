@@ -55,11 +55,11 @@ end
 -- A virtual clock for fair-share policies: where "now" is in vtime, for
 -- placing new and waking tasks. It follows the smallest vtime dispatched
 -- in each window (default 2 slices, a time in which every CPU-bound task
--- comes back at least once), never moving back nor faster than wall time. Not the last or largest
--- vtime dispatched: a task far ahead (a nice-19 task is charged 100x its
--- run) is often dispatched alone while the others run, and a clock that
--- jumped to it would put every sleeper behind all of them (seen: 2 s
--- waits in the simulator). Use: clock:dispatched(t.vtime, now) in
+-- comes back at least once), never moving back nor faster than wall time.
+-- Not the last or largest vtime dispatched: a task far ahead (a nice-19
+-- task is charged 100x its run) is often dispatched alone while the others
+-- run, and a clock that jumped to it would put every sleeper behind all of
+-- them (seen: 2 s waits in the simulator). Use: clock:dispatched(t.vtime, now) in
 -- P.dispatch, clock.now when placing.
 local VClock = {}
 VClock.__index = VClock
@@ -72,14 +72,14 @@ function VClock:dispatched(v, now)
     -- tasks of weight >= 100 cannot advance faster, and a window in
     -- which only tasks far ahead were dispatched must not carry it there
     local lim = self.now + (now - self.since)
-    if self.min < 1e300 and self.min > self.now then self.now = math.min(self.min, lim) end
+    if self.min > self.now then self.now = math.min(self.min, lim) end
     self.min, self.since = v, now
   elseif v < self.min then
     self.min = v
   end
 end
 function scx.vclock(window_ns)
-  return setmetatable({ now = 0, min = 1e300, since = 0, window = window_ns or 40e6 }, VClock)
+  return setmetatable({ now = 0, min = 0, since = 0, window = window_ns or 40e6 }, VClock)
 end
 
 -- Ask the backend for an idle CPU for t: an idle CPU number, or CPU_ANY.

@@ -13,15 +13,10 @@ dir=${1:?usage: kernel.sh DIR}
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 
-extract_btf() {  # vmlinuz -> vmlinux.h (the payload is zstd after its magic)
-  local off
-  off=$(perl -0777 -ne 'print index($_, "\x28\xb5\x2f\xfd")' "$1")
-  if [ "$off" -lt 0 ]; then
-    echo "kernel.sh: $1 has no zstd payload; point KERNEL at a zstd-compressed bzImage" >&2
-    exit 1
-  fi
-  # zstd stops at the trailing data after the frame: keep what it wrote.
-  tail -c +$((off + 1)) "$1" | zstd -dcq > "$dir/vmlinux.tmp" 2>/dev/null || true
+. "$(dirname "$0")/debian-kernel.sh"
+
+extract_btf() {  # vmlinuz -> vmlinux.h
+  unpack_vmlinux "$1" "$dir/vmlinux.tmp" || exit 1
   if ! bpftool btf dump file "$dir/vmlinux.tmp" format c > "$dir/vmlinux.h.tmp" 2>/dev/null; then
     echo "kernel.sh: no BTF in $1 (it needs CONFIG_DEBUG_INFO_BTF=y)" >&2
     rm -f "$dir/vmlinux.tmp" "$dir/vmlinux.h.tmp"; exit 1
@@ -40,7 +35,6 @@ if [ -n "${KERNEL:-}" ]; then
 fi
 [ -f "$dir/vmlinuz" ] && [ -f "$dir/vmlinux.h" ] && exit 0
 
-. "$(dirname "$0")/sidapt.sh"
 echo "  KERNEL  resolving Debian sid's linux-image-cloud-amd64" >&2
 sid_apt "$dir/apt" || exit 1
 img=$(apt-cache "${A[@]}" depends linux-image-cloud-amd64 | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
