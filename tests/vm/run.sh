@@ -96,11 +96,12 @@ timeout "${VM_TIMEOUT:-900}" qemu-system-x86_64 -accel tcg,thread=${VM_THREAD:-s
   -smp "${VM_CPUS:-2}" -m "${VM_MEM:-2G}" -nographic -no-reboot -monitor none \
   -kernel "$B/kernel/vmlinuz" -initrd "$VM/initramfs-$scenario.gz" \
   -append "console=ttyS0 panic=-1 tsc=reliable loglevel=4 rdinit=/init" \
-  < /dev/null 2>&1 | stdbuf -oL tr -d '\r' | tee "$log" | grep --line-buffered -E '^(  |ok|not ok|SCX_|scx_lua|\[scx_lua\]|#|[a-z-]+: [0-9]+ passed)' || true
+  < /dev/null 2>&1 | stdbuf -oL tr -d '\r' | tee "$log" | grep --line-buffered -E '^(  |\| |ok|not ok|SCX_|scx_lua|\[scx_lua\]|#|[a-z-]+: [0-9]+ passed)' || true
 set -e
 rc=$(sed -n 's/^SCX_VM_RESULT=\([0-9]*\).*/\1/p' "$log" | tail -1)
 if [ -z "$rc" ]; then
-  echo "run.sh: the VM did not report a result (timeout, panic or crash); see $log" >&2
+  echo "run.sh: the VM did not report a result (timeout, panic or crash); the console's last lines ($log):" >&2
+  tail -n 60 "$log" | sed 's/^/  | /' >&2
   exit 1
 fi
 exit "$rc"

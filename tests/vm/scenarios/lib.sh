@@ -12,3 +12,35 @@ root_ops() { cat /sys/kernel/sched_ext/root/ops 2>/dev/null; }
 wait_state() { i=0; while [ "$(state)" != "$1" ] && [ $i -lt $(($2 * 10)) ]; do sleep 0.1; i=$((i + 1)); done; [ "$(state)" = "$1" ]; }
 scx_errors() { dmesg | grep -iE 'sched_ext.*(error|stall|disabl|runnable task stall)' | grep -v 'disabled (unregistered from user space)'; }
 finish() { echo "$1: $PASS passed, $FAIL failed"; [ "$FAIL" -eq 0 ]; }
+
+# A stuck step must not hang the whole boot until the host's timeout, with
+# nothing said: progress_watchdog SECONDS FILE starts a watcher that, when
+# FILE (the scenario's results so far) has not grown for SECONDS, prints
+# what every task is doing and where the kernel blocked it, then kills the
+# scheduler and the workload tools so the scenario's waits return and it
+# goes on (the stuck case then fails on its own checks).
+progress_watchdog() {
+  ( limit=$1; f=$2; last=-1; since=0
+    while :; do
+      sleep 5
+      n=$(wc -c < "$f" 2>/dev/null || echo 0)
+      if [ "$n" != "$last" ]; then last=$n; since=0; continue; fi
+      since=$((since + 5))
+      [ $since -ge "$limit" ] || continue
+      echo "# STALL: no progress for ${limit} s; sched_ext state $(state); tasks:"
+      for d in /proc/[0-9]*; do
+        p=${d#/proc/}
+        c=$(cat $d/comm 2>/dev/null) || continue
+        # user processes only (kernel threads have no command line);
+        # sysrq-w below names any task blocked in the kernel
+        [ -n "$(head -c 1 $d/cmdline 2>/dev/null)" ] || continue
+        echo "#   $p $c state=$(sed -n 's/^State:[[:space:]]*//p' $d/status 2>/dev/null) wchan=$(cat $d/wchan 2>/dev/null)"
+      done
+      echo w > /proc/sysrq-trigger 2>/dev/null
+      dmesg | tail -80 | sed 's/^/# dmesg: /'
+      for l in /tmp/*.log; do echo "# --- $l"; tail -3 "$l" | sed 's/^/#   /'; done
+      for c in scx_lua stress-ng hackbench cyclictest; do killall -9 $c 2>/dev/null; done
+      since=0
+    done ) &
+  WATCHDOG=$!
+}

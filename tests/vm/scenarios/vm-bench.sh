@@ -67,6 +67,10 @@ for run in $(seq 1 "$RUNS"); do
     res kernel_dispatches "$(echo "$b" | sed -n 's/.* kernel_dispatches=\([0-9]*\).*/\1/p')"
     res congested "$(echo "$b" | sed -n 's/.* congested=\([0-9]*\).*/\1/p')"
     res cancel "$(echo "$b" | sed -n 's/.* cancel=\([0-9]*\).*/\1/p')"
+    # batches: how often user space ran the policy; deadline_preempts: CPUs
+    # preempted for an earlier deadline (each sends a task through user space)
+    res batches "$(echo "$l" | sed -n 's/.* batches=\([0-9]*\).*/\1/p')"
+    res deadline_preempts "$(echo "$b" | sed -n 's/.* deadline_preempts=\([0-9]*\).*/\1/p')"
   done
 done
 echo "vm-bench: done"
