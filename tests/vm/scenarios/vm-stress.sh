@@ -189,7 +189,7 @@ stop_scx; rc=$?
 # within 8x of EEVDF's worst delay in the same storm, or 12 s: a 1600-task
 # storm on 2 emulated CPUs delays a sleeper by 1.5-3 s even under EEVDF, and
 # a sleeper that finds the 16 KiB ring full queues behind the whole backlog
-# (seen: 4.0-8.7 s, 1.8-4.9x EEVDF). A stall would take 30 s: the kernel's
+# (seen: 4.0-8.7 s, 1.8-5.7x EEVDF). A stall would take 30 s: the kernel's
 # watchdog ejects at that.
 lim=$(( base * 8 > 12000 ? base * 8 : 12000 ))
 b=$(grep '^  \[bpf\]' /tmp/fs.log | tail -1)
