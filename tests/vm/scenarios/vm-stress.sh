@@ -240,7 +240,8 @@ row "600 short-lived tasks, hogs reniced 500 times, 50 ms policy" "all finish, a
 
 echo "| case | expected | observed | result |" > $ROWS
 echo "|---|---|---|---|" >> $ROWS
-# The longest case (the fork storm, twice) takes about 2 minutes under TCG.
+# The longest case (the fork storm, twice) takes about 2 minutes under TCG;
+# VM_STRESS_STALL_S (240) is the slack over the per-policy time.
 progress_watchdog $((SECS + ${VM_STRESS_STALL_S:-240})) $ROWS
 for section in policies faults reloads process pressure; do
   only $section && $section
