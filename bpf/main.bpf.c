@@ -231,6 +231,19 @@ static void set_usersched_needed(void)
 	usersched_needed = 1;
 }
 
+/*
+ * The scheduler has work: a record arrived since it last ran, it holds
+ * undecided tasks, or records wait in the ring. The last matters when the
+ * ring is full: new tasks then bypass without a record, and a scheduler
+ * consumed only after the shared DSQ (never empty in a fork storm) was
+ * starved until the kernel's watchdog ejected us ("scx_lua failed to run
+ * for 42.5 s", seen in vm-stress).
+ */
+static bool usersched_has_work(void)
+{
+	return usersched_needed || nr_scheduled || bpf_ringbuf_query(&queued, BPF_RB_AVAIL_DATA);
+}
+
 static struct task_ctx *lookup_task_ctx(struct task_struct *p)
 {
 	return bpf_task_storage_get(&task_ctx_stor, p, 0, 0);
@@ -315,10 +328,15 @@ void BPF_STRUCT_OPS(lua_enqueue, struct task_struct *p, u64 enq_flags)
 	s32 pid = p->pid;
 
 	if (is_usersched_task(p)) {
+		/* Back without sleeping (its slice ran out mid-batch, or a
+		 * higher class took the CPU): the batch in its hands is
+		 * undecided, so it is owed the CPU as much as a new record. */
+		if (p->pid == usersched_pid && !(enq_flags & SCX_ENQ_WAKEUP))
+			set_usersched_needed();
 		insert(p, SCX_LUA_SCHED_DSQ, slice_ns, enq_flags);
 		/* Decisions are waiting on it: do not let it queue behind a
 		 * full slice of whatever runs on its CPU. */
-		if (usersched_needed)
+		if (usersched_has_work())
 			scx_bpf_kick_cpu(scx_bpf_task_cpu(p), SCX_KICK_PREEMPT);
 		return;
 	}
@@ -366,6 +384,7 @@ void BPF_STRUCT_OPS(lua_enqueue, struct task_struct *p, u64 enq_flags)
 	return;
 congested:
 	__sync_fetch_and_add(&nr_sched_congested, 1);
+	set_usersched_needed();   /* the ring is full: drain it */
 	dispatch_shared(p, tctx, enq_flags);
 }
 
@@ -490,7 +509,7 @@ void BPF_STRUCT_OPS(lua_dispatch, s32 cpu, struct task_struct *prev)
 		bpf_for_each_map_elem(&held, rescue_held, NULL, 0);
 
 	/* The scheduler first when it has work: it makes everyone's decisions. */
-	if (usersched_needed || nr_scheduled) {
+	if (usersched_has_work()) {
 		if (move_to_local(SCX_LUA_SCHED_DSQ)) {
 			usersched_needed = 0;
 			return;
@@ -580,7 +599,7 @@ static int heartbeat_fn(void *map, int *key, struct bpf_timer *timer)
 	__sync_fetch_and_add(&nr_heartbeats, 1);
 	if (scx_bpf_dsq_nr_queued(SCX_LUA_SHARED_DSQ) > 0)
 		starve_scan = 1;
-	if ((usersched_needed || nr_scheduled) && now - usersched_last_run > HEARTBEAT_NS) {
+	if (usersched_has_work() && now - usersched_last_run > HEARTBEAT_NS) {
 		set_usersched_needed();
 		scx_bpf_kick_cpu(0, SCX_KICK_PREEMPT);
 	}
