@@ -508,8 +508,16 @@ void BPF_STRUCT_OPS(lua_dispatch, s32 cpu, struct task_struct *prev)
 	if (usersched_stuck())
 		bpf_for_each_map_elem(&held, rescue_held, NULL, 0);
 
-	/* The scheduler first when it has work: it makes everyone's decisions. */
-	if (usersched_has_work()) {
+	/*
+	 * The scheduler first when it has work: it makes everyone's decisions.
+	 * But not twice in a row on one CPU: a scheduler that used up its
+	 * slice here (a slow policy) would otherwise own this CPU, and a task
+	 * that can only run here (say, preempted while migration was
+	 * disabled, inside an RCU read section) waited 21 s: an RCU stall.
+	 * The other CPUs still take it first.
+	 */
+	if (usersched_has_work() &&
+	    !(prev && is_usersched_task(prev) && (prev->scx.flags & SCX_TASK_QUEUED))) {
 		if (move_to_local(SCX_LUA_SCHED_DSQ)) {
 			usersched_needed = 0;
 			return;
