@@ -11,6 +11,7 @@ SECS=${BENCH_SECONDS:-10}
 NCPU=$(nproc)
 
 res() { echo "RESULT $run $sched $1 ${2:-nan}"; }
+stat_of() { echo "$1" | sed -n "s/.* $2=\([0-9]*\).*/\1/p"; }  # LINE NAME: NAME=N
 
 workloads() {
   res messaging_threads_s "$(perf bench sched messaging -t -g 4 -l 100 2>&1 | awk '/Total time/ {print $3}')"
@@ -61,16 +62,14 @@ for run in $(seq 1 "$RUNS"); do
     kill -INT $pid; wait $pid; rc=$?
     res detached_clean "$([ $rc -eq 0 ] && wait_state disabled 10 && echo 1 || echo 0)"
     [ $ops = scx_lua ] || continue
+    # Counters from the last stats lines: the core's, then the BPF side's.
     l=$(grep '^\[scx_lua\]' /tmp/scx.log | tail -1); b=$(grep '^  \[bpf\]' /tmp/scx.log | tail -1)
-    res page_faults "$(echo "$l" | sed -n 's/.* faults=\([0-9]*\).*/\1/p')"
-    res user_dispatches "$(echo "$b" | sed -n 's/.* user_dispatches=\([0-9]*\).*/\1/p')"
-    res kernel_dispatches "$(echo "$b" | sed -n 's/.* kernel_dispatches=\([0-9]*\).*/\1/p')"
-    res congested "$(echo "$b" | sed -n 's/.* congested=\([0-9]*\).*/\1/p')"
-    res cancel "$(echo "$b" | sed -n 's/.* cancel=\([0-9]*\).*/\1/p')"
+    res page_faults "$(stat_of "$l" faults)"
+    for f in user_dispatches kernel_dispatches congested cancel; do res $f "$(stat_of "$b" $f)"; done
     # batches: how often user space ran the policy; deadline_preempts: CPUs
     # preempted for an earlier deadline (each sends a task through user space)
-    res batches "$(echo "$l" | sed -n 's/.* batches=\([0-9]*\).*/\1/p')"
-    res deadline_preempts "$(echo "$b" | sed -n 's/.* deadline_preempts=\([0-9]*\).*/\1/p')"
+    res batches "$(stat_of "$l" batches)"
+    res deadline_preempts "$(stat_of "$b" deadline_preempts)"
   done
 done
 echo "vm-bench: done"
