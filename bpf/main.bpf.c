@@ -199,9 +199,17 @@ static bool move_to_local(u64 dsq)
 	return scx_bpf_consume(dsq);
 }
 
+/* Any thread of scx_lua: all of them bypass the policy. */
 static bool is_usersched_task(const struct task_struct *p)
 {
 	return p->tgid == usersched_pid;
+}
+
+/* The one that runs the batch loop (the log writer and the policy
+ * watchdog are its other threads). */
+static bool is_usersched_loop(const struct task_struct *p)
+{
+	return p->pid == usersched_pid;
 }
 
 /* Threads that must never wait for user space. */
@@ -331,7 +339,7 @@ void BPF_STRUCT_OPS(lua_enqueue, struct task_struct *p, u64 enq_flags)
 		/* Back without sleeping (its slice ran out mid-batch, or a
 		 * higher class took the CPU): the batch in its hands is
 		 * undecided, so it is owed the CPU as much as a new record. */
-		if (p->pid == usersched_pid && !(enq_flags & SCX_ENQ_WAKEUP))
+		if (is_usersched_loop(p) && !(enq_flags & SCX_ENQ_WAKEUP))
 			set_usersched_needed();
 		insert(p, SCX_LUA_SCHED_DSQ, slice_ns, enq_flags);
 		/* Decisions are waiting on it: do not let it queue behind a

@@ -45,7 +45,7 @@ static void usage(FILE *f)
 "      --opt KEY=VALUE    pass an option to the policy (sys.opts.KEY); repeatable\n"
 "      --watch            reload the policy when its file changes (also on SIGHUP)\n"
 "      --no-sandbox       give the policy the full Lua library (io, os, ffi)\n"
-"      --watchdog-ms N    budget per policy call before it is stopped (250)\n"
+"      --watchdog-ms N    CPU time a policy call may use before it is stopped (250)\n"
 "engine:\n"
 "      --arena-mb N       preallocated, locked memory (256)\n"
 "      --max-tasks N      tasks the core can hold at once (8192)\n"

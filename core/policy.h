@@ -33,7 +33,7 @@ struct lua_State;
 
 struct policy_cfg {
 	bool sandbox;
-	int watchdog_ms;        /* per stage: a hang is handled within 2x this */
+	int watchdog_ms;        /* CPU ms per stage; wall bound 8x (policy.c) */
 	int nr_cpus;
 	double slice_ns, slice_min_ns, slice_max_ns, tick_ns;
 	const char *backend;    /* reported to P.init as sys.backend */

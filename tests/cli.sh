@@ -83,13 +83,23 @@ books() {  # the final stats line: queued == dispatched + pending
 }
 $BIN tests/policies/hang_jit.lua --backend synth --duration 2 > "$T/r" 2>&1; rc=$?
 expect "run hang_jit: exits 0" test $rc -eq 0
-expect "run hang_jit: abandoned and says why" has "$T/r" "P.enqueue did not return within 500 ms and could not be interrupted"
+expect "run hang_jit: abandoned and says why" has "$T/r" "P.enqueue did not return within 500 ms of CPU time and could not be interrupted"
 expect "run hang_jit: continues on the fallback" has "$T/r" "policy=fallback .* watchdog=1 "
 expect "run hang_jit: no task lost" books "$T/r"
 $BIN tests/policies/hang_interp.lua --no-sandbox --backend synth --duration 2 > "$T/r" 2>&1
-expect "run hang_interp: stopped by the hook at line 9" has "$T/r" "hang_interp.lua:9: P.enqueue did not return within 250 ms"
+expect "run hang_interp: stopped by the hook at line 9" has "$T/r" "hang_interp.lua:9: P.enqueue did not return within 250 ms of CPU time"
 expect "run hang_interp: reported once" test "$(grep -c 'did not return' "$T/r")" -eq 1
 expect "run hang_interp: no task lost" books "$T/r"
+# The budget is CPU time: 3 waits of 0.3 s off-CPU (3x a 100 ms budget, under
+# its 800 ms wall bound) are not hangs; one of 1.2 s is stopped by the wall
+# bound, after the wait, before the 1.6 s abandon.
+$BIN tests/policies/sleepy.lua --no-sandbox --watchdog-ms 100 --opt sleep=0.3 --backend synth --duration 2 > "$T/r" 2>&1
+expect "run sleepy 0.3 s: time off-CPU is not charged" has "$T/r" "policy=sleepy .* watchdog=0 "
+expect "run sleepy 0.3 s: no task lost" books "$T/r"
+$BIN tests/policies/sleepy.lua --no-sandbox --watchdog-ms 100 --opt sleep=1.2 --backend synth --duration 2 > "$T/r" 2>&1
+expect "run sleepy 1.2 s: the wall-time bound stops it" has "$T/r" "sleepy.lua:1[0-2]: P.enqueue did not return within 800 ms \(stopped by the watchdog\)"
+expect "run sleepy 1.2 s: counted" has "$T/r" "watchdog=1 "
+expect "run sleepy 1.2 s: no task lost" books "$T/r"
 $BIN tests/policies/error_always.lua --backend synth --duration 2 > "$T/r" 2>&1
 expect "run error_always: rate-limited reports" test "$(grep -c 'P.enqueue failed' "$T/r")" -le 3
 expect "run error_always: no task lost" books "$T/r"
