@@ -201,6 +201,18 @@ static void enqueue_batch(struct sched *s, uint32_t n, double now)
 			report_failure(s, err, "P.enqueue", n);
 	}
 	if (err) {
+		/*
+		 * Continue the order the policy left, do not jump it: the
+		 * fallback's clock starts at 0 while a policy's deadlines are
+		 * usually "now"-based (uptime ns), so without this floor every
+		 * task ordered after a hang or an error went ahead of all the
+		 * policy had queued, which then waited for the starvation
+		 * guard (cyclictest: 5.2 s in the VM's hook-stopped hang case).
+		 * One slice more: the fallback's floor is a slice behind its
+		 * clock, and it must not land before the policy's last.
+		 */
+		if (s->fb.vtime_now < s->max_deadline + s->fb.slice_ns)
+			s->fb.vtime_now = s->max_deadline + s->fb.slice_ns;
 		fallback_order(&s->fb, &s->store, s->tasks, s->batch, n);
 		s->stats->nr_fallback_batches++;
 		s->stats->nr_fallback_tasks += n;

@@ -79,6 +79,23 @@ static int rec_dispatch(void *ctx, const struct scx_task *t, const struct task_t
 	return rc;
 }
 
+/* For 9: counts policy-ordered (7 ms slice) dispatches after fallback ones. */
+static int slice_policy, slice_fb, slice_jumped;
+
+static int slice_dispatch(void *ctx, const struct scx_task *t, const struct task_token *tok)
+{
+	int rc = synth_ops.dispatch(ctx, t, tok);
+
+	if (rc == 0 && t->slice_ns == 7e6) {
+		slice_policy++;
+		if (slice_fb)
+			slice_jumped++;
+	} else if (rc == 0) {
+		slice_fb++;
+	}
+	return rc;
+}
+
 int main(void)
 {
 	struct engine e;
@@ -213,7 +230,36 @@ int main(void)
 	engine_free(&e);
 	synth_free(sy);
 
-	/* 9. A task queued again without running (affinity or nice changed
+	/* 9. From the policy to the fallback: what the policy queued (its
+	 * 7 ms slice marks it) leaves before anything the fallback ordered
+	 * after it, though the fallback's own clock starts near 0. */
+	sy = mk(&e, 0, 4, 8192);
+	CHECK(policy_load(&e.ph, "tests/policies/error_later.lua") == 0, "load error_later");
+	rec_ops = synth_ops;
+	rec_ops.dispatch = slice_dispatch;
+	e.sched.be = &rec_ops;
+	run_rounds(&e, sy, 200);
+	CHECK(e.stats->nr_fallback_batches > 0 && e.stats->nr_fallback_batches < e.stats->nr_batches,
+	      "both orders ran (%llu of %llu batches by the fallback)",
+	      (unsigned long long)e.stats->nr_fallback_batches,
+	      (unsigned long long)e.stats->nr_batches);
+	CHECK(slice_policy > 0 && slice_fb > 0, "dispatched: %d by the policy, %d by the fallback",
+	      slice_policy, slice_fb);
+	CHECK(slice_jumped == 0, "%d policy-ordered tasks left after fallback-ordered ones",
+	      slice_jumped);
+	{
+		uint32_t held = 0;
+
+		for (uint32_t i = 0; i < heap_size(&e.sched.heap); i++)
+			held += e.sched.tasks[e.sched.heap.e[i].slot].slice_ns == 7e6;
+		CHECK(held == 0, "%u policy-ordered tasks still held after 180 fallback rounds",
+		      held);
+	}
+	check_books("policy to fallback", sy, &e.sched);
+	engine_free(&e);
+	synth_free(sy);
+
+	/* 10. A task queued again without running (affinity or nice changed
 	 * while it waited) carries the same stop_ts: flagged, its run zeroed,
 	 * so a policy charging runs does not charge that one twice. */
 	sy = mk(&e, 0, 0, 8192);
