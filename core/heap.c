@@ -72,6 +72,31 @@ const struct heap_entry *heap_peek(const struct heap *h)
 	return &h->e[0];
 }
 
+void heap_rank(struct heap *h)
+{
+	uint32_t n = h->nr;
+
+	/* Heapsort in place: each pop frees the cell it is stored in, so the
+	 * array ends up in descending order, which is reversed into an
+	 * ascending one (itself a valid heap) without other memory. */
+	while (h->nr) {
+		struct heap_entry x = heap_pop(h);
+
+		h->e[h->nr] = x;
+	}
+	for (uint32_t i = 0; i < n / 2; i++) {
+		struct heap_entry t = h->e[i];
+
+		h->e[i] = h->e[n - 1 - i];
+		h->e[n - 1 - i] = t;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		h->e[i].deadline = 0;
+		h->e[i].seq = i;
+	}
+	h->nr = n;
+}
+
 bool heap_valid(const struct heap *h)
 {
 	for (uint32_t i = 1; i < h->nr; i++)

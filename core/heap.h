@@ -37,6 +37,10 @@ const struct heap_entry *heap_peek(const struct heap *h);
 static inline uint32_t heap_size(const struct heap *h) { return h->nr; }
 static inline bool heap_empty(const struct heap *h) { return h->nr == 0; }
 
+/* Re-key every entry to (0, its rank), keeping the order: ahead of any
+ * later push whose seq is at least the number of entries. O(n log n). */
+void heap_rank(struct heap *h);
+
 /* For tests: true when every parent orders before its children. */
 bool heap_valid(const struct heap *h);
 

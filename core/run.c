@@ -64,12 +64,14 @@ static void reload(struct engine *e, const char *path, const char *why)
 	char prev[64];
 
 	snprintf(prev, sizeof(prev), "%s", policy_name(&e->ph));
-	if (policy_load(&e->ph, path) == 0)
+	if (policy_load(&e->ph, path) == 0) {
+		sched_policy_changed(&e->sched);
 		logring_printf(&e->log, 2, "scx_lua: %s: reloaded %s (policy \"%s\") in %.2f ms\n",
 			       why, path, policy_name(&e->ph), e->stats->reload_ns / 1e6);
-	else
+	} else {
 		logring_printf(&e->log, 2, "scx_lua: %s: reload of %s failed, still running "
 			       "\"%s\":\n%s\n", why, path, prev, e->ph.err);
+	}
 }
 
 static int make_backend(struct cli *o, const struct backend_ops **be, void **bctx)

@@ -337,6 +337,18 @@ static long thread_faults(void)
 	return ru.ru_minflt + ru.ru_majflt;
 }
 
+/*
+ * A newly loaded policy may order on another scale (uptime ns, a vtime from
+ * 0, a runtime): what the old one queued was decided already, so it leaves
+ * first, in the old order, instead of waiting until the new scale passes it.
+ * The fallback's floor follows the new policy's deadlines from here on.
+ */
+void sched_policy_changed(struct sched *s)
+{
+	heap_rank(&s->heap);
+	s->max_deadline = 0;
+}
+
 void sched_mark_warm(struct sched *s)
 {
 	s->warm_faults = thread_faults();

@@ -77,6 +77,8 @@ size_t sched_arena_bytes(const struct sched_cfg *cfg);
 
 /* One pass of the loop. Returns how many tasks it moved (0: idle). */
 uint32_t sched_step(struct sched *s);
+/* A new policy took over: what is pending leaves first, in its order. */
+void sched_policy_changed(struct sched *s);
 /* Record the page-fault count now; later faults show in nr_page_faults. */
 void sched_mark_warm(struct sched *s);
 void sched_update_stats(struct sched *s);

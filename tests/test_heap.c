@@ -74,13 +74,22 @@ int main(void)
 	CHECK(bad_order == 0, "%d pops out of (deadline, seq) order", bad_order);
 	CHECK(bad_valid == 0, "%d operations broke the heap invariant", bad_valid);
 
-	/* Drain order equals the sorted model. */
+	/* heap_rank keeps the order (slots tell), re-keys to (0, rank), and
+	 * everything pushed after it comes later, even with deadline 0.
+	 * Then the drain order equals the sorted model. */
 	qsort(model, nm, sizeof(model[0]), cmp_entry);
+	CHECK(nm > 100, "%u entries left to rank", nm);
+	heap_rank(&h);
+	CHECK(heap_valid(&h) && heap_size(&h) == nm, "ranked heap intact");
+	heap_push(&h, 0, seq++, 99999);
 	bad_order = 0;
-	for (uint32_t i = 0; i < nm; i++)
-		if (heap_pop(&h).seq != model[i].seq)
+	for (uint32_t i = 0; i < nm; i++) {
+		e = heap_pop(&h);
+		if (e.slot != model[i].slot || e.deadline != 0 || e.seq != i)
 			bad_order++;
-	CHECK(bad_order == 0 && heap_empty(&h), "final drain: %d out of order", bad_order);
+	}
+	CHECK(bad_order == 0, "ranked drain: %d out of order or not re-keyed", bad_order);
+	CHECK(heap_size(&h) == 1 && heap_pop(&h).slot == 99999, "a later push comes after");
 	arena_free(&a);
 	TEST_END("test_heap");
 }

@@ -259,7 +259,33 @@ int main(void)
 	engine_free(&e);
 	synth_free(sy);
 
-	/* 10. A task queued again without running (affinity or nice changed
+	/* 10. Reload to a policy on another scale (vruntime: a vtime from 0,
+	 * after uptime-scale deadlines): what was pending leaves first. */
+	sy = mk(&e, 0, 4, 8192);
+	CHECK(policy_load(&e.ph, "tests/policies/error_later.lua") == 0, "load error_later");
+	slice_policy = slice_fb = slice_jumped = 0;
+	rec_ops = synth_ops;
+	rec_ops.dispatch = slice_dispatch;
+	e.sched.be = &rec_ops;
+	run_rounds(&e, sy, 15);
+	CHECK(e.stats->nr_fallback_batches == 0, "still its own order before the reload");
+	{
+		uint32_t pending = heap_size(&e.sched.heap), held = 0;
+
+		CHECK(policy_load(&e.ph, "policies/vruntime.lua") == 0, "reload: %s", e.ph.err);
+		sched_policy_changed(&e.sched);
+		run_rounds(&e, sy, 100);
+		for (uint32_t i = 0; i < heap_size(&e.sched.heap); i++)
+			held += e.sched.tasks[e.sched.heap.e[i].slot].slice_ns == 7e6;
+		CHECK(pending > 50 && held == 0, "%u of %u pending at the reload still held", held,
+		      pending);
+		CHECK(slice_jumped == 0, "%d of them left after the new policy's", slice_jumped);
+	}
+	check_books("reload to another scale", sy, &e.sched);
+	engine_free(&e);
+	synth_free(sy);
+
+	/* 11. A task queued again without running (affinity or nice changed
 	 * while it waited) carries the same stop_ts: flagged, its run zeroed,
 	 * so a policy charging runs does not charge that one twice. */
 	sy = mk(&e, 0, 0, 8192);
