@@ -13,6 +13,7 @@ wait_state() { i=0; while [ "$(state)" != "$1" ] && [ $i -lt $(($2 * 10)) ]; do 
 # sched_ext errors, and RCU stalls: a task left waiting 21 s by a scheduler
 # that owned its CPU showed only as an RCU stall, short of sched_ext's 30 s.
 scx_errors() { dmesg | grep -iE 'sched_ext.*(error|stall|disabl)|rcu.*detected stalls' | grep -v 'disabled (unregistered from user space)'; }
+stat_of() { echo "$1" | sed -n "s/.* $2=\([0-9]*\).*/\1/p"; }  # LINE NAME: NAME=N in a stats line
 finish() { echo "$1: $PASS passed, $FAIL failed"; [ "$FAIL" -eq 0 ]; }
 
 # A stuck step must not hang the whole boot until the host's timeout, with

@@ -11,7 +11,6 @@ SECS=${BENCH_SECONDS:-10}
 NCPU=$(nproc)
 
 res() { echo "RESULT $run $sched $1 ${2:-nan}"; }
-stat_of() { echo "$1" | sed -n "s/.* $2=\([0-9]*\).*/\1/p"; }  # LINE NAME: NAME=N
 
 workloads() {
   res messaging_threads_s "$(perf bench sched messaging -t -g 4 -l 100 2>&1 | awk '/Total time/ {print $3}')"

@@ -145,9 +145,9 @@ wait $hogs; ng=$?
 bad=$(stop_watch); mark=$(stop_marker)
 stop_scx; rc=$?
 b=$(grep '^  \[bpf\]' /tmp/p.log | tail -1)
-stuck=$(echo "$b" | sed -n 's/.* stuck_bypass=\([0-9]*\).*/\1/p')
-rescued=$(echo "$b" | sed -n 's/.* stuck_rescued=\([0-9]*\).*/\1/p')
-cancel=$(echo "$b" | sed -n 's/.* cancel=\([0-9]*\).*/\1/p')
+stuck=$(stat_of "$b" stuck_bypass)
+rescued=$(stat_of "$b" stuck_rescued)
+cancel=$(stat_of "$b" cancel)
 row "SIGSTOP the scheduler 10 s under load" "BPF side runs what user space held and what arrives, resumes" \
   "stuck_bypass $stuck, stuck_rescued $rescued, late decisions cancelled $cancel, not-enabled $bad, marker ${mark} ms, exit $rc" \
   "$([ $((${stuck:-0} + ${rescued:-0})) -gt 0 ] && [ "${rescued:-0}" -eq 0 -o "${cancel:-0}" -gt 0 ] && [ "$bad" = 0 ] && [ $rc -eq 0 ] && [ $ng -eq 0 ] && [ "$mark" -lt $MARK_MS ] && echo 1 || echo 0)"
@@ -196,7 +196,7 @@ stop_scx; rc=$?
 # watchdog ejects at that.
 lim=$(( base * 8 > 12000 ? base * 8 : 12000 ))
 b=$(grep '^  \[bpf\]' /tmp/fs.log | tail -1)
-c=$(echo "$b" | sed -n 's/.* congested=\([0-9]*\).*/\1/p')
+c=$(stat_of "$b" congested)
 row "fork storm (hackbench 40 groups, stress-ng --fork), 16 KiB ring" \
   "ring fills: congestion counted, nothing lost, marker < max(8 x EEVDF, 12000) ms" \
   "$(echo "$b" | grep -oE "(congested|kernel_dispatches|user_dispatches)=[0-9]*" | tr '\n' ' '); hackbench rc $hb, fork rc $ng, marker ${mark} ms (EEVDF ${base} ms), not-enabled $bad, exit $rc" \
@@ -234,7 +234,7 @@ wait $hogs; ng=$?
 s=$(state)
 stop_scx; rc=$?
 b=$(grep '^  \[bpf\]' /tmp/sl.log | tail -1)
-cancel=$(echo "$b" | sed -n 's/.* cancel=\([0-9]*\).*/\1/p'); failed=$(echo "$b" | sed -n 's/.* failed=\([0-9]*\).*/\1/p')
+cancel=$(stat_of "$b" cancel); failed=$(stat_of "$b" failed)
 late=$(( ${cancel:-0} + ${failed:-0} ))
 row "600 short-lived tasks, hogs reniced 500 times, 50 ms policy" "all finish, attached; late decisions counted" \
   "$(echo "$b" | grep -oE "(cancel|failed)=[0-9]*" | tr '\n' ' '); state $s, exit $rc, load rc $ng" \
