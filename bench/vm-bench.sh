@@ -15,6 +15,8 @@ export BENCH_RUNS=${BENCH_RUNS:-2} BENCH_SCHEDS BENCH_SECONDS
 BUILD=$B VM_TIMEOUT=${VM_TIMEOUT:-2400} tests/vm/run.sh vm-bench > "$out/console.txt" 2>&1 || {
   echo "vm-bench: the VM run failed; see $out/console.txt and $B/vm/vm-bench.log" >&2; exit 1; }
 grep '^RESULT ' "$B/vm/vm-bench.log" > "$out/raw.txt"
+# BENCH_PROFILE=1: each scx_lua run's perf report (the scheduler process)
+grep '^PROFILE ' "$B/vm/vm-bench.log" > "$out/profile.txt" || rm -f "$out/profile.txt"
 awk -v runs="$BENCH_RUNS" '
   { k = $3 SUBSEP $4; if ($5 != "nan" && $5 != "") { sum[k] += $5; n[k]++;
       if (!(k in lo) || $5 < lo[k]) lo[k] = $5; if (!(k in hi) || $5 > hi[k]) hi[k] = $5 }
@@ -41,3 +43,4 @@ awk -v runs="$BENCH_RUNS" '
   }' "$out/raw.txt" | tee "$out/table.md"
 echo
 echo "mean (min-max over $BENCH_RUNS runs) and ratio to EEVDF in the same boot; raw: $out/raw.txt"
+[ ! -f "$out/profile.txt" ] || echo "profiles of the scheduler process: $out/profile.txt"

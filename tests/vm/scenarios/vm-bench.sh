@@ -52,9 +52,17 @@ for run in $(seq 1 "$RUNS"); do
       res attached 0; cat /tmp/scx.log; kill $pid 2>/dev/null; continue
     fi
     res attach_ms $(( $(now_ms) - t0 ))
+    # BENCH_PROFILE=1: where the scheduler process's CPU goes, sampled on
+    # the software clock (TCG has no PMU). It perturbs the figures.
+    prof=; [ -n "${BENCH_PROFILE:-}" ] && [ $ops = scx_lua ] && {
+      perf record -q -e cpu-clock -F 499 -p $pid -o /tmp/perf.data > /tmp/perf.rec 2>&1 & prof=$!; }
     ticks0=$(cpu_ticks $pid); w0=$(now_ms)
     workloads
     ticks1=$(cpu_ticks $pid); w1=$(now_ms)
+    [ -n "$prof" ] && { kill -INT $prof; wait $prof
+      { perf report -i /tmp/perf.data --stdio --sort pid 2>&1
+        perf report -i /tmp/perf.data --stdio --sort dso,sym --percent-limit 0.5 2>&1; } |
+        grep -v '^$' | grep -v '^#' | head -70 | sed "s/^/PROFILE $run $sched /"; }
     # CPU use of the scheduler process, as % of one CPU (USER_HZ = 100)
     res sched_cpu_pct "$(awk -v t=$((ticks1 - ticks0)) -v w=$((w1 - w0)) 'BEGIN { printf "%.1f", t * 10 / w * 100 }')"
     res stayed_attached "$([ "$(state)" = enabled ] && [ "$(root_ops)" = "$ops" ] && [ -z "$(scx_errors)" ] && echo 1 || echo 0)"
