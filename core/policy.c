@@ -73,6 +73,17 @@ uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* The bound that fired after @stages stages, and in what, for messages. */
+static int wd_limit_ms(int stages)
+{
+	return stages * wd.budget_ms * (wd.by_wall ? WD_WALL_FACTOR : 1);
+}
+
+static const char *wd_unit(void)
+{
+	return wd.by_wall ? "" : " of CPU time";
+}
+
 static void wd_hook(lua_State *L, lua_Debug *ar)
 {
 	(void)ar;
@@ -80,12 +91,8 @@ static void wd_hook(lua_State *L, lua_Debug *ar)
 	/* Level 0 inside a hook is the Lua function that was running: the
 	 * message then names the policy's line, not the runtime's. */
 	luaL_where(L, 0);
-	if (wd.by_wall)
-		lua_pushfstring(L, "%s did not return within %d ms (stopped by the watchdog)",
-				wd.fn, WD_WALL_FACTOR * wd.budget_ms);
-	else
-		lua_pushfstring(L, "%s did not return within %d ms of CPU time "
-				"(stopped by the watchdog)", wd.fn, wd.budget_ms);
+	lua_pushfstring(L, "%s did not return within %d ms%s (stopped by the watchdog)",
+			wd.fn, wd_limit_ms(1), wd_unit());
 	lua_concat(L, 2);
 	lua_error(L);
 }
@@ -130,9 +137,10 @@ static uint64_t loop_cpu_ns(void)
  * call from the look before it first saw it, capped by the call's wall
  * time. It may charge the loop's CPU between that look and the call's
  * start, at most the call's wall time; a CI run without the cap charged
- * a 50 ms policy for the calls before it and stopped it. It looks every WD_IDLE_TICK_MS and, while a call runs, every
- * WD_TICK_MS: its wake-ups are context switches the scheduler process pays
- * for (a fixed 20 ms tick was 50 a second, with or without calls).
+ * a 50 ms policy for the calls before it and stopped it. It looks every
+ * WD_IDLE_TICK_MS and, while a call runs, every WD_TICK_MS: its wake-ups
+ * are context switches the scheduler process pays for (a fixed 20 ms tick
+ * was 50 a second, with or without calls).
  */
 static void *wd_main(void *arg)
 {
@@ -274,8 +282,7 @@ static void abandon(struct policy_host *ph, struct pstate *ps, const char *fn)
 	snprintf(ph->err, sizeof(ph->err),
 		 "%s: %s did not return within %d ms%s and could not be interrupted "
 		 "(a JIT-compiled loop); its Lua state was dropped",
-		 ph->path, fn, 2 * wd.budget_ms * (wd.by_wall ? WD_WALL_FACTOR : 1),
-		 wd.by_wall ? "" : " of CPU time");
+		 ph->path, fn, wd_limit_ms(2), wd_unit());
 }
 
 static int panic_handler(lua_State *L)

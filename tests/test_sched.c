@@ -79,7 +79,8 @@ static int rec_dispatch(void *ctx, const struct scx_task *t, const struct task_t
 	return rc;
 }
 
-/* For 9: counts policy-ordered (7 ms slice) dispatches after fallback ones. */
+/* For 9 and 10: tasks ordered by error_later.lua carry its 7 ms slice.
+ * Counts their dispatches, the others', and theirs after any other. */
 static int slice_policy, slice_fb, slice_jumped;
 
 static int slice_dispatch(void *ctx, const struct scx_task *t, const struct task_token *tok)
@@ -94,6 +95,29 @@ static int slice_dispatch(void *ctx, const struct scx_task *t, const struct task
 		slice_fb++;
 	}
 	return rc;
+}
+
+/* For 9 and 10: on a fresh engine, error_later.lua loaded, dispatches counted. */
+static struct synth *mk_slices(struct engine *e)
+{
+	struct synth *sy = mk(e, 0, 4, 8192);
+
+	CHECK(policy_load(&e->ph, "tests/policies/error_later.lua") == 0, "load error_later");
+	slice_policy = slice_fb = slice_jumped = 0;
+	rec_ops = synth_ops;
+	rec_ops.dispatch = slice_dispatch;
+	e->sched.be = &rec_ops;
+	return sy;
+}
+
+/* Tasks with error_later.lua's slice still in the core's heap. */
+static uint32_t held_by_policy(const struct sched *s)
+{
+	uint32_t held = 0;
+
+	for (uint32_t i = 0; i < heap_size(&s->heap); i++)
+		held += s->tasks[s->heap.e[i].slot].slice_ns == 7e6;
+	return held;
 }
 
 int main(void)
@@ -233,11 +257,7 @@ int main(void)
 	/* 9. From the policy to the fallback: what the policy queued (its
 	 * 7 ms slice marks it) leaves before anything the fallback ordered
 	 * after it, though the fallback's own clock starts near 0. */
-	sy = mk(&e, 0, 4, 8192);
-	CHECK(policy_load(&e.ph, "tests/policies/error_later.lua") == 0, "load error_later");
-	rec_ops = synth_ops;
-	rec_ops.dispatch = slice_dispatch;
-	e.sched.be = &rec_ops;
+	sy = mk_slices(&e);
 	run_rounds(&e, sy, 200);
 	CHECK(e.stats->nr_fallback_batches > 0 && e.stats->nr_fallback_batches < e.stats->nr_batches,
 	      "both orders ran (%llu of %llu batches by the fallback)",
@@ -247,36 +267,24 @@ int main(void)
 	      slice_policy, slice_fb);
 	CHECK(slice_jumped == 0, "%d policy-ordered tasks left after fallback-ordered ones",
 	      slice_jumped);
-	{
-		uint32_t held = 0;
-
-		for (uint32_t i = 0; i < heap_size(&e.sched.heap); i++)
-			held += e.sched.tasks[e.sched.heap.e[i].slot].slice_ns == 7e6;
-		CHECK(held == 0, "%u policy-ordered tasks still held after 180 fallback rounds",
-		      held);
-	}
+	CHECK(held_by_policy(&e.sched) == 0, "%u policy-ordered tasks still held after 180 "
+	      "fallback rounds", held_by_policy(&e.sched));
 	check_books("policy to fallback", sy, &e.sched);
 	engine_free(&e);
 	synth_free(sy);
 
 	/* 10. Reload to a policy on another scale (vruntime: a vtime from 0,
 	 * after uptime-scale deadlines): what was pending leaves first. */
-	sy = mk(&e, 0, 4, 8192);
-	CHECK(policy_load(&e.ph, "tests/policies/error_later.lua") == 0, "load error_later");
-	slice_policy = slice_fb = slice_jumped = 0;
-	rec_ops = synth_ops;
-	rec_ops.dispatch = slice_dispatch;
-	e.sched.be = &rec_ops;
+	sy = mk_slices(&e);
 	run_rounds(&e, sy, 15);
 	CHECK(e.stats->nr_fallback_batches == 0, "still its own order before the reload");
 	{
-		uint32_t pending = heap_size(&e.sched.heap), held = 0;
+		uint32_t pending = heap_size(&e.sched.heap), held;
 
 		CHECK(policy_load(&e.ph, "policies/vruntime.lua") == 0, "reload: %s", e.ph.err);
 		sched_policy_changed(&e.sched);
 		run_rounds(&e, sy, 100);
-		for (uint32_t i = 0; i < heap_size(&e.sched.heap); i++)
-			held += e.sched.tasks[e.sched.heap.e[i].slot].slice_ns == 7e6;
+		held = held_by_policy(&e.sched);
 		CHECK(pending > 50 && held == 0, "%u of %u pending at the reload still held", held,
 		      pending);
 		CHECK(slice_jumped == 0, "%d of them left after the new policy's", slice_jumped);

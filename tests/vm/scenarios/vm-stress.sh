@@ -97,7 +97,7 @@ fault "infinite loop, JIT-compiled" "watchdog drops the state within 1 s" 'watch
 fault "infinite loop, interpreted" "watchdog hook stops it" 'watchdog=1 ' $T/hang_interp.lua --no-sandbox
 # 50 ms of CPU per batch, with 2 hogs, hackbench and the marker on 2
 # emulated CPUs: every wake-up waits for batches (markers seen 0.3-6.6 s).
-# The bound catches a stall; no RCU stall is checked by errs.
+# The bound catches a stall; errs fails it on an RCU stall too.
 FAULT_MARK_MS=10000 fault "50 ms per call" "slow but attached, no watchdog, no stall (marker < 10 s)" 'watchdog=0 ' $T/slow.lua
 fault "NaN/inf/negative deadlines, 0 and 10 s slices, bad CPUs" "all corrected and counted" 'bad\(d/s/c\)=[1-9][0-9]*/[1-9][0-9]*/[1-9]' $T/bad_outputs.lua
 fault "every task to CPU 0" "no stall" 'errors=0 ' $T/cpu0.lua
