@@ -30,6 +30,17 @@
  * A heartbeat timer wakes the scheduler when it holds work but has not run,
  * so an idle machine never trips the sched_ext watchdog.
  *
+ * CPU hotplug: there is no ops.cpu_online/offline, on purpose (as in
+ * scx_rustland_core). The kernel then ends the scheduler with a restart
+ * request when a CPU goes off or on line, runs every task in its own bypass
+ * mode through the hotplug, and scx_lua attaches again. Staying attached
+ * through hotplug hung the machine under load on 7.2: cpuhp/1 waited
+ * forever in sched_cpu_wait_empty() (or the onlining never finished) while
+ * both CPUs sat idle, and the kernel's own watchdog never fired (seen in
+ * vm-stress and in 3 of 3 hotplug loops, within 4 rounds each). So the set
+ * of online CPUs is fixed while attached; a decision for a CPU outside it
+ * still bounces to the shared DSQ.
+ *
  * Kernel compatibility: kfuncs are declared __weak and the loader tells us
  * (rodata have_*) which generation the running kernel has; the verifier
  * drops the branch that is never taken, unresolved calls included.
@@ -82,6 +93,8 @@ u32 scx_bpf_nr_cpu_ids(void) __ksym;
 s32 scx_bpf_dsq_nr_queued(u64 dsq_id) __ksym;
 s32 scx_bpf_task_cpu(const struct task_struct *p) __ksym;
 bool bpf_cpumask_test_cpu(u32 cpu, const struct cpumask *cpumask) __ksym;
+const struct cpumask *scx_bpf_get_online_cpumask(void) __ksym;
+void scx_bpf_put_cpumask(const struct cpumask *cpumask) __ksym;
 struct task_struct *bpf_task_from_pid(s32 pid) __ksym;
 void bpf_task_release(struct task_struct *p) __ksym;
 void bpf_rcu_read_lock(void) __ksym;
@@ -103,7 +116,8 @@ const volatile u64 ops_off_exit_dump_len = __builtin_offsetof(struct sched_ext_o
 const volatile u64 ops_size = sizeof(struct sched_ext_ops);
 
 /* counters, read by user space through the skeleton's bss */
-volatile u64 nr_queued, nr_scheduled, nr_running, nr_online_cpus;
+volatile u64 nr_queued, nr_scheduled, nr_running;
+volatile u64 nr_online_cpus;   /* set by the loader: fixed while attached */
 volatile u64 nr_user_dispatches, nr_kernel_dispatches, nr_cancel_dispatches;
 volatile u64 nr_bounce_dispatches, nr_failed_dispatches, nr_sched_congested;
 volatile u64 nr_heartbeats, nr_stuck_bypass, nr_stuck_rescued, nr_deadline_preempts;
@@ -396,6 +410,21 @@ congested:
 	dispatch_shared(p, tctx, enq_flags);
 }
 
+/* A CPU the policy named for @p: one it may run on, and online (nobody
+ * consumes an offline CPU's DSQ). */
+static bool cpu_usable(struct task_struct *p, s32 cpu)
+{
+	const struct cpumask *online;
+	bool ok;
+
+	if (cpu >= SCX_LUA_MAX_CPUS || !bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
+		return false;
+	online = scx_bpf_get_online_cpumask();
+	ok = bpf_cpumask_test_cpu(cpu, online);
+	scx_bpf_put_cpumask(online);
+	return ok;
+}
+
 static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
 {
 	struct dispatched_task d;
@@ -420,7 +449,7 @@ static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
 		return scx_bpf_dispatch_nr_slots() ? 0 : 1;
 	}
 	bpf_map_delete_elem(&held, &d.pid);
-	if (d.cpu >= 0 && (d.cpu >= SCX_LUA_MAX_CPUS || !bpf_cpumask_test_cpu(d.cpu, p->cpus_ptr))) {
+	if (d.cpu >= 0 && !cpu_usable(p, d.cpu)) {
 		__sync_fetch_and_add(&nr_bounce_dispatches, 1);
 		d.cpu = SCX_LUA_CPU_ANY;
 	}
@@ -597,16 +626,6 @@ s32 BPF_STRUCT_OPS(lua_init_task, struct task_struct *p, struct scx_init_task_ar
 	return 0;
 }
 
-void BPF_STRUCT_OPS(lua_cpu_online, s32 cpu)
-{
-	__sync_fetch_and_add(&nr_online_cpus, 1);
-}
-
-void BPF_STRUCT_OPS(lua_cpu_offline, s32 cpu)
-{
-	__sync_fetch_and_sub(&nr_online_cpus, 1);
-}
-
 /* Wake the scheduler if it holds or is owed work but has not run lately. */
 static int heartbeat_fn(void *map, int *key, struct bpf_timer *timer)
 {
@@ -639,7 +658,6 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(lua_init)
 		err = scx_bpf_create_dsq(SCX_LUA_SCHED_DSQ, -1);
 	if (err)
 		return err;
-	nr_online_cpus = nr_cpu_ids_ro;
 	hb = bpf_map_lookup_elem(&heartbeat_map, &key);
 	if (!hb)
 		return -ENOENT;
@@ -695,8 +713,6 @@ struct sched_ext_ops lua_ops = {
 	.running = (void *)lua_running,
 	.stopping = (void *)lua_stopping,
 	.init_task = (void *)lua_init_task,
-	.cpu_online = (void *)lua_cpu_online,
-	.cpu_offline = (void *)lua_cpu_offline,
 	.init = (void *)lua_init,
 	.exit = (void *)lua_exit,
 	.dispatch_max_batch = 512,

@@ -290,6 +290,7 @@ struct bpf_backend *bpf_backend_open(const struct bpf_backend_cfg *cfg, char *wh
 	b->skel->rodata->slice_ns = cfg->slice_ns;
 	b->skel->rodata->starve_ns = cfg->starve_ns;
 	b->skel->rodata->nr_cpu_ids_ro = (uint32_t)b->nr_cpus;
+	b->skel->bss->nr_online_cpus = (unsigned long long)sysconf(_SC_NPROCESSORS_ONLN);
 	/* The kernel wants a power of two, a whole number of pages: checked by
 	 * the command line, the page size here. */
 	if (cfg->queue_bytes &&

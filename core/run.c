@@ -129,7 +129,6 @@ int run_main(struct cli *o)
 	bool restart = false;
 	int err;
 
-	stop_sig = 0;
 	if (make_backend(o, &be, &bctx))
 		return 1;
 	o->ecfg.policy.backend = be->name;
@@ -218,9 +217,13 @@ int run_main(struct cli *o)
 	engine_free(&e);
 	close_backend(be, bctx); /* detaches from sched_ext */
 	if (ended[0]) {
+		/* A SIGINT or SIGTERM that came with the kernel's restart request
+		 * (stop_sig is never cleared) still stops us. */
+		bool again = restart && !stop_sig;
+
 		fprintf(stderr, "scx_lua: the kernel stopped the scheduler (%s)%s\n", ended,
-			restart ? "; restarting" : "");
-		return restart ? RUN_RESTART : 1;
+			again ? "; restarting" : restart ? "; not restarting: asked to stop" : "");
+		return again ? RUN_RESTART : restart ? 0 : 1;
 	}
 	fprintf(stderr, "scx_lua: stopped (%s), detached\n",
 		stop_sig ? strsignal(stop_sig) : "--duration elapsed");

@@ -8,8 +8,10 @@
 #
 # Env: BUILD (build dir), KERNEL (a vmlinuz to boot instead of sid's),
 # VM_CPUS (2), VM_MEM (2G), VM_TIMEOUT (seconds, 900), VM_THREAD (TCG
-# threading: single, or multi for benchmarks); passed into the
-# guest: POLICY (demo), VM_TEST_*, VM_STRESS_*, DEMO_*, BENCH_* (scenario knobs).
+# threading: single, or multi for benchmarks), VM_APPEND (more kernel
+# command line, e.g. loglevel=7); passed into the
+# guest: POLICY (demo), VM_TEST_*, VM_STRESS_*, VM_HOTPLUG_*, DEMO_*, BENCH_*
+# (scenario knobs).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 scenario=${1:?usage: run.sh SCENARIO [ARGS...]}; shift
@@ -33,7 +35,10 @@ copy_bin() {  # copy an executable and every library it loads
 }
 cp /bin/busybox "$root/bin/busybox"
 copy_bin "$B/scx_lua" /usr/bin/scx_lua
-for t in stress-ng hackbench cyclictest perf; do
+# chrt (util-linux, on every Debian): the scenarios' stall watcher runs
+# SCHED_FIFO, above sched_ext, so a scheduler that strands tasks cannot
+# strand the watcher too.
+for t in stress-ng hackbench cyclictest perf chrt; do
   p=$(command -v $t || true)
   [ -n "$p" ] && copy_bin "$(readlink -f "$p")" "/usr/bin/$t"
 done
@@ -59,7 +64,7 @@ printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
 
 # Scenario knobs travel into the guest: POLICY and every VM_TEST_*,
 # DEMO_* and BENCH_* variable set here.
-env | grep -E '^(VM_TEST_|VM_STRESS_|DEMO_|BENCH_)[A-Z_]*=' | sed "s/'/'\\\\''/g; s/=\(.*\)/='\1'/; s/^/export /" > "$root/scx/env" || true
+env | grep -E '^(VM_TEST_|VM_STRESS_|VM_HOTPLUG_|DEMO_|BENCH_)[A-Z_]*=' | sed "s/'/'\\\\''/g; s/=\(.*\)/='\1'/; s/^/export /" > "$root/scx/env" || true
 [ -n "${POLICY:-}" ] && echo "export POLICY='$POLICY'" >> "$root/scx/env"
 
 cat > "$root/init" <<INIT
@@ -95,7 +100,7 @@ set +e
 timeout "${VM_TIMEOUT:-900}" qemu-system-x86_64 -accel tcg,thread=${VM_THREAD:-single} -cpu max \
   -smp "${VM_CPUS:-2}" -m "${VM_MEM:-2G}" -nographic -no-reboot -monitor none \
   -kernel "$B/kernel/vmlinuz" -initrd "$VM/initramfs-$scenario.gz" \
-  -append "console=ttyS0 panic=-1 tsc=reliable loglevel=4 rdinit=/init" \
+  -append "console=ttyS0 panic=-1 tsc=reliable loglevel=4 rdinit=/init ${VM_APPEND:-}" \
   < /dev/null 2>&1 | stdbuf -oL tr -d '\r' | tee "$log" | grep --line-buffered -E '^(  |\| |ok|not ok|SCX_|scx_lua|\[scx_lua\]|#|[a-z-]+: [0-9]+ passed)' || true
 set -e
 rc=$(sed -n 's/^SCX_VM_RESULT=\([0-9]*\).*/\1/p' "$log" | tail -1)

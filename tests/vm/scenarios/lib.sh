@@ -19,9 +19,12 @@ finish() { echo "$1: $PASS passed, $FAIL failed"; [ "$FAIL" -eq 0 ]; }
 # A stuck step must not hang the whole boot until the host's timeout, with
 # nothing said: progress_watchdog SECONDS FILE starts a watcher that, when
 # FILE (the scenario's results so far) has not grown for SECONDS, prints
-# what every task is doing and where the kernel blocked it, then kills the
-# scheduler and the workload tools so the scenario's waits return and it
-# goes on (the stuck case then fails on its own checks).
+# what every task is doing, each CPU's run queue and sched_ext's own dump,
+# then kills the scheduler and the workload tools so the scenario's waits
+# return and it goes on (the stuck case then fails on its own checks).
+# It runs SCHED_FIFO (chrt): a scheduler that strands every task it owns
+# would strand a SCHED_OTHER watcher with them, and the whole VM would sit
+# idle and silent until the host's timeout.
 progress_watchdog() {
   ( limit=$1; f=$2; last=-1; since=0
     while :; do
@@ -39,11 +42,37 @@ progress_watchdog() {
         [ -n "$(head -c 1 $d/cmdline 2>/dev/null)" ] || continue
         echo "#   $p $c state=$(sed -n 's/^State:[[:space:]]*//p' $d/status 2>/dev/null) wchan=$(cat $d/wchan 2>/dev/null)"
       done
-      echo w > /proc/sysrq-trigger 2>/dev/null
-      dmesg | tail -80 | sed 's/^/# dmesg: /'
+      stall_dump
       for l in /tmp/*.log; do echo "# --- $l"; tail -3 "$l" | sed 's/^/#   /'; done
       for c in scx_lua stress-ng hackbench cyclictest; do killall -9 $c 2>/dev/null; done
       since=0
     done ) &
   WATCHDOG=$!
+  # Enabled now: enabling a trace event takes the CPU hotplug lock, which a
+  # stuck hotplug holds.
+  t=/sys/kernel/tracing
+  [ -d $t/events ] || mount -t tracefs tracefs $t 2>/dev/null
+  echo 1 > $t/events/sched_ext/sched_ext_dump/enable 2>/dev/null
+  chrt -f -p 10 $WATCHDOG > /dev/null 2>&1 || echo "# progress_watchdog: no chrt, the watcher runs SCHED_OTHER"
+}
+# Where every runnable task waits: the run queues (debugfs) with the tasks
+# on them, and sched_ext's dump of its CPUs and tasks (SysRq-D writes it
+# to the sched_ext_dump trace event only).
+stall_dump() {
+  for d in /proc/[0-9]*; do
+    grep -q '^State:.*D' $d/status 2>/dev/null || continue
+    echo "# D: ${d#/proc/} $(cat $d/comm 2>/dev/null)"; sed 's/^/#     /' $d/stack 2>/dev/null
+  done
+  for c in /sys/devices/system/cpu/cpu[0-9]*; do
+    echo "# hotplug: ${c##*/} state=$(cat $c/hotplug/state 2>/dev/null) target=$(cat $c/hotplug/target 2>/dev/null)"
+  done
+  sed -n '/^cpu#/,/^$/p; /^runnable tasks:/,/^$/p' /sys/kernel/debug/sched/debug 2>/dev/null |
+    grep -vE '^ *\.(nr_|[a-z_]*load|[a-z_]*util|[a-z_]*avg)' | grep -vE '^ +[SIP] ' | head -120 | sed 's/^/# rq: /'
+  t=/sys/kernel/tracing
+  if [ -f $t/trace ]; then
+    echo > $t/trace; echo D > /proc/sysrq-trigger; sleep 1
+    sed -n 's/.*sched_ext_dump: //p' $t/trace | head -300 | sed 's/^/# scx: /'
+  fi
+  echo w > /proc/sysrq-trigger 2>/dev/null
+  dmesg | tail -80 | sed 's/^/# dmesg: /'
 }

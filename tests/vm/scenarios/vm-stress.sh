@@ -203,18 +203,22 @@ row "fork storm (hackbench 40 groups, stress-ng --fork), 16 KiB ring" \
   "$(echo "$b" | grep -oE "(congested|kernel_dispatches|user_dispatches)=[0-9]*" | tr '\n' ' '); hackbench rc $hb, fork rc $ng, marker ${mark} ms (EEVDF ${base} ms), not-enabled $bad, exit $rc" \
   "$([ "${c:-0}" -gt 0 ] && [ $hb -eq 0 ] && [ $ng -eq 0 ] && [ "$bad" = 0 ] && [ $rc -eq 0 ] && [ "$mark" -lt $lim ] && echo 1 || echo 0)"
 
+# scx_lua has no ops.cpu_online/offline (bpf/main.bpf.c says why): the
+# kernel ends it with a restart request, bypasses through the hotplug, and
+# scx_lua attaches again. Staying attached hung this case (the console
+# showed RCU stalls until the host's timeout).
 start_scx /tmp/hp.log policies/deadline.lua
 stress-ng --cpu "$NCPU" --timeout 12s --quiet & hogs=$!
 sleep 2
 echo 0 > /sys/devices/system/cpu/cpu1/online; off=$?; sleep 3
-echo 1 > /sys/devices/system/cpu/cpu1/online; on=$?; sleep 3
-s=$(state)
+echo 1 > /sys/devices/system/cpu/cpu1/online; on=$?
+wait_state enabled 20; s=$(state)
 wait $hogs; ng=$?
 stop_scx; rc=$?
 restarted=$(grep -c 'restarting' /tmp/hp.log)
-row "CPU hotplug (cpu1 off, on) under load" "attached, or restarted by the kernel's request" \
+row "CPU hotplug (cpu1 off, on) under load" "the kernel asks for a restart, scx_lua attaches again" \
   "offline rc $off, online rc $on, state $s, restarts $restarted, exit $rc, load rc $ng" \
-  "$([ $off -eq 0 ] && [ $on -eq 0 ] && [ $ng -eq 0 ] && { [ "$s" = enabled ] || [ "$restarted" -ge 1 ]; } && echo 1 || echo 0)"
+  "$([ $off -eq 0 ] && [ $on -eq 0 ] && [ $ng -eq 0 ] && [ $rc -eq 0 ] && [ "$s" = enabled ] && [ "$restarted" -ge 1 ] && echo 1 || echo 0)"
 
 # Tasks queued in user space that change (renice) or exit before their
 # decision lands: nothing may be lost, and a late decision is cancelled or
