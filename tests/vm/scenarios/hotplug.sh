@@ -6,9 +6,8 @@
 . /scx/lib.sh
 NCPU=$(nproc)
 N=${VM_HOTPLUG_ROUNDS:-20}
-P=/tmp/progress
-echo start > $P
-progress_watchdog 60 $P
+PROGRESS=/tmp/progress; : > $PROGRESS
+progress_watchdog 60 $PROGRESS
 r=0
 while [ $r -lt $N ]; do
   r=$((r + 1))
@@ -24,7 +23,6 @@ while [ $r -lt $N ]; do
   n=$(grep -c restarting /tmp/hp.log)
   expect "round $r: offline rc $off, online rc $on, state $s, restarts $n, exit $rc, load rc $ng" \
     test $off -eq 0 -a $on -eq 0 -a "$s" = enabled -a "$n" -ge 1 -a $rc -eq 0 -a $ng -eq 0
-  echo $r >> $P
 done
 kill $WATCHDOG
 finish hotplug

@@ -3,8 +3,9 @@
 # "N passed, N failed" closing line the host reads.
 PASS=0
 FAIL=0
-ok() { PASS=$((PASS + 1)); echo "ok - $*"; }
-nok() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
+# PROGRESS (a file): each result also appends a line there, for progress_watchdog.
+ok() { PASS=$((PASS + 1)); echo "ok - $*"; [ -z "${PROGRESS:-}" ] || echo . >> "$PROGRESS"; }
+nok() { FAIL=$((FAIL + 1)); echo "not ok - $*"; [ -z "${PROGRESS:-}" ] || echo . >> "$PROGRESS"; }
 expect() { d=$1; shift; if "$@"; then ok "$d"; else nok "$d"; fi; }
 state() { cat /sys/kernel/sched_ext/state 2>/dev/null; }
 root_ops() { cat /sys/kernel/sched_ext/root/ops 2>/dev/null; }

@@ -12,6 +12,9 @@ SECS=${VM_TEST_SECONDS:-30}
 NCPU=$(nproc)
 seq_now() { cat /sys/kernel/sched_ext/enable_seq 2>/dev/null || echo 0; }
 field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" "$2" | tail -1; }
+# No result for 4 minutes (the longest part runs SECS): say where it is stuck.
+PROGRESS=/tmp/progress; : > $PROGRESS
+progress_watchdog $((SECS + 240)) $PROGRESS
 
 start_scx() {  # start_scx LOG ARGS...: start and wait until attached
   log=$1; shift
@@ -118,4 +121,5 @@ expect "kill -9: the load finished" test $? -eq 0
 errs=$(scx_errors)
 expect "no sched_ext error or RCU stall in dmesg after all parts" test -z "$errs"
 [ -n "$errs" ] && echo "$errs"
+kill $WATCHDOG 2>/dev/null
 finish vm-test
