@@ -37,7 +37,7 @@
  * through hotplug hung the machine under load on 7.2: cpuhp/1 waited
  * forever in sched_cpu_wait_empty() (or the onlining never finished) while
  * both CPUs sat idle, and the kernel's own watchdog never fired (seen in
- * vm-stress and in 3 of 3 hotplug loops, within 4 rounds each). So the set
+ * vm-stress and in 4 of 4 hotplug loops, within 4 rounds each). So the set
  * of online CPUs is fixed while attached; a decision for a CPU outside it
  * still bounces to the shared DSQ.
  *
