@@ -4,7 +4,6 @@
 # of the hotplug hang (bpf/main.bpf.c, "CPU hotplug"): with scx_lua staying
 # attached through hotplug, 4 of 4 such runs hung within 4 rounds.
 . /scx/lib.sh
-NCPU=$(nproc)
 N=${VM_HOTPLUG_ROUNDS:-20}
 PROGRESS=/tmp/progress; : > $PROGRESS
 progress_watchdog 60 $PROGRESS
@@ -13,12 +12,7 @@ while [ $r -lt $N ]; do
   r=$((r + 1))
   scx_lua policies/deadline.lua --stats 2 > /tmp/hp.log 2>&1 & SCX=$!
   wait_state enabled 30
-  stress-ng --cpu "$NCPU" --timeout 12s --quiet & hogs=$!
-  sleep 2
-  echo 0 > /sys/devices/system/cpu/cpu1/online; off=$?; sleep 3
-  echo 1 > /sys/devices/system/cpu/cpu1/online; on=$?
-  wait_state enabled 20; s=$(state)
-  wait $hogs; ng=$?
+  hotplug_cycle
   kill -INT $SCX; wait $SCX; rc=$?
   n=$(grep -c restarting /tmp/hp.log)
   expect "round $r: offline rc $off, online rc $on, state $s, restarts $n, exit $rc, load rc $ng" \

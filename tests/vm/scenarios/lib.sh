@@ -14,8 +14,21 @@ wait_state() { i=0; while [ "$(state)" != "$1" ] && [ $i -lt $(($2 * 10)) ]; do 
 # sched_ext errors, and RCU stalls: a task left waiting 21 s by a scheduler
 # that owned its CPU showed only as an RCU stall, short of sched_ext's 30 s.
 scx_errors() { dmesg | grep -iE 'sched_ext.*(error|stall|disabl)|rcu.*detected stalls' | grep -v 'disabled (unregistered from user space)'; }
+# hotplug_cycle: under CPU hogs, cpu1 off line for 3 s and on again, then
+# up to 20 s for scx_lua to be attached again (the kernel ends it with a
+# restart request at each hotplug: bpf/main.bpf.c). Sets off and on (the
+# writes' status), s (the state afterwards) and ng (the hogs' status).
+hotplug_cycle() {
+  stress-ng --cpu "$(nproc)" --timeout 12s --quiet & hp_hogs=$!
+  sleep 2
+  echo 0 > /sys/devices/system/cpu/cpu1/online; off=$?; sleep 3
+  echo 1 > /sys/devices/system/cpu/cpu1/online; on=$?
+  wait_state enabled 20; s=$(state)
+  wait $hp_hogs; ng=$?
+}
 stat_of() { echo "$1" | sed -n "s/.* $2=\([0-9]*\).*/\1/p"; }  # LINE NAME: NAME=N in a stats line
 finish() { echo "$1: $PASS passed, $FAIL failed"; [ "$FAIL" -eq 0 ]; }
+TRACEFS=/sys/kernel/tracing
 
 # A stuck step must not hang the whole boot until the host's timeout, with
 # nothing said: progress_watchdog SECONDS FILE starts a watcher that, when
@@ -51,9 +64,8 @@ progress_watchdog() {
   WATCHDOG=$!
   # Enabled now: enabling a trace event takes the CPU hotplug lock, which a
   # stuck hotplug holds.
-  t=/sys/kernel/tracing
-  [ -d $t/events ] || mount -t tracefs tracefs $t 2>/dev/null
-  echo 1 > $t/events/sched_ext/sched_ext_dump/enable 2>/dev/null
+  [ -d $TRACEFS/events ] || mount -t tracefs tracefs $TRACEFS 2>/dev/null
+  echo 1 > $TRACEFS/events/sched_ext/sched_ext_dump/enable 2>/dev/null
   chrt -f -p 10 $WATCHDOG > /dev/null 2>&1 || echo "# progress_watchdog: no chrt, the watcher runs SCHED_OTHER"
 }
 # Where every runnable task waits: the run queues (debugfs) with the tasks
@@ -69,10 +81,9 @@ stall_dump() {
   done
   sed -n '/^cpu#/,/^$/p; /^runnable tasks:/,/^$/p' /sys/kernel/debug/sched/debug 2>/dev/null |
     grep -vE '^ *\.(nr_|[a-z_]*load|[a-z_]*util|[a-z_]*avg)' | grep -vE '^ +[SIP] ' | head -120 | sed 's/^/# rq: /'
-  t=/sys/kernel/tracing
-  if [ -f $t/trace ]; then
-    echo > $t/trace; echo D > /proc/sysrq-trigger; sleep 1
-    sed -n 's/.*sched_ext_dump: //p' $t/trace | head -300 | sed 's/^/# scx: /'
+  if [ -f $TRACEFS/trace ]; then
+    echo > $TRACEFS/trace; echo D > /proc/sysrq-trigger; sleep 1
+    sed -n 's/.*sched_ext_dump: //p' $TRACEFS/trace | head -300 | sed 's/^/# scx: /'
   fi
   echo w > /proc/sysrq-trigger 2>/dev/null
   dmesg | tail -80 | sed 's/^/# dmesg: /'

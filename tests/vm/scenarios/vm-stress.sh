@@ -212,12 +212,7 @@ row "fork storm (hackbench 40 groups, stress-ng --fork), 16 KiB ring" \
 # scx_lua attaches again. Staying attached hung this case (the console
 # showed RCU stalls until the host's timeout).
 start_scx /tmp/hp.log policies/deadline.lua
-stress-ng --cpu "$NCPU" --timeout 12s --quiet & hogs=$!
-sleep 2
-echo 0 > /sys/devices/system/cpu/cpu1/online; off=$?; sleep 3
-echo 1 > /sys/devices/system/cpu/cpu1/online; on=$?
-wait_state enabled 20; s=$(state)
-wait $hogs; ng=$?
+hotplug_cycle
 stop_scx; rc=$?
 restarted=$(grep -c 'restarting' /tmp/hp.log)
 row "CPU hotplug (cpu1 off, on) under load" "the kernel asks for a restart, scx_lua attaches again" \
