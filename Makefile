@@ -149,7 +149,7 @@ TEST_STAMP := $(BUILD)/.deps-test
 $(TEST_STAMP): tests/deps.sh
 	$(Q)mkdir -p $(@D) && tests/deps.sh "the tests" chromium && touch $@
 
-test: $(BUILD)/scx_lua $(addprefix $(BUILD)/tests/,$(UNIT_TESTS)) $(TEST_STAMP) \
+test: $(BUILD)/scx_lua $(addprefix $(BUILD)/tests/,$(UNIT_TESTS) pause_thread) $(TEST_STAMP) \
       $(addprefix $(FUZZ_DIR)/,$(FUZZERS))
 	$(Q)BUILD=$(BUILD) tests/run.sh $(UNIT_TESTS) $(SUITES)
 

@@ -82,6 +82,7 @@ int logring_start(struct logring *r)
 	err = pthread_create(&r->thread, NULL, writer, r);
 	if (err)
 		return -err;
+	pthread_setname_np(r->thread, "scx_lua-log");
 	r->running = true;
 	return 0;
 }

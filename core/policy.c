@@ -132,12 +132,16 @@ static uint64_t loop_cpu_ns(void)
  * a call that neither runs nor returns.
  *
  * The hot path pays nothing (reading a thread's CPU clock is a system
- * call, 390 ns here: more than a whole task's decision at batch 1): the
- * watchdog reads the loop thread's CPU clock at every look and charges a
- * call from the look before it first saw it, capped by the call's wall
- * time. It may charge the loop's CPU between that look and the call's
- * start, at most the call's wall time; a CI run without the cap charged
- * a 50 ms policy for the calls before it and stopped it. It looks every
+ * call, 390 ns here: make bench's batch-1 cost went from 362 to 608-892 ns
+ * a task with it), so the watchdog reads the loop thread's CPU clock at its
+ * looks and charges a call from the look before it first saw it. What the
+ * loop used between that look and the call's first sight is charged at
+ * most one WD_TICK_MS: the last look can be several calls ago (this thread
+ * waits for a CPU like everyone else under overload), and their CPU is not
+ * this call's. Charging up to the call's wall time instead stopped a 50 ms
+ * policy in a CI run (watchdog=1 at the 250 ms budget), because under
+ * overload a call's wall time is mostly waiting. Undercharging costs at
+ * most one idle tick of detection for a real hang. It looks every
  * WD_IDLE_TICK_MS and, while a call runs, every WD_TICK_MS: its wake-ups
  * are context switches the scheduler process pays for (a fixed 20 ms tick
  * was 50 a second, with or without calls).
@@ -173,17 +177,24 @@ static void *wd_main(void *arg)
 		elapsed = mono_ns() - start;
 		if (gen != seen_gen) {
 			/* The loop's CPU since the last look, but no more than
-			 * the call's own wall time: when the loop is busy (a
-			 * slow policy, back-to-back batches) and this thread was
-			 * kept waiting, the last look may be several calls ago,
-			 * and their CPU is not this call's. */
+			 * the call's wall time nor one tick (see above). */
+			uint64_t unseen = cpu - prev_cpu;
+
+			if (unseen > elapsed)
+				unseen = elapsed;
+			if (unseen > WD_TICK_MS * 1000000ull)
+				unseen = WD_TICK_MS * 1000000ull;
 			seen_gen = gen;
-			cpu0 = cpu - prev_cpu > elapsed ? cpu - elapsed : prev_cpu;
+			cpu0 = cpu - unseen;
 		}
 		prev_cpu = cpu;
 		tick_ms = WD_TICK_MS;
-		stage = __atomic_load_n(&wd.stage, __ATOMIC_ACQUIRE);
-		if (stage > 1 || (stage == 1 && gen != wd.target_gen))
+		/* A stage belongs to the call it was sent to: one set for the
+		 * call before (it returned as we signalled, and the next call
+		 * reset the stage first) must not leave this one unwatched. */
+		stage = __atomic_load_n(&wd.target_gen, __ATOMIC_ACQUIRE) == gen
+				? __atomic_load_n(&wd.stage, __ATOMIC_ACQUIRE) : 0;
+		if (stage > 1)
 			continue;
 		mul = stage + 1;
 		over_cpu = cpu - cpu0 > mul * budget;
@@ -217,6 +228,7 @@ static int wd_start(int budget_ms)
 	err = pthread_create(&wd.thread, NULL, wd_main, NULL);
 	if (err)
 		return -err;
+	pthread_setname_np(wd.thread, "scx_lua-wd");   /* for top -H, ps -L */
 	wd.running = true;
 	return 0;
 }

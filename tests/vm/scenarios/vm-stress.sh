@@ -88,7 +88,9 @@ fault() {  # NAME EXPECTED CHECK-FIELD-REGEX POLICY [ARGS...]: check is a grep o
   bpf=$(grep '^  \[bpf\]' /tmp/f.log | tail -1 | grep -oE "(bounce|stuck_bypass|starve_rescued|cancel|congested)=[0-9]*" | tr '\n' ' ')
   ok=$([ $hb -eq 0 ] && [ $ng -eq 0 ] && [ "$bad" = 0 ] && [ $rc -eq 0 ] && [ "$mark" -lt ${FAULT_MARK_MS:-$MARK_MS} ] &&
        [ "$(errs)" = 0 ] && echo "$line $bpf" | grep -qE "$want" && echo 1 || echo 0)
-  row "$name" "$expect" "$seen$bpf; marker ${mark} ms, not-enabled $bad, exit $rc" "$ok"
+  # What the watchdog said, if it fired: which bound, CPU or wall.
+  wd=$(grep -m1 -oE 'did not return within [0-9]+ ms( of CPU time)?' /tmp/f.log)
+  row "$name" "$expect" "$seen$bpf; marker ${mark} ms, not-enabled $bad, exit $rc${wd:+; $wd}" "$ok"
 }
 faults() {
 fault "error on every call" "fallback orders every batch" 'errors=[1-9].* fallback=[1-9]' $T/error_always.lua
@@ -97,12 +99,10 @@ fault "infinite loop, JIT-compiled" "watchdog drops the state within 1 s" 'watch
 fault "infinite loop, interpreted" "watchdog hook stops it" 'watchdog=1 ' $T/hang_interp.lua --no-sandbox
 # 50 ms of CPU per batch, with 2 hogs, hackbench and the marker on 2
 # emulated CPUs: every wake-up waits for batches (markers seen 0.3-6.6 s).
-# The bound catches a stall; errs fails it on an RCU stall too.
-# --watchdog-ms 450: with the default 250 ms, one clean CI dry run of
-# 8f1c501 out of four runs that day stopped slow.lua (watchdog=1): a false
-# positive under emulated overload, cause not yet found (which bound fired
-# is not in the table). Open: see the fifth session's note.
-FAULT_MARK_MS=10000 fault "50 ms per call (--watchdog-ms 450)" "slow but attached, no watchdog, no stall (marker < 10 s)" 'watchdog=0 ' $T/slow.lua --watchdog-ms 450
+# The bound catches a stall; errs fails it on an RCU stall too. Under the
+# default 250 ms budget: a CI dry run once stopped it when the watchdog's
+# looks came late (fixed in policy.c; tests/cli.sh reproduces it).
+FAULT_MARK_MS=10000 fault "50 ms per call" "slow but attached, no watchdog, no stall (marker < 10 s)" 'watchdog=0 ' $T/slow.lua
 fault "NaN/inf/negative deadlines, 0 and 10 s slices, bad CPUs" "all corrected and counted" 'bad\(d/s/c\)=[1-9][0-9]*/[1-9][0-9]*/[1-9]' $T/bad_outputs.lua
 fault "every task to CPU 0" "no stall" 'errors=0 ' $T/cpu0.lua
 # Hogs pinned to CPU 0, sent by the policy to CPU 1: the kernel side must bounce them.
