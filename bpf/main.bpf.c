@@ -121,7 +121,7 @@ volatile u64 nr_online_cpus;   /* set by the loader: fixed while attached */
 volatile u64 nr_user_dispatches, nr_kernel_dispatches, nr_cancel_dispatches;
 volatile u64 nr_bounce_dispatches, nr_failed_dispatches, nr_sched_congested;
 volatile u64 nr_heartbeats, nr_stuck_bypass, nr_stuck_rescued, nr_deadline_preempts;
-volatile u64 nr_starve_rescued;
+volatile u64 nr_starve_rescued, nr_kept;
 volatile u64 starve_scan;   /* set by the heartbeat: look for starved tasks */
 volatile u64 usersched_last_run;   /* ns: when the scheduler last ran */
 volatile u64 usersched_needed;   /* plain stores: a lost race only delays a wake-up by one heartbeat */
@@ -164,6 +164,10 @@ struct task_ctx {
 	u64 deadline;   /* the policy's, as last dispatched */
 	u64 shared_ts;  /* when it entered the shared DSQ */
 	u64 woke;       /* its pending record is a wake-up: it may preempt */
+	u64 run_deadline;   /* the policy's deadline for its current run (0: none) */
+	u64 slice;          /* the policy's slice, as last dispatched (0: none yet) */
+	u64 kept;           /* keep_running() continued its run */
+	u64 run_ts;         /* when it last got a CPU (start_ts stays at a kept run's start) */
 };
 
 /* Deadline of what each CPU runs (0: idle or not ours to preempt). */
@@ -271,6 +275,33 @@ static struct task_ctx *lookup_task_ctx(struct task_struct *p)
 	return bpf_task_storage_get(&task_ctx_stor, p, 0, 0);
 }
 
+/*
+ * A task whose slice ran out while nothing else waits for a CPU: no record
+ * in the ring, none held in user space, nothing in the shared DSQ or this
+ * CPU's. Any policy would run it again, so it goes on here at once, as
+ * the kernel itself does when nothing else is runnable (SCX_OPS_ENQ_LAST
+ * unset). Without this, each wake-up of one of the scheduler's own
+ * threads, landing on a CPU that runs a hog, sent the hog through user
+ * space and back: the scheduler woke to decide what nobody contested.
+ * Only the scheduler's threads may be ahead of it (in the local DSQ).
+ */
+static bool keep_running(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
+{
+	s32 cpu = scx_bpf_task_cpu(p);
+
+	if ((enq_flags & SCX_ENQ_WAKEUP) || p->scx.slice > 0 || !tctx->slice ||
+	    usersched_has_work() || scx_bpf_dsq_nr_queued(SCX_LUA_SHARED_DSQ) ||
+	    scx_bpf_dsq_nr_queued(cpu & (SCX_LUA_MAX_CPUS - 1)))
+		return false;
+	/* Its run goes on: the same slice and deadline as its last decision,
+	 * and the same start, so the policy's next record shows one run. */
+	tctx->deadline = tctx->run_deadline;
+	tctx->kept = 1;
+	insert(p, SCX_DSQ_LOCAL, tctx->slice, enq_flags);
+	__sync_fetch_and_add(&nr_kept, 1);
+	return true;
+}
+
 static void kick_idle_for(struct task_struct *p)
 {
 	s32 cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
@@ -374,6 +405,9 @@ void BPF_STRUCT_OPS(lua_enqueue, struct task_struct *p, u64 enq_flags)
 		dispatch_shared(p, tctx, enq_flags);
 		return;
 	}
+	if (keep_running(p, tctx, enq_flags))
+		return;
+	tctx->kept = 0;   /* not continued after all (dequeued before it ran) */
 	q = bpf_ringbuf_reserve(&queued, sizeof(*q), 0);
 	if (!q)
 		goto congested;
@@ -454,6 +488,7 @@ static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
 		d.cpu = SCX_LUA_CPU_ANY;
 	}
 	tctx->deadline = d.vtime;
+	tctx->slice = d.slice_ns;
 	if (d.cpu >= 0) {
 		dsq = d.cpu;
 		insert(p, dsq, d.slice_ns, 0);
@@ -593,9 +628,13 @@ void BPF_STRUCT_OPS(lua_running, struct task_struct *p)
 	}
 	tctx = lookup_task_ctx(p);
 	if (tctx) {
-		tctx->start_ts = bpf_ktime_get_ns();
+		tctx->run_ts = bpf_ktime_get_ns();
+		if (!tctx->kept)
+			tctx->start_ts = tctx->run_ts;
+		tctx->kept = 0;
 		/* Kernel-dispatched tasks have no policy deadline: not preempted. */
 		cpu_deadline[scx_bpf_task_cpu(p) & (SCX_LUA_MAX_CPUS - 1)] = tctx->deadline;
+		tctx->run_deadline = tctx->deadline;
 		tctx->deadline = 0;
 	}
 }
@@ -615,8 +654,8 @@ void BPF_STRUCT_OPS(lua_stopping, struct task_struct *p, bool runnable)
 	if (!tctx)
 		return;
 	tctx->stop_ts = now;
-	if (now > tctx->start_ts)
-		tctx->exec_runtime += now - tctx->start_ts;
+	if (now > tctx->run_ts)
+		tctx->exec_runtime += now - tctx->run_ts;
 }
 
 s32 BPF_STRUCT_OPS(lua_init_task, struct task_struct *p, struct scx_init_task_args *args)

@@ -12,18 +12,34 @@ NCPU=$(nproc)
 
 res() { echo "RESULT $run $sched $1 ${2:-nan}"; }
 
-workloads() {
-  res messaging_threads_s "$(perf bench sched messaging -t -g 4 -l 100 2>&1 | awk '/Total time/ {print $3}')"
-  res messaging_processes_s "$(perf bench sched messaging -g 4 -l 100 2>&1 | awk '/Total time/ {print $3}')"
-  res hackbench_s "$(hackbench -p -g 4 -l 100 2>&1 | awk '/^Time:/ {print $2}')"
-  res stress_bogo_ops "$(stress-ng --cpu "$NCPU" --timeout "${SECS}s" --metrics-brief 2>&1 | awk '$0 ~ / cpu / && $5 ~ /^[0-9]+$/ {print $5; exit}')"
-  # Wake-up latency of an ordinary task beside CPU hogs (histogram to 200 ms).
+# BENCH_DETAIL=1: the scheduler process's CPU (% of one CPU) during each
+# workload, as <figure>_sched_pct: where the whole-set figure comes from.
+phase() {  # FIGURE VALUE-COMMAND...: run it, report its value (and CPU)
+  fig=$1; shift
+  [ -n "${BENCH_DETAIL:-}" ] && [ -n "${pid:-}" ] && { pt0=$(cpu_ticks $pid); pw0=$(now_ms); }
+  res $fig "$("$@")"
+  [ -n "${BENCH_DETAIL:-}" ] && [ -n "${pid:-}" ] &&
+    res ${fig}_sched_pct "$(awk -v t=$(( $(cpu_ticks $pid) - pt0 )) -v w=$(( $(now_ms) - pw0 )) 'BEGIN { printf "%.1f", t * 1000 / w }')"
+}
+messaging() { perf bench sched messaging "$@" -g 4 -l 100 2>&1 | awk '/Total time/ {print $3}'; }
+hackbench_s() { hackbench -p -g 4 -l 100 2>&1 | awk '/^Time:/ {print $2}'; }
+stress_bogo() { stress-ng --cpu "$NCPU" --timeout "${SECS}s" --metrics-brief 2>&1 | awk '$0 ~ / cpu / && $5 ~ /^[0-9]+$/ {print $5; exit}'; }
+# Wake-up latency of an ordinary task beside CPU hogs (histogram to 200 ms).
+cyclic() {
   stress-ng --cpu "$NCPU" --timeout "$((SECS + 2))s" --quiet & hogs=$!
   sleep 1
   cyclictest -q -m -i 1000 -D "${SECS}s" -h 200000 > /tmp/cyc 2>&1
   wait $hogs
+  sed -n 's/^# Avg Latencies: *0*\([0-9][0-9]*\).*/\1/p' /tmp/cyc | head -1
+}
+
+workloads() {
+  phase messaging_threads_s messaging -t
+  phase messaging_processes_s messaging
+  phase hackbench_s hackbench_s
+  phase stress_bogo_ops stress_bogo
+  phase cyclictest_avg_us cyclic
   [ -n "${BENCH_DEBUG:-}" ] && { grep -v '^0*[0-9]* 0*$' /tmp/cyc | head -20 | sed 's/^/#h /'; grep -c '' /tmp/cyc | sed 's/^/#h lines /'; }
-  res cyclictest_avg_us "$(sed -n 's/^# Avg Latencies: *0*\([0-9][0-9]*\).*/\1/p' /tmp/cyc | head -1)"
   res cyclictest_max_us "$(sed -n 's/^# Max Latencies: *0*\([0-9][0-9]*\).*/\1/p' /tmp/cyc | head -1)"
   # busybox awk reads 000150 as octal: strip the zeros first.
   res cyclictest_p99_us "$(awk 'function num(v) { sub(/^0+/, "", v); return v == "" ? 0 : v + 0 }
@@ -38,6 +54,7 @@ for run in $(seq 1 "$RUNS"); do
   for sched in $SCHEDS; do
     echo "# run $run: $sched"
     if [ "$sched" = eevdf ]; then
+      pid=
       workloads
       continue
     fi
@@ -72,7 +89,7 @@ for run in $(seq 1 "$RUNS"); do
     # Counters from the last stats lines: the core's, then the BPF side's.
     l=$(grep '^\[scx_lua\]' /tmp/scx.log | tail -1); b=$(grep '^  \[bpf\]' /tmp/scx.log | tail -1)
     res page_faults "$(stat_of "$l" faults)"
-    for f in user_dispatches kernel_dispatches congested cancel; do res $f "$(stat_of "$b" $f)"; done
+    for f in user_dispatches kernel_dispatches kept congested cancel; do res $f "$(stat_of "$b" $f)"; done
     # batches: how often user space ran the policy; deadline_preempts: CPUs
     # preempted for an earlier deadline (each sends a task through user space)
     res batches "$(stat_of "$l" batches)"
