@@ -60,6 +60,7 @@ char _license[] SEC("license") = "GPL";
 
 #define STUCK_NS (1000ULL * 1000 * 1000)    /* user space silent this long: bypass */
 #define HEARTBEAT_NS (100ULL * 1000 * 1000)
+#define PREEMPT_GRAN_NS (1000ULL * 1000)   /* see kick_for_usersched() */
 #define PF_KTHREAD 0x00200000
 #define ENOENT 2
 #define EINVAL 22
@@ -172,6 +173,9 @@ struct task_ctx {
 
 /* Deadline of what each CPU runs (0: idle or not ours to preempt). */
 u64 cpu_deadline[SCX_LUA_MAX_CPUS];
+/* Since when what each CPU runs has used the CPU without sleeping (0:
+ * idle, the scheduler, or not ours): see kick_for_usersched(). */
+u64 cpu_busy_since[SCX_LUA_MAX_CPUS];
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -341,6 +345,38 @@ static void kick_for_deadline(struct task_struct *p, u64 deadline)
 	}
 }
 
+/*
+ * The scheduler has work: get it a CPU. An idle one if there is one; else
+ * preempt the CPU whose task has used the CPU longest since it last slept,
+ * if that is at least PREEMPT_GRAN_NS. A task that sleeps often (a
+ * message, a pipe) soon gives its CPU up anyway, and the scheduler then
+ * runs without a preemption, with the records that came meanwhile in the
+ * same batch (a preempted task also goes through user space: one more
+ * record). A CPU hog has always run longer than that, even just after a
+ * preemption, so a wake-up beside hogs still gets the scheduler at once.
+ * The heartbeat bounds the rest.
+ */
+static void kick_for_usersched(struct task_struct *p)
+{
+	s32 cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0), victim = -1;
+	u64 now = bpf_ktime_get_ns(), oldest = now;
+
+	if (cpu >= 0) {
+		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+		return;
+	}
+	for (s32 i = 0; i < SCX_LUA_MAX_CPUS && i < nr_cpu_ids_ro; i++) {
+		u64 ts = cpu_busy_since[i & (SCX_LUA_MAX_CPUS - 1)];
+
+		if (ts && ts < oldest && bpf_cpumask_test_cpu(i, p->cpus_ptr)) {
+			oldest = ts;
+			victim = i;
+		}
+	}
+	if (victim >= 0 && now - oldest >= PREEMPT_GRAN_NS)
+		scx_bpf_kick_cpu(victim, SCX_KICK_PREEMPT);
+}
+
 /* Into the shared DSQ, stamped (@tctx may be NULL) for the starvation guard. */
 static void insert_shared(struct task_struct *p, struct task_ctx *tctx, u64 slice, u64 vtime,
 			  u64 flags)
@@ -388,9 +424,9 @@ void BPF_STRUCT_OPS(lua_enqueue, struct task_struct *p, u64 enq_flags)
 			set_usersched_needed();
 		insert(p, SCX_LUA_SCHED_DSQ, slice_ns, enq_flags);
 		/* Decisions are waiting on it: do not let it queue behind a
-		 * full slice of whatever runs on its CPU. */
+		 * full slice of whatever runs. */
 		if (usersched_has_work())
-			scx_bpf_kick_cpu(scx_bpf_task_cpu(p), SCX_KICK_PREEMPT);
+			kick_for_usersched(p);
 		return;
 	}
 	if (is_kernel_bypass(p)) {
@@ -624,14 +660,19 @@ void BPF_STRUCT_OPS(lua_running, struct task_struct *p)
 	__sync_fetch_and_add(&nr_running, 1);
 	if (is_usersched_task(p)) {
 		usersched_last_run = bpf_ktime_get_ns();
+		cpu_busy_since[scx_bpf_task_cpu(p) & (SCX_LUA_MAX_CPUS - 1)] = 0;
 		return;
 	}
 	tctx = lookup_task_ctx(p);
+	cpu_busy_since[scx_bpf_task_cpu(p) & (SCX_LUA_MAX_CPUS - 1)] = bpf_ktime_get_ns();
 	if (tctx) {
 		tctx->run_ts = bpf_ktime_get_ns();
 		if (!tctx->kept)
 			tctx->start_ts = tctx->run_ts;
 		tctx->kept = 0;
+		/* exec_runtime: its CPU time since it last slept, before this run. */
+		cpu_busy_since[scx_bpf_task_cpu(p) & (SCX_LUA_MAX_CPUS - 1)] =
+			tctx->run_ts - tctx->exec_runtime;
 		/* Kernel-dispatched tasks have no policy deadline: not preempted. */
 		cpu_deadline[scx_bpf_task_cpu(p) & (SCX_LUA_MAX_CPUS - 1)] = tctx->deadline;
 		tctx->run_deadline = tctx->deadline;
@@ -646,6 +687,7 @@ void BPF_STRUCT_OPS(lua_stopping, struct task_struct *p, bool runnable)
 
 	__sync_fetch_and_sub(&nr_running, 1);
 	cpu_deadline[scx_bpf_task_cpu(p) & (SCX_LUA_MAX_CPUS - 1)] = 0;
+	cpu_busy_since[scx_bpf_task_cpu(p) & (SCX_LUA_MAX_CPUS - 1)] = 0;
 	if (is_usersched_task(p)) {
 		usersched_last_run = now;
 		return;

@@ -34,6 +34,7 @@ struct ttask {
 	uint32_t flags;                /* for the next queued record */
 	double burst_left, work_left, end_at;
 	double start_ts, stop_ts, exec_runtime, runnable_since;
+	double run_start;              /* for records: a continued run keeps its start */
 	double slice;                  /* of the current run */
 	double pending_deadline;       /* set by a user-space dispatch, taken by the next run */
 	double deadline;               /* of the current run: 0 if the kernel dispatched it */
@@ -231,7 +232,7 @@ static void start_run(struct sim *s, int id, int c, double slice)
 	t->cpu = c;
 	t->deadline = t->pending_deadline;
 	t->pending_deadline = 0;
-	t->start_ts = s->now;
+	t->start_ts = t->run_start = s->now;
 	t->slice = slice;
 	until = fmin(slice, fmin(t->burst_left, t->work_left));
 	if (t->end_at - s->now < until)
@@ -334,7 +335,13 @@ static void do_step(struct sim *s, int c)
 	at(s, s->now + cost, EV_SCHED_DONE, c);
 }
 
-/* The scheduler wants a CPU: an idle one, or the one it last ran on. */
+/*
+ * The scheduler wants a CPU: an idle one, or the one it last ran on. The
+ * live side now preempts the CPU whose task has run longest since it last
+ * slept, and only from 1 ms (kick_for_usersched() in bpf/main.bpf.c); not
+ * modelled yet: with it, test_policies' latency and sjf/srtf cases lose
+ * the contention they measure, and need new workloads first.
+ */
 static void maybe_start_scheduler(struct sim *s)
 {
 	int c;
@@ -432,11 +439,17 @@ static void run_end(struct sim *s, int id)
 		t->runnable_since = s->now;
 		queue_for_user(s, id, 0); /* slice used up, others wait */
 	} else {
-		/* The last runnable task keeps its CPU with a fresh slice. */
+		/* The last runnable task keeps its CPU with a fresh slice of
+		 * its last length, and its deadline: the same run, continued
+		 * (the kernel's keep-last, and `kept` in bpf/main.bpf.c). */
+		double start = t->run_start, deadline = t->deadline;
+
 		s->r.nr_refills++;
-		s->r.task[id].nr_runs--; /* same run, continued */
+		s->r.task[id].nr_runs--;
 		t->runnable_since = s->now;
-		start_run(s, id, c, s->cfg.slice_ns);
+		start_run(s, id, c, t->slice);
+		t->run_start = start;
+		t->deadline = deadline;
 		return;
 	}
 	maybe_start_scheduler(s); /* a hand-off may have queued work meanwhile */
@@ -659,7 +672,7 @@ static int sim_drain(void *ctx, struct scx_task *out, struct task_token *tok)
 	out->nr_cpus_allowed = t->affinity ? __builtin_popcountll(t->affinity) : s->cfg.nr_cpus;
 	out->weight = s->r.task[id].weight;
 	out->flags = t->flags;
-	out->start_ts = t->start_ts;
+	out->start_ts = t->run_start;
 	out->stop_ts = t->stop_ts;
 	out->exec_runtime = t->exec_runtime;
 	out->enqueue_ts = s->now;
