@@ -306,12 +306,15 @@ static bool keep_running(struct task_struct *p, struct task_ctx *tctx, u64 enq_f
 	return true;
 }
 
-static void kick_idle_for(struct task_struct *p)
+/* Wake an idle CPU @p may use; false if none is idle. */
+static bool kick_idle_for(struct task_struct *p)
 {
 	s32 cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
 
-	if (cpu >= 0)
-		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+	if (cpu < 0)
+		return false;
+	scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+	return true;
 }
 
 /*
@@ -322,13 +325,11 @@ static void kick_idle_for(struct task_struct *p)
  */
 static void kick_for_deadline(struct task_struct *p, u64 deadline)
 {
-	s32 cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0), victim = -1;
+	s32 victim = -1;
 	u64 latest = deadline;
 
-	if (cpu >= 0) {
-		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+	if (kick_idle_for(p))
 		return;
-	}
 	for (s32 i = 0; i < SCX_LUA_MAX_CPUS && i < nr_cpu_ids_ro; i++) {
 		u64 d = cpu_deadline[i & (SCX_LUA_MAX_CPUS - 1)];
 
@@ -358,13 +359,11 @@ static void kick_for_deadline(struct task_struct *p, u64 deadline)
  */
 static void kick_for_usersched(struct task_struct *p)
 {
-	s32 cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0), victim = -1;
 	u64 now = bpf_ktime_get_ns(), oldest = now;
+	s32 victim = -1;
 
-	if (cpu >= 0) {
-		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+	if (kick_idle_for(p))
 		return;
-	}
 	for (s32 i = 0; i < SCX_LUA_MAX_CPUS && i < nr_cpu_ids_ro; i++) {
 		u64 ts = cpu_busy_since[i & (SCX_LUA_MAX_CPUS - 1)];
 
@@ -655,39 +654,42 @@ void BPF_STRUCT_OPS(lua_runnable, struct task_struct *p, u64 enq_flags)
 
 void BPF_STRUCT_OPS(lua_running, struct task_struct *p)
 {
+	s32 cpu = scx_bpf_task_cpu(p) & (SCX_LUA_MAX_CPUS - 1);
+	u64 now = bpf_ktime_get_ns();
 	struct task_ctx *tctx;
 
 	__sync_fetch_and_add(&nr_running, 1);
 	if (is_usersched_task(p)) {
-		usersched_last_run = bpf_ktime_get_ns();
-		cpu_busy_since[scx_bpf_task_cpu(p) & (SCX_LUA_MAX_CPUS - 1)] = 0;
+		usersched_last_run = now;
+		cpu_busy_since[cpu] = 0;
 		return;
 	}
 	tctx = lookup_task_ctx(p);
-	cpu_busy_since[scx_bpf_task_cpu(p) & (SCX_LUA_MAX_CPUS - 1)] = bpf_ktime_get_ns();
-	if (tctx) {
-		tctx->run_ts = bpf_ktime_get_ns();
-		if (!tctx->kept)
-			tctx->start_ts = tctx->run_ts;
-		tctx->kept = 0;
-		/* exec_runtime: its CPU time since it last slept, before this run. */
-		cpu_busy_since[scx_bpf_task_cpu(p) & (SCX_LUA_MAX_CPUS - 1)] =
-			tctx->run_ts - tctx->exec_runtime;
-		/* Kernel-dispatched tasks have no policy deadline: not preempted. */
-		cpu_deadline[scx_bpf_task_cpu(p) & (SCX_LUA_MAX_CPUS - 1)] = tctx->deadline;
-		tctx->run_deadline = tctx->deadline;
-		tctx->deadline = 0;
+	if (!tctx) {
+		cpu_busy_since[cpu] = now;
+		return;
 	}
+	tctx->run_ts = now;
+	if (!tctx->kept)
+		tctx->start_ts = now;
+	tctx->kept = 0;
+	/* exec_runtime: its CPU time since it last slept, before this run. */
+	cpu_busy_since[cpu] = now - tctx->exec_runtime;
+	/* Kernel-dispatched tasks have no policy deadline: not preempted. */
+	cpu_deadline[cpu] = tctx->deadline;
+	tctx->run_deadline = tctx->deadline;
+	tctx->deadline = 0;
 }
 
 void BPF_STRUCT_OPS(lua_stopping, struct task_struct *p, bool runnable)
 {
-	struct task_ctx *tctx;
+	s32 cpu = scx_bpf_task_cpu(p) & (SCX_LUA_MAX_CPUS - 1);
 	u64 now = bpf_ktime_get_ns();
+	struct task_ctx *tctx;
 
 	__sync_fetch_and_sub(&nr_running, 1);
-	cpu_deadline[scx_bpf_task_cpu(p) & (SCX_LUA_MAX_CPUS - 1)] = 0;
-	cpu_busy_since[scx_bpf_task_cpu(p) & (SCX_LUA_MAX_CPUS - 1)] = 0;
+	cpu_deadline[cpu] = 0;
+	cpu_busy_since[cpu] = 0;
 	if (is_usersched_task(p)) {
 		usersched_last_run = now;
 		return;
