@@ -15,7 +15,11 @@ LUAJIT_LIBS   := $(shell pkg-config --libs luajit 2>/dev/null)
 
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation \
-	    -iquote core -iquote $(GEN) -iquote bpf -iquote $(BUILD)/bpf $(LUAJIT_CFLAGS)
+	    -iquote core -iquote sim -iquote cli -iquote bpf -iquote $(GEN) -iquote $(BUILD)/bpf \
+	    $(LUAJIT_CFLAGS)
+# Each object records the headers it read (.d files): a header change
+# rebuilds exactly its users.
+DEPFLAGS  = -MMD -MP
 LDLIBS   += $(LUAJIT_LIBS) -lm -lpthread
 BPF_LIBS := -lbpf -lelf -lz
 CLANG    ?= clang
@@ -31,15 +35,28 @@ DEB_BUILD := gcc make pkg-config libluajit-5.1-dev libluajit-5.1-common \
 	     clang libclang-rt-14-dev libbpf-dev libelf-dev zlib1g-dev bpftool zstd
 DEPS_STAMP := $(BUILD)/.deps-build
 
-CORE_SRCS := arena buddy heap store logring policy fallback sched engine backend_synth \
-	     workload backend_sim sim_report
-CORE_OBJS := $(addprefix $(BUILD)/core/,$(addsuffix .o,$(CORE_SRCS))) $(BUILD)/gen/embed.o
-CLI_OBJS  := $(addprefix $(BUILD)/core/,main.o run.o check.o sim.o backend_bpf.o)
+# The folders are the architecture: core/ the engine library (no libbpf),
+# sim/ the simulated machine, bpf/ the live backend (both halves), cli/ the
+# commands. The unit tests and benchmarks link LIB_OBJS only.
+CORE_SRCS := core/arena core/buddy core/heap core/store core/logring core/policy core/fallback \
+	     core/sched core/engine core/synth
+SIM_SRCS  := sim/workload sim/machine sim/report
+CLI_SRCS  := cli/main cli/run cli/check cli/sim_cmd bpf/live
+LIB_SRCS  := $(CORE_SRCS) $(SIM_SRCS)
+LIB_OBJS  := $(addprefix $(BUILD)/,$(addsuffix .o,$(LIB_SRCS))) $(BUILD)/gen/embed.o
+CLI_OBJS  := $(addprefix $(BUILD)/,$(addsuffix .o,$(CLI_SRCS)))
 EMBED     := lua/runtime.lua lua/scx.lua $(GEN)/cdef.lua
-UNIT_TESTS := test_heap test_store test_buddy test_sched test_backend_sim test_policies
+UNIT_TESTS := test_heap test_store test_buddy test_sched test_machine test_policies
+# The file each unit test includes (so it is not linked twice).
+TEST_UNDER_test_heap := core/heap
+TEST_UNDER_test_store := core/store
+TEST_UNDER_test_buddy := core/buddy
+TEST_UNDER_test_sched := core/sched
+TEST_UNDER_test_machine := sim/machine
 SUITES     := cli.sh sim.sh labs.sh fuzz.sh
 
 .DELETE_ON_ERROR:
+.SECONDARY:
 .PHONY: all test bench help deps clean vm-test demo vm-bench fuzz vm-stress
 
 all: $(BUILD)/scx_lua
@@ -99,12 +116,12 @@ $(BUILD)/gen/embed.o: $(GEN)/embed.c
 	$(call msg,CC,$@)
 	$(Q)$(CC) -c -o $@ $<
 
-$(BUILD)/core/%.o: core/%.c $(wildcard core/*.h) $(GEN)/cdef.lua | $(DEPS_STAMP)
+$(BUILD)/%.o: %.c | $(DEPS_STAMP)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
-$(BUILD)/scx_lua: $(CORE_OBJS) $(CLI_OBJS)
+$(BUILD)/scx_lua: $(LIB_OBJS) $(CLI_OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) $(BPF_LIBS)
 
@@ -116,32 +133,34 @@ $(BUILD)/bpf/vmlinux.h: $(KDIR)/vmlinux.h
 
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c bpf/intf.h $(BUILD)/bpf/vmlinux.h
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)bpftool gen skeleton $< name scx_lua > $@
 
-$(BUILD)/core/backend_bpf.o: $(BUILD)/bpf/main.skel.h
+# Generated: the first build cannot know from .d files that it needs it.
+$(BUILD)/bpf/live.o: $(BUILD)/bpf/main.skel.h
 
-# Unit tests include the file under test; they link the rest of the core.
-$(BUILD)/tests/%: tests/%.c $(CORE_OBJS) $(wildcard core/*.h)
+# Unit tests include the file under test; they link the rest of the library.
+$(BUILD)/tests/%: tests/%.c $(LIB_OBJS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Itests -o $@ $< $(filter-out $(BUILD)/core/$(subst test_,,$*).o,$(CORE_OBJS)) $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -Itests -o $@ $< \
+	  $(filter-out $(BUILD)/$(TEST_UNDER_$*).o,$(LIB_OBJS)) $(LDLIBS)
 
-$(BUILD)/bench/bench: bench/bench.c bench/deadline_c.c bench/deadline_c.h $(CORE_OBJS) $(wildcard core/*.h)
+$(BUILD)/bench/bench: bench/bench.c bench/deadline_c.c $(LIB_OBJS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -iquote bench -o $@ bench/bench.c bench/deadline_c.c $(CORE_OBJS) $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -iquote bench -o $@ bench/bench.c bench/deadline_c.c $(LIB_OBJS) $(LDLIBS)
 
 # (Defined before the test rule: make expands prerequisites as it reads them.)
 FUZZ_SECONDS ?= 60
 FUZZ_DIR  := $(BUILD)/fuzz
 FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS := $(filter-out -O2 -Wno-format-truncation,$(CFLAGS)) -O1 -Wno-unused-function $(FUZZ_SAN) -fsanitize=fuzzer-no-link
-FUZZ_OBJS := $(addprefix $(FUZZ_DIR)/core/,$(addsuffix .o,$(CORE_SRCS))) $(BUILD)/gen/embed.o
-FUZZ_CLI_OBJS := $(addprefix $(FUZZ_DIR)/core/,main.o run.o check.o sim.o backend_bpf.o)
+FUZZ_OBJS := $(addprefix $(FUZZ_DIR)/,$(addsuffix .o,$(LIB_SRCS))) $(BUILD)/gen/embed.o
+FUZZ_CLI_OBJS := $(addprefix $(FUZZ_DIR)/,$(addsuffix .o,$(CLI_SRCS)))
 FUZZERS   := fuzz_cli fuzz_workload fuzz_records fuzz_outputs
 
 # The report test renders HTML in a real browser: Chromium, installed here.
@@ -159,23 +178,20 @@ bench: $(BUILD)/bench/bench $(BUILD)/scx_lua
 # Fuzzing: the whole core rebuilt with sanitizers, one harness per input
 # surface (tests/fuzz/). Findings are crash-* files in build/fuzz/.
 
-$(FUZZ_DIR)/core/main.o: core/main.c $(wildcard core/*.h) $(GEN)/cdef.lua
-	$(call msg,FUZZCC,$@)
-	$(Q)mkdir -p $(@D) && clang $(FUZZ_CFLAGS) -DSCX_NO_MAIN -c -o $@ $<
+$(FUZZ_DIR)/cli/main.o: FUZZ_CFLAGS += -DSCX_NO_MAIN
+$(FUZZ_DIR)/bpf/live.o: $(BUILD)/bpf/main.skel.h
 
-$(FUZZ_DIR)/core/backend_bpf.o: $(BUILD)/bpf/main.skel.h
-
-$(FUZZ_DIR)/core/%.o: core/%.c $(wildcard core/*.h) $(GEN)/cdef.lua
+$(FUZZ_DIR)/%.o: %.c | $(DEPS_STAMP)
 	$(call msg,FUZZCC,$@)
-	$(Q)mkdir -p $(@D) && clang $(FUZZ_CFLAGS) -c -o $@ $<
+	$(Q)mkdir -p $(@D) && clang $(FUZZ_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(FUZZ_DIR)/fuzz_cli: tests/fuzz/fuzz_cli.c $(FUZZ_OBJS) $(FUZZ_CLI_OBJS)
 	$(call msg,FUZZLD,$@)
-	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS) $(BPF_LIBS)
+	$(Q)clang $(FUZZ_CFLAGS) $(DEPFLAGS) -fsanitize=fuzzer -o $@ $(filter %.c %.o,$^) $(LDLIBS) $(BPF_LIBS)
 
-$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_backend.h $(FUZZ_OBJS)
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
 	$(call msg,FUZZLD,$@)
-	$(Q)clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(LDLIBS)
+	$(Q)clang $(FUZZ_CFLAGS) $(DEPFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(LDLIBS)
 
 fuzz: $(addprefix $(FUZZ_DIR)/,$(FUZZERS))
 	$(Q)BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh $(FUZZERS)
@@ -214,3 +230,5 @@ endif
 
 clean:
 	rm -rf $(BUILD)
+
+-include $(shell find $(addprefix $(BUILD)/,core sim cli bpf tests bench fuzz) -name '*.d' -type f 2>/dev/null)

@@ -48,29 +48,4 @@ struct backend_ops {
 	int (*exited)(void *ctx, int32_t *pids, int max);
 };
 
-/* The synthetic backend: tasks that run, come back, sleep and exit with a
- * seeded pseudo-random pattern; used by tests, benchmarks and `check`. */
-struct synth_cfg {
-	uint32_t nr_tasks;       /* live tasks at any time */
-	uint32_t burst;          /* tasks made runnable per round (the batch size) */
-	uint32_t nr_cpus;
-	uint32_t exit_every;     /* a task exits and a new pid replaces it every N dispatches (0: never) */
-	uint32_t refuse_every;   /* refuse one dispatch in N (0: never) */
-	uint32_t slots_per_round; /* dispatches accepted per round (0: all) */
-	uint64_t seed;
-	double round_ns;         /* simulated time per round */
-};
-
-struct synth;
-struct synth *synth_new(const struct synth_cfg *cfg);
-void synth_free(struct synth *s);
-extern const struct backend_ops synth_ops;
-/* For tests: every task made runnable is dispatched exactly once. */
-struct synth_counts {
-	uint64_t nr_made_runnable, nr_dispatched, nr_refused, nr_exits, nr_bad_cpu;
-	uint64_t nr_invalid;      /* double or stale dispatches: core bugs */
-	uint32_t nr_outstanding; /* queued or held by the core right now */
-};
-void synth_counts(const struct synth *s, struct synth_counts *c);
-
 #endif

@@ -65,14 +65,6 @@ static struct {
 	int signo;
 } wd;
 
-uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* The bound that fired after @stages stages, and in what, for messages. */
 static int wd_limit_ms(int stages)
 {
@@ -119,7 +111,7 @@ static uint64_t loop_cpu_ns(void)
 	struct timespec ts;
 
 	if (!wd.has_cpu_clock || clock_gettime(wd.loop_cpu, &ts))
-		return mono_ns();
+		return clock_ns();
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
@@ -174,7 +166,7 @@ static void *wd_main(void *arg)
 			tick_ms = WD_TICK_MS;
 			continue;
 		}
-		elapsed = mono_ns() - start;
+		elapsed = clock_ns() - start;
 		if (gen != seen_gen) {
 			/* The loop's CPU since the last look, but no more than
 			 * the call's wall time nor one tick (see above). */
@@ -244,7 +236,7 @@ static void wd_stop(void)
 
 void policy_report(struct policy_host *ph, const char *what)
 {
-	double now = (double)mono_ns();
+	double now = (double)clock_ns();
 
 	if (now - ph->last_report_ns < 1e9) {
 		ph->nr_suppressed++;
@@ -348,7 +340,7 @@ static int guarded_call(struct policy_host *ph, struct pstate *ps, const char *f
 {
 	lua_State *L = ps->L;
 	int base = lua_gettop(L) - nargs, handler = 0, rc;
-	uint64_t t0 = mono_ns();
+	uint64_t t0 = clock_ns();
 
 	if (ps->ref_traceback != LUA_NOREF) {
 		lua_rawgeti(L, LUA_REGISTRYINDEX, ps->ref_traceback);
@@ -371,7 +363,7 @@ static int guarded_call(struct policy_host *ph, struct pstate *ps, const char *f
 	if (handler)
 		lua_remove(L, handler);
 	ph->stats->nr_policy_calls++;
-	ph->stats->policy_ns += mono_ns() - t0;
+	ph->stats->policy_ns += clock_ns() - t0;
 	ph->stats->lua_mem = ps->heap.used;
 	if (rc != 0) {
 		const char *msg = lua_tostring(L, -1);
@@ -575,7 +567,7 @@ int policy_load(struct policy_host *ph, const char *path)
 	char dir[PATH_MAX], prev_path[PATH_MAX];
 	const char *slash;
 	lua_State *L;
-	uint64_t t0 = mono_ns(), policy_ns = ph->stats->policy_ns;
+	uint64_t t0 = clock_ns(), policy_ns = ph->stats->policy_ns;
 
 	close_state(ps);
 	memset(ps->name, 0, sizeof(ps->name));
@@ -635,7 +627,7 @@ int policy_load(struct policy_host *ph, const char *path)
 		ph->stats->nr_reloads++;
 	}
 	ph->active = j;
-	ph->stats->reload_ns = mono_ns() - t0;
+	ph->stats->reload_ns = clock_ns() - t0;
 	return 0;
 }
 

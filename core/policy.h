@@ -26,6 +26,7 @@
 
 #include "arena.h"
 #include "buddy.h"
+#include "clock.h"
 #include "logring.h"
 #include "policy_abi.h"
 
@@ -96,7 +97,5 @@ int policy_jit_report(struct policy_host *ph, bool *loop_compiled, char *buf, si
 
 /* Report an error at most once per second; the rest are counted. */
 void policy_report(struct policy_host *ph, const char *what);
-
-uint64_t mono_ns(void);
 
 #endif

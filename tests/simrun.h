@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/backend_sim.h"
+#include "../sim/machine.h"
 #include "../core/engine.h"
-#include "../core/sim_report.h"
+#include "../sim/report.h"
 
 struct run {
 	struct workload w;

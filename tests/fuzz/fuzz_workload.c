@@ -9,9 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../core/backend_sim.h"
+#include "../../sim/machine.h"
 #include "../../core/engine.h"
-#include "../../core/workload.h"
+#include "../../sim/workload.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * backend_bpf.c - the live backend: bpf/main.bpf.c in the running kernel.
+ * live.c - the live backend: bpf/main.bpf.c in the running kernel.
  *
  * drain() reads the `queued` BPF ringbuf directly from its mmapped pages
  * (one record per call, no callback, no syscall) and publishes the consumer
@@ -41,7 +41,8 @@ typedef int64_t s64;
 typedef uint32_t u32;
 typedef int32_t s32;
 
-#include "backend_bpf.h"
+#include "clock.h"
+#include "live.h"
 #include "intf.h"
 #include "main.skel.h"
 
@@ -72,14 +73,6 @@ struct bpf_backend {
 	int nr_cpus;
 	int pick_fd;
 };
-
-static uint64_t mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static int read_line(const char *path, char *buf, size_t len)
 {
@@ -317,7 +310,7 @@ struct bpf_backend *bpf_backend_open(const struct bpf_backend_cfg *cfg, char *wh
 		snprintf(why, len, "cannot map the ring buffers: %s", strerror(-err));
 		goto fail;
 	}
-	b->base_ns = mono_now();
+	b->base_ns = clock_ns();
 	return b;
 fail:
 	bpf_backend_close(b);
@@ -496,7 +489,7 @@ static double bpf_now(void *ctx)
 {
 	struct bpf_backend *b = ctx;
 
-	return (double)(mono_now() - b->base_ns);
+	return (double)(clock_ns() - b->base_ns);
 }
 
 static int bpf_wait(void *ctx, int timeout_ms)

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "backend_bpf.h"
+#include "live.h"
 #include "cli.h"
 
 static volatile sig_atomic_t stop_sig, reload_req;
@@ -165,7 +165,7 @@ int run_main(struct cli *o)
 	logring_start(&e.log);
 	arena_prefault_stack(256 << 10);
 
-	t_start = mono_ns();
+	t_start = clock_ns();
 	warm_at = t_start + 1000000000ull;
 	next_stats = o->stats_s ? t_start + (uint64_t)o->stats_s * 1000000000ull : UINT64_MAX;
 	next_watch = t_start + 250000000ull;
@@ -176,7 +176,7 @@ int run_main(struct cli *o)
 			be->wait(bctx, e.sched.heap.nr ? 1 : 100);
 		if (be == &bpf_ops && bpf_backend_ended(bctx, ended, sizeof(ended), &restart))
 			break;
-		now = mono_ns();
+		now = clock_ns();
 		if (!e.sched.warm && now >= warm_at)
 			sched_mark_warm(&e.sched);
 		if (reload_req) {

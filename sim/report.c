@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * sim_report.c - metrics of a simulation and their presentations.
+ * report.c - metrics of a simulation and their presentations.
  *
  * Definitions (also in the README): wait = time runnable but not running,
  * one sample per run; wake-up latency = from wake-up to running, one sample
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim_report.h"
+#include "report.h"
 
 void sim_metrics(struct sim_metrics *m, const struct sim_result *r, const struct workload *w)
 {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * backend_bpf.h - the live backend (bpf/main.bpf.c in the kernel).
+ * live.h - the live backend (bpf/main.bpf.c in the kernel).
  *
  * Order of use: bpf_backend_preflight() (root, sched_ext, BTF, nobody else
  * attached: each failure says what to do), bpf_backend_open() (load, not

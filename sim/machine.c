@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * backend_sim.c - the simulated machine (see backend_sim.h for the model).
+ * machine.c - the simulated machine (see machine.h for the model).
  *
  * A discrete-event loop over a min-heap of events (the core's own heap,
  * keyed by time then insertion order, so ties resolve the same way every
@@ -18,7 +18,7 @@
 #include <time.h>
 
 #include "arena.h"
-#include "backend_sim.h"
+#include "machine.h"
 #include "heap.h"
 #include "sched.h"
 

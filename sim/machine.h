@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * backend_sim.h - a simulated machine under sched_ext, as a backend.
+ * machine.h - a simulated machine under sched_ext, as a backend.
  *
  * sim_run() plays a workload on N simulated CPUs and calls the very same
  * sched_step() the live scheduler runs, so a policy file behaves here as it

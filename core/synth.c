@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * backend_synth.c - a synthetic "kernel" for tests, benchmarks and `check`.
+ * synth.c - a synthetic "kernel" for tests, benchmarks and `check`.
  *
  * A fixed population of tasks with varied weights and names. Each round
  * (one wait() call) makes up to `burst` tasks runnable, in the order they
@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
+#include "synth.h"
 
 enum { T_READY, T_HELD };
 

@@ -9,7 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "../core/backend_sim.c"
+#include "../sim/machine.c"
 #include "simrun.h"
 #include "test.h"
 
@@ -134,5 +134,5 @@ int main(void)
 	}
 	done(&a);
 	done(&b);
-	TEST_END("test_backend_sim");
+	TEST_END("test_machine");
 }

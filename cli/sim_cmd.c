@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "sim_report.h"
+#include "report.h"
 
 #define MAX_POLICIES 16
 #define MAX_EXPECT 32

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * sim_report.h - what a simulation measured, and the four ways to show it:
+ * report.h - what a simulation measured, and the four ways to show it:
  * a table, JSON, a Chrome/Perfetto trace, a self-contained HTML report.
  */
 #ifndef SCX_SIM_REPORT_H
@@ -8,7 +8,7 @@
 
 #include <stdio.h>
 
-#include "backend_sim.h"
+#include "machine.h"
 #include "workload.h"
 
 struct group_metrics {

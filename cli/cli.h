@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "engine.h"
+#include "synth.h"
 
 #define CLI_MAX_OPTS 64
 
