@@ -36,66 +36,12 @@ static int count_aborts(const char *report, bool nyi_only)
 	return n;
 }
 
-int check_main(struct cli *o)
+/* Print the JIT report ("where\twhy\tcount\tin_loop" lines); @report is
+ * cut up. Returns the number of problems (0 or 1). */
+static int report_jit(struct engine *e, char *report, bool compiled)
 {
-	struct synth_cfg sc = {
-		.nr_tasks = 512, .burst = 64, .nr_cpus = (uint32_t)o->ecfg.sched.nr_cpus,
-		.exit_every = 97, .refuse_every = 50, .slots_per_round = 48,
-		.seed = o->seed ? o->seed : 1,
-	};
-	struct synth *sy = synth_new(&sc);
-	struct engine e;
-	char report[8192];
-	bool compiled = false;
-	int problems = 0, nyi, aborts;
+	int nyi = count_aborts(report, true), aborts = count_aborts(report, false);
 
-	if (!sy)
-		return 2;
-	/* Our report and the policy's messages (stderr) interleave in order. */
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	o->ecfg.lock = false;
-	o->ecfg.arena_bytes = o->ecfg.arena_bytes < (64u << 20) ? o->ecfg.arena_bytes : 64u << 20;
-	o->ecfg.policy.backend = "check";
-	o->ecfg.policy.opts = o->opts;
-	o->ecfg.policy.nr_opts = o->nr_opts;
-	if (engine_init(&e, &o->ecfg, &synth_ops, sy)) {
-		engine_free(&e);
-		synth_free(sy);
-		return 2;
-	}
-	printf("scx_lua check: %s\n", o->policy);
-	if (policy_load(&e.ph, o->policy)) {
-		printf("  load: FAILED\n%s\nresult: 1 problem\n", e.ph.err);
-		engine_free(&e);
-		synth_free(sy);
-		return 1;
-	}
-	policy_jit_watch(&e.ph);
-	for (int i = 0; i < CHECK_ROUNDS && policy_active(&e.ph); i++) {
-		sched_step(&e.sched);
-		synth_ops.wait(sy, 0);
-	}
-	if (policy_active(&e.ph))
-		policy_jit_report(&e.ph, &compiled, report, sizeof(report));
-	else
-		report[0] = '\0';
-
-	printf("  policy \"%s\": %llu tasks queued, %llu dispatched, %llu requeued\n",
-	       policy_name(&e.ph), (unsigned long long)e.stats->nr_queued,
-	       (unsigned long long)e.stats->nr_dispatched, (unsigned long long)e.stats->nr_requeued);
-	printf("  policy errors: %llu\n", (unsigned long long)e.stats->nr_policy_errors);
-	printf("  invalid outputs: %llu deadline, %llu slice, %llu cpu\n",
-	       (unsigned long long)e.stats->nr_bad_deadline,
-	       (unsigned long long)e.stats->nr_bad_slice, (unsigned long long)e.stats->nr_bad_cpu);
-	printf("  watchdog: %llu\n", (unsigned long long)e.stats->nr_watchdog);
-	problems += e.stats->nr_policy_errors ? 1 : 0;
-	problems += e.stats->nr_bad_deadline + e.stats->nr_bad_slice + e.stats->nr_bad_cpu ? 1 : 0;
-	problems += e.stats->nr_watchdog ? 1 : 0;
-	if (e.ph.err[0] && (e.stats->nr_policy_errors || e.stats->nr_watchdog))
-		printf("  last error:\n%s\n", e.ph.err);
-
-	nyi = count_aborts(report, true);
-	aborts = count_aborts(report, false);
 	printf("  JIT: batch loop compiled: %s; trace aborts: %d (NYI: %d)\n",
 	       compiled ? "yes" : "no", aborts, nyi);
 	if (aborts)
@@ -112,8 +58,76 @@ int check_main(struct cli *o)
 			}
 			printf("    %s: %s (x%s)\n", f[0], f[1], f[2]);
 		}
-	if (policy_active(&e.ph) && (!compiled || nyi))
-		problems++;
+	return policy_active(&e->ph) && (!compiled || nyi) ? 1 : 0;
+}
+
+/* What the loop counted. Returns the number of problems. */
+static int report_stats(struct engine *e)
+{
+	const struct scx_stats *st = e->stats;
+	int problems = 0;
+
+	printf("  policy \"%s\": %llu tasks queued, %llu dispatched, %llu requeued\n",
+	       policy_name(&e->ph), (unsigned long long)st->nr_queued,
+	       (unsigned long long)st->nr_dispatched, (unsigned long long)st->nr_requeued);
+	printf("  policy errors: %llu\n", (unsigned long long)st->nr_policy_errors);
+	printf("  invalid outputs: %llu deadline, %llu slice, %llu cpu\n",
+	       (unsigned long long)st->nr_bad_deadline,
+	       (unsigned long long)st->nr_bad_slice, (unsigned long long)st->nr_bad_cpu);
+	printf("  watchdog: %llu\n", (unsigned long long)st->nr_watchdog);
+	problems += st->nr_policy_errors ? 1 : 0;
+	problems += st->nr_bad_deadline + st->nr_bad_slice + st->nr_bad_cpu ? 1 : 0;
+	problems += st->nr_watchdog ? 1 : 0;
+	if (e->ph.err[0] && (st->nr_policy_errors || st->nr_watchdog))
+		printf("  last error:\n%s\n", e->ph.err);
+	return problems;
+}
+
+/* The engine check runs on: small, unlocked, on the synthetic backend. */
+static int check_engine(struct cli *o, struct engine *e, struct synth *sy)
+{
+	o->ecfg.lock = false;
+	o->ecfg.arena_bytes = o->ecfg.arena_bytes < (64u << 20) ? o->ecfg.arena_bytes : 64u << 20;
+	o->ecfg.policy.backend = "check";
+	o->ecfg.policy.opts = o->opts;
+	o->ecfg.policy.nr_opts = o->nr_opts;
+	return engine_init(e, &o->ecfg, &synth_ops, sy);
+}
+
+int check_main(struct cli *o)
+{
+	struct synth_cfg sc = {
+		.nr_tasks = 512, .burst = 64, .nr_cpus = (uint32_t)o->ecfg.sched.nr_cpus,
+		.exit_every = 97, .refuse_every = 50, .slots_per_round = 48,
+		.seed = o->seed ? o->seed : 1,
+	};
+	struct synth *sy = synth_new(&sc);
+	struct engine e;
+	char report[8192] = "";
+	bool compiled = false;
+	int problems = 0, rc = 2;
+
+	if (!sy)
+		return 2;
+	/* Our report and the policy's messages (stderr) interleave in order. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (check_engine(o, &e, sy))
+		goto out;
+	printf("scx_lua check: %s\n", o->policy);
+	rc = 1;
+	if (policy_load(&e.ph, o->policy)) {
+		printf("  load: FAILED\n%s\nresult: 1 problem\n", e.ph.err);
+		goto out;
+	}
+	policy_jit_watch(&e.ph);
+	for (int i = 0; i < CHECK_ROUNDS && policy_active(&e.ph); i++) {
+		sched_step(&e.sched);
+		synth_ops.wait(sy, 0);
+	}
+	if (policy_active(&e.ph))
+		policy_jit_report(&e.ph, &compiled, report, sizeof(report));
+	problems += report_stats(&e);
+	problems += report_jit(&e, report, compiled);
 	if (!policy_active(&e.ph))
 		problems++;
 	if (problems)
@@ -121,7 +135,9 @@ int check_main(struct cli *o)
 	else
 		printf("result: clean\n");
 	policy_exit(&e.ph, "check");
+	rc = problems ? 1 : 0;
+out:
 	engine_free(&e);
 	synth_free(sy);
-	return problems ? 1 : 0;
+	return rc;
 }

@@ -1,36 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * policy.c - LuaJIT policy host: states, guarded calls, watchdog, reload.
+ * policy.c - LuaJIT policy host: states, guarded calls, reload.
  *
- * The watchdog. LuaJIT offers one way to stop running Lua from outside,
- * lua_sethook() from a signal handler, and it only works on interpreted
- * code: a JIT-compiled loop never looks at hooks. So the watchdog has two
- * stages. A thread samples "is the loop inside a policy call, and since
- * when" every 20 ms; past the budget it signals the loop thread, whose
- * handler sets a count hook that raises a Lua error at the next
- * instruction (stage 1). If the call is still running one more budget
- * later, the handler siglongjmp()s straight back to the call site (stage
- * 2): the Lua state is then inconsistent, so it is dropped without
- * lua_close() and its buddy heap is reset in O(1). LuaJIT's machine-code
- * area of that state (mmap'ed by LuaJIT itself, at most its maxmcode) is
- * not ours to free and leaks once per abandoned state.
- *
- * The hot path pays no syscall for this: entering a call is three plain
- * stores (start time, generation, in_call).
+ * Every call into a state goes through guarded_call(): protected, with a
+ * traceback handler, watched by the watchdog (watchdog.c). A call the
+ * watchdog had to abandon leaves its state inconsistent: it is dropped
+ * without lua_close() and its buddy heap is reset in O(1).
  *
  * Not here: what to do with the batch after a failure (sched.c orders it
  * with the fallback) and task state (store.c).
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <setjmp.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <lauxlib.h>
@@ -38,201 +24,12 @@
 #include <lualib.h>
 
 #include "policy.h"
+#include "watchdog.h"
 
 extern const char embed_runtime_lua[], embed_scx_lua[], embed_cdef_lua[];
 extern const unsigned int embed_runtime_lua_len, embed_scx_lua_len, embed_cdef_lua_len;
 
 #define MAX_POLICY_FILE (4u << 20)
-#define WD_TICK_MS 20           /* how often the watchdog looks during a call */
-#define WD_IDLE_TICK_MS 100     /* and between calls */
-#define WD_WALL_FACTOR 8        /* wall-time bound, in CPU budgets */
-
-static struct {
-	volatile sig_atomic_t in_call;   /* loop thread is inside lua_pcall */
-	volatile sig_atomic_t hooked;    /* stage 1 fired for this call */
-	uint64_t gen;                    /* bumped per call (atomic) */
-	uint64_t start_ns;               /* of the current call (atomic) */
-	uint64_t target_gen;             /* call the watchdog signalled (atomic) */
-	int stage;                       /* 0, 1 hook sent, 2 abandon sent (atomic) */
-	int by_wall;                     /* the wall-time bound fired, not CPU time */
-	lua_State *L;
-	const char *fn;
-	sigjmp_buf jmp;
-	pthread_t loop, thread;
-	clockid_t loop_cpu;              /* the loop thread's CPU-time clock */
-	bool running, stop, has_cpu_clock;
-	int budget_ms;
-	int signo;
-} wd;
-
-/* The bound that fired after @stages stages, and in what, for messages. */
-static int wd_limit_ms(int stages)
-{
-	return stages * wd.budget_ms * (wd.by_wall ? WD_WALL_FACTOR : 1);
-}
-
-static const char *wd_unit(void)
-{
-	return wd.by_wall ? "" : " of CPU time";
-}
-
-static void wd_hook(lua_State *L, lua_Debug *ar)
-{
-	(void)ar;
-	lua_sethook(L, NULL, 0, 0);
-	/* Level 0 inside a hook is the Lua function that was running: the
-	 * message then names the policy's line, not the runtime's. */
-	luaL_where(L, 0);
-	lua_pushfstring(L, "%s did not return within %d ms%s (stopped by the watchdog)",
-			wd.fn, wd_limit_ms(1), wd_unit());
-	lua_concat(L, 2);
-	lua_error(L);
-}
-
-static void wd_signal(int sig)
-{
-	(void)sig;
-	if (!wd.in_call ||
-	    __atomic_load_n(&wd.gen, __ATOMIC_ACQUIRE) !=
-		    __atomic_load_n(&wd.target_gen, __ATOMIC_ACQUIRE))
-		return; /* the call it was meant for already returned */
-	if (__atomic_load_n(&wd.stage, __ATOMIC_ACQUIRE) == 1) {
-		wd.hooked = 1;
-		/* Documented as safe to call asynchronously (lua.h, lua_sethook). */
-		lua_sethook(wd.L, wd_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
-	} else {
-		wd.in_call = 0;
-		siglongjmp(wd.jmp, 1);
-	}
-}
-
-static uint64_t loop_cpu_ns(void)
-{
-	struct timespec ts;
-
-	if (!wd.has_cpu_clock || clock_gettime(wd.loop_cpu, &ts))
-		return clock_ns();
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-/*
- * The budget is CPU time of the loop thread, not wall time: the scheduler
- * is itself scheduled, and a call that was preempted between slices (other
- * tasks ran, as they must, see lua_dispatch) did not use the time it waited.
- * Charging wall time killed a policy that spent 50 ms a batch on a loaded
- * machine. Wall time stays a second bound, WD_WALL_FACTOR times larger, for
- * a call that neither runs nor returns.
- *
- * The hot path pays nothing (reading a thread's CPU clock is a system
- * call, 390 ns here: make bench's batch-1 cost went from 362 to 608-892 ns
- * a task with it), so the watchdog reads the loop thread's CPU clock at its
- * looks and charges a call from the look before it first saw it. What the
- * loop used between that look and the call's first sight is charged at
- * most one WD_TICK_MS: the last look can be several calls ago (this thread
- * waits for a CPU like everyone else under overload), and their CPU is not
- * this call's. Charging up to the call's wall time instead stopped a 50 ms
- * policy in a CI run (watchdog=1 at the 250 ms budget), because under
- * overload a call's wall time is mostly waiting. Undercharging costs at
- * most one idle tick of detection for a real hang. It looks every
- * WD_IDLE_TICK_MS and, while a call runs, every WD_TICK_MS: its wake-ups
- * are context switches the scheduler process pays for (a fixed 20 ms tick
- * was 50 a second, with or without calls).
- */
-static void *wd_main(void *arg)
-{
-	uint64_t budget = (uint64_t)wd.budget_ms * 1000000ull;
-	uint64_t wall_budget = WD_WALL_FACTOR * budget;
-	uint64_t seen_gen = 0, cpu0 = 0, prev_cpu = loop_cpu_ns();
-	long tick_ms = WD_IDLE_TICK_MS;
-
-	(void)arg;
-	while (!__atomic_load_n(&wd.stop, __ATOMIC_ACQUIRE)) {
-		struct timespec ts = { 0, tick_ms * 1000 * 1000 };
-		uint64_t gen, start, elapsed, cpu;
-		bool over_cpu, over_wall;
-		int stage, mul;
-
-		nanosleep(&ts, NULL);
-		tick_ms = WD_IDLE_TICK_MS;
-		if (!wd.in_call) {
-			prev_cpu = loop_cpu_ns();
-			continue;
-		}
-		gen = __atomic_load_n(&wd.gen, __ATOMIC_ACQUIRE);
-		start = __atomic_load_n(&wd.start_ns, __ATOMIC_ACQUIRE);
-		cpu = loop_cpu_ns();
-		if (gen != __atomic_load_n(&wd.gen, __ATOMIC_ACQUIRE)) {
-			prev_cpu = cpu; /* a new call began while we read: look again soon */
-			tick_ms = WD_TICK_MS;
-			continue;
-		}
-		elapsed = clock_ns() - start;
-		if (gen != seen_gen) {
-			/* The loop's CPU since the last look, but no more than
-			 * the call's wall time nor one tick (see above). */
-			uint64_t unseen = cpu - prev_cpu;
-
-			if (unseen > elapsed)
-				unseen = elapsed;
-			if (unseen > WD_TICK_MS * 1000000ull)
-				unseen = WD_TICK_MS * 1000000ull;
-			seen_gen = gen;
-			cpu0 = cpu - unseen;
-		}
-		prev_cpu = cpu;
-		tick_ms = WD_TICK_MS;
-		/* A stage belongs to the call it was sent to: one set for the
-		 * call before (it returned as we signalled, and the next call
-		 * reset the stage first) must not leave this one unwatched. */
-		stage = __atomic_load_n(&wd.target_gen, __ATOMIC_ACQUIRE) == gen
-				? __atomic_load_n(&wd.stage, __ATOMIC_ACQUIRE) : 0;
-		if (stage > 1)
-			continue;
-		mul = stage + 1;
-		over_cpu = cpu - cpu0 > mul * budget;
-		over_wall = elapsed > mul * wall_budget;
-		if (over_cpu || over_wall) {
-			wd.by_wall = !over_cpu;
-			__atomic_store_n(&wd.target_gen, gen, __ATOMIC_RELEASE);
-			__atomic_store_n(&wd.stage, stage + 1, __ATOMIC_RELEASE);
-			pthread_kill(wd.loop, wd.signo);
-		}
-	}
-	return NULL;
-}
-
-static int wd_start(int budget_ms)
-{
-	struct sigaction sa;
-	int err;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = wd_signal;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	wd.signo = SIGRTMIN + 3;
-	if (sigaction(wd.signo, &sa, NULL))
-		return -errno;
-	wd.budget_ms = budget_ms;
-	wd.loop = pthread_self();
-	wd.has_cpu_clock = pthread_getcpuclockid(wd.loop, &wd.loop_cpu) == 0;
-	wd.stop = false;
-	err = pthread_create(&wd.thread, NULL, wd_main, NULL);
-	if (err)
-		return -err;
-	pthread_setname_np(wd.thread, "scx_lua-wd");   /* for top -H, ps -L */
-	wd.running = true;
-	return 0;
-}
-
-static void wd_stop(void)
-{
-	if (!wd.running)
-		return;
-	__atomic_store_n(&wd.stop, true, __ATOMIC_RELEASE);
-	pthread_join(wd.thread, NULL);
-	wd.running = false;
-}
 
 void policy_report(struct policy_host *ph, const char *what)
 {
@@ -275,27 +72,19 @@ static void retire(struct policy_host *ph, struct pstate *ps, bool may_close)
  * trusted with another call, not even lua_close(). */
 static void abandon(struct policy_host *ph, struct pstate *ps, const char *fn)
 {
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, wd.signo);
-	/* sigsetjmp(.., 0) did not save the mask: the handler's block stays. */
-	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	watchdog_jumped();
 	retire(ph, ps, false);
 	ph->stats->nr_watchdog++;
 	snprintf(ph->err, sizeof(ph->err),
 		 "%s: %s did not return within %d ms%s and could not be interrupted "
 		 "(a JIT-compiled loop); its Lua state was dropped",
-		 ph->path, fn, wd_limit_ms(2), wd_unit());
+		 ph->path, fn, watchdog_limit_ms(2), watchdog_unit());
 }
 
 static int panic_handler(lua_State *L)
 {
 	(void)L;
-	if (wd.in_call) {
-		wd.in_call = 0;
-		siglongjmp(wd.jmp, 2);
-	}
+	watchdog_panic_jump();
 	/* Every entry into Lua is a guarded call, so this is unreachable. */
 	fputs("scx_lua: LuaJIT panic outside a policy call\n", stderr);
 	abort();
@@ -341,25 +130,20 @@ static int guarded_call(struct policy_host *ph, struct pstate *ps, const char *f
 	lua_State *L = ps->L;
 	int base = lua_gettop(L) - nargs, handler = 0, rc;
 	uint64_t t0 = clock_ns();
+	bool hooked;
 
 	if (ps->ref_traceback != LUA_NOREF) {
 		lua_rawgeti(L, LUA_REGISTRYINDEX, ps->ref_traceback);
 		lua_insert(L, base);
 		handler = base;
 	}
-	wd.L = L;
-	wd.fn = fn;
-	wd.hooked = 0;
-	if (sigsetjmp(wd.jmp, 0)) {
+	if (sigsetjmp(*watchdog_jmp(), 0)) {
 		abandon(ph, ps, fn);
 		return -ETIMEDOUT;
 	}
-	__atomic_store_n(&wd.stage, 0, __ATOMIC_RELAXED);
-	__atomic_store_n(&wd.start_ns, t0, __ATOMIC_RELAXED);
-	__atomic_add_fetch(&wd.gen, 1, __ATOMIC_RELEASE);
-	wd.in_call = 1;
+	watchdog_enter(L, fn, t0);
 	rc = lua_pcall(L, nargs, nres, handler);
-	wd.in_call = 0;
+	hooked = watchdog_leave();
 	if (handler)
 		lua_remove(L, handler);
 	ph->stats->nr_policy_calls++;
@@ -372,7 +156,7 @@ static int guarded_call(struct policy_host *ph, struct pstate *ps, const char *f
 			 msg ? msg : "(error object is not a string)");
 		tidy_traceback(ph->err);
 		lua_pop(L, 1);
-		if (wd.hooked) {
+		if (hooked) {
 			/* Stopped cleanly, but it would hang again on the next
 			 * batch: retire it until the user reloads. */
 			ph->stats->nr_watchdog++;
@@ -770,12 +554,12 @@ int policy_host_init(struct policy_host *ph, struct arena *a, size_t heap_bytes,
 		if (err)
 			return err;
 	}
-	return wd_start(cfg->watchdog_ms);
+	return watchdog_start(cfg->watchdog_ms);
 }
 
 void policy_host_free(struct policy_host *ph)
 {
-	wd_stop();
+	watchdog_stop();
 	for (int i = 0; i < 2; i++)
 		if (ph->st[i].L)
 			close_state(&ph->st[i]);

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * watchdog.h - bound how long one call into a Lua policy may run.
+ *
+ * A thread looks at the loop thread while it is inside a policy call. Past
+ * the CPU budget (or eight budgets of wall time) it signals the loop
+ * thread: stage 1 sets a Lua hook that raises an error at the next
+ * interpreted instruction; one budget later, stage 2 jumps out of the call
+ * to the caller's sigsetjmp(), and the caller drops that Lua state without
+ * closing it. How and when is in watchdog.c.
+ *
+ * Protocol, on the loop thread (policy.c's guarded_call):
+ *
+ *	if (sigsetjmp(*watchdog_jmp(), 0)) { watchdog_jumped(); drop the state }
+ *	watchdog_enter(L, "P.enqueue", clock_ns());
+ *	rc = lua_pcall(...);
+ *	hooked = watchdog_leave();
+ *
+ * One watchdog per process: the signal handler finds it through a static.
+ */
+#ifndef SCX_WATCHDOG_H
+#define SCX_WATCHDOG_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct lua_State;
+
+/* Start the watchdog thread for calls from the calling thread. 0 or a
+ * negative errno. */
+int watchdog_start(int budget_ms);
+void watchdog_stop(void);
+
+/* The jump target of stage 2 (and of a LuaJIT panic inside a call). */
+sigjmp_buf *watchdog_jmp(void);
+/* Watch the call about to run on @L, named @fn in messages, that began
+ * at @start_ns (clock_ns()). */
+void watchdog_enter(struct lua_State *L, const char *fn, uint64_t start_ns);
+/* The call returned. True when stage 1 had to stop it. */
+bool watchdog_leave(void);
+/* After a jump to watchdog_jmp(): the handler's signal is unblocked again. */
+void watchdog_jumped(void);
+/* From a LuaJIT panic inside a call: jump to watchdog_jmp() (value 2).
+ * Returns only when no call is being watched. */
+void watchdog_panic_jump(void);
+
+/* For messages: the bound that fired after @stages stages ("500"), and
+ * in what (" of CPU time", or "" for wall time). */
+int watchdog_limit_ms(int stages);
+const char *watchdog_unit(void);
+
+#endif
