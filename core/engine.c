@@ -55,7 +55,7 @@ void engine_cfg_default(struct engine_cfg *cfg)
 int engine_init(struct engine *e, const struct engine_cfg *cfg,
 		const struct backend_ops *be, void *bctx)
 {
-	struct scx_host host;
+	struct policy_pool pool;
 	struct policy_cfg pc = cfg->policy;
 	size_t need = sched_arena_bytes(&cfg->sched) + LOGRING_SLOTS * sizeof(struct logring_slot);
 	size_t heap;
@@ -87,19 +87,16 @@ int engine_init(struct engine *e, const struct engine_cfg *cfg,
 	/* Each buddy heap also carves a bitmap of ~1/128 of its size. */
 	heap = (arena_left(&e->arena) - 4096) / 2;
 	heap -= heap / 64;
-	memset(&host, 0, sizeof(host));
-	host.nr_cpus = cfg->sched.nr_cpus;
-	host.tasks = e->sched.tasks;
-	host.batch = e->sched.batch;
-	host.select_cpu = be->select_cpu;
-	host.ctx = bctx;
+	pool = (struct policy_pool){ .tasks = e->sched.tasks, .nr_tasks = cfg->sched.max_tasks,
+				     .batch = e->sched.batch, .select_cpu = be->select_cpu,
+				     .ctx = bctx };
 	pc.nr_cpus = cfg->sched.nr_cpus;
 	pc.cpu_llc = cfg->cpu_llc;
 	pc.slice_ns = cfg->sched.slice_ns;
 	pc.slice_min_ns = cfg->sched.slice_min_ns;
 	pc.slice_max_ns = cfg->sched.slice_max_ns;
 	pc.tick_ns = cfg->sched.tick_ns;
-	err = policy_host_init(&e->ph, &e->arena, heap, &pc, &host, e->stats, &e->log);
+	err = policy_host_init(&e->ph, &e->arena, heap, &pc, &pool, e->stats, &e->log);
 	if (err) {
 		fprintf(stderr, "scx_lua: cannot set up the policy host: %s\n", strerror(-err));
 		return err;

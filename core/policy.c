@@ -107,7 +107,8 @@ static void tidy_traceback(char *s)
 		char *nl = strchr(line + 1, '\n');
 		size_t len = nl ? (size_t)(nl - line) : strlen(line);
 
-		if (!memmem(line, len, "lua/runtime.lua:", 16) && !memmem(line, len, "[C]:", 4)) {
+		if (!memmem(line, len, "lua/runtime.lua:", 16) && !memmem(line, len, "lua/scx.lua:", 12) &&
+		    !memmem(line, len, "[C]:", 4)) {
 			memmove(out, line, len);
 			out += len;
 			kept = true;
@@ -514,11 +515,21 @@ int policy_jit_report(struct policy_host *ph, bool *loop_compiled, char *buf, si
 	return 0;
 }
 
-static int32_t host_select_cpu(void *ctx, int32_t pid, int32_t prev_cpu, uint32_t flags)
+/* scx.select_cpu(t): the runtime checked that t is in the pool; the slot
+ * is checked again here, and prev_cpu too (the kernel's kfunc ejects the
+ * scheduler on a CPU out of range), so a wrong call costs a CPU_ANY. */
+static int32_t host_select_cpu(void *ctx, uint32_t slot)
 {
 	struct policy_host *ph = ctx;
-	int32_t cpu = ph->be_select_cpu(ph->be_ctx, pid, prev_cpu, flags);
+	const struct scx_task *t;
+	int32_t cpu;
 
+	if (slot >= ph->pool.nr_tasks)
+		return SCX_CPU_ANY;
+	t = &ph->pool.tasks[slot];
+	if (t->prev_cpu < 0 || t->prev_cpu >= ph->cfg.nr_cpus)
+		return SCX_CPU_ANY;
+	cpu = ph->pool.select_cpu(ph->pool.ctx, t->pid, t->prev_cpu, t->flags);
 	return cpu >= 0 && cpu < ph->cfg.nr_cpus ? cpu : SCX_CPU_ANY;
 }
 
@@ -530,7 +541,7 @@ static void host_log(void *ctx, const char *msg, size_t len)
 }
 
 int policy_host_init(struct policy_host *ph, struct arena *a, size_t heap_bytes,
-		     const struct policy_cfg *cfg, const struct scx_host *host,
+		     const struct policy_cfg *cfg, const struct policy_pool *pool,
 		     struct scx_stats *stats, struct logring *log)
 {
 	int err;
@@ -540,13 +551,15 @@ int policy_host_init(struct policy_host *ph, struct arena *a, size_t heap_bytes,
 	ph->active = -1;
 	ph->stats = stats;
 	ph->log = log;
-	ph->host = *host;
+	ph->pool = *pool;
 	ph->host.abi_version = SCX_ABI_VERSION;
+	ph->host.nr_cpus = cfg->nr_cpus;
+	ph->host.tasks = pool->tasks;
+	ph->host.nr_tasks = pool->nr_tasks;
+	ph->host.batch = pool->batch;
 	ph->host.stats = stats;
 	ph->host.log = host_log;
 	/* Lua reaches the backend only through us, so a bad answer is caught. */
-	ph->be_select_cpu = host->select_cpu;
-	ph->be_ctx = host->ctx;
 	ph->host.select_cpu = host_select_cpu;
 	ph->host.ctx = ph;
 	for (int i = 0; i < 2; i++) {

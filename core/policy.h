@@ -43,6 +43,17 @@ struct policy_cfg {
 	int nr_opts;
 };
 
+/* The loop's side: the task pool Lua borrows, and the backend's CPU pick
+ * (which the host calls with the task's pid, CPU and flags as the core
+ * keeps them, never as Lua left them). */
+struct policy_pool {
+	struct scx_task *tasks;
+	uint32_t nr_tasks;
+	uint32_t *batch;
+	int32_t (*select_cpu)(void *ctx, int32_t pid, int32_t prev_cpu, uint32_t flags);
+	void *ctx;
+};
+
 struct pstate {
 	struct lua_State *L;
 	struct buddy heap;
@@ -58,8 +69,7 @@ struct policy_host {
 	int active;             /* index into st, -1: none (fallback orders everything) */
 	char path[PATH_MAX];    /* file of the active policy */
 	struct scx_host host;   /* what Lua sees; host.ctx is this policy_host */
-	int32_t (*be_select_cpu)(void *ctx, int32_t pid, int32_t prev_cpu, uint32_t flags);
-	void *be_ctx;
+	struct policy_pool pool;
 	struct scx_stats *stats;
 	struct logring *log;
 	char err[2048];         /* the last error, file:line first */
@@ -67,11 +77,10 @@ struct policy_host {
 	uint64_t nr_suppressed;
 };
 
-/* @host must have tasks, batch, ctx, select_cpu and nr_cpus set; abi,
- * stats and log are filled here. @heap_bytes is the size of each of the two
- * Lua heaps. 0 or negative errno. */
+/* @heap_bytes is the size of each of the two Lua heaps. 0 or negative
+ * errno. */
 int policy_host_init(struct policy_host *ph, struct arena *a, size_t heap_bytes,
-		     const struct policy_cfg *cfg, const struct scx_host *host,
+		     const struct policy_cfg *cfg, const struct policy_pool *pool,
 		     struct scx_stats *stats, struct logring *log);
 void policy_host_free(struct policy_host *ph);
 

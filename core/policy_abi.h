@@ -33,7 +33,7 @@
 
 /* ffi:begin */
 enum {
-	SCX_ABI_VERSION = 2,
+	SCX_ABI_VERSION = 3,
 	SCX_CPU_ANY = -1,        /* t.cpu: any CPU, first one free */
 	SCX_NR_SCRATCH = 8,      /* t.scratch[0..7]: the policy's own per-task state */
 	SCX_COMM_LEN = 16,
@@ -113,15 +113,18 @@ struct scx_stats {
 	uint64_t reload_ns;          /* duration of the last reload */
 };
 
-/* Handed to the runtime once at load; the only door from Lua into C. */
+/* Handed to the runtime once at load; the only door from Lua into C.
+ * select_cpu takes a task's slot (tasks[slot]), never values read from the
+ * task by Lua: C looks the task up itself. */
 struct scx_host {
 	uint32_t abi_version;
 	int32_t nr_cpus;
 	struct scx_task *tasks;      /* slot pool */
+	uint32_t nr_tasks;           /* slots in the pool */
 	uint32_t *batch;             /* slot indices of the current batch */
 	struct scx_stats *stats;
 	void *ctx;
-	int32_t (*select_cpu)(void *ctx, int32_t pid, int32_t prev_cpu, uint32_t flags);
+	int32_t (*select_cpu)(void *ctx, uint32_t slot);
 	void (*log)(void *ctx, const char *msg, size_t len);
 };
 /* ffi:end */

@@ -37,6 +37,12 @@ ffi.metatype("struct scx_scratch", {
     elseif i == 3 then s.s3 = v elseif i == 4 then s.s4 = v elseif i == 5 then s.s5 = v
     elseif i == 6 then s.s6 = v elseif i == 7 then s.s7 = v else bad_slot(i) end
   end,
+  __tostring = function() return "scx_scratch" end,
+})
+-- FFI's tostring of a task or its scratch prints its address: a policy has
+-- no use for it, and it was the way to aim scx.comm at any memory.
+ffi.metatype("struct scx_task", {
+  __tostring = function(t) return "scx_task(pid " .. t.pid .. ")" end,
 })
 
 local R = {}

@@ -7,12 +7,41 @@
 -- the JIT inlines, and the two that reach C (select_cpu, log) are FFI calls
 -- through function pointers, which the JIT compiles to direct calls.
 -- Policies get a read-only view of this table (see runtime.lua).
+--
+-- Every function here that takes a task first checks that it is one the
+-- core handed out: a task cdata whose address lies in the task pool. The
+-- sandbox has no ffi, but it holds numbers, tables and other cdata
+-- (t.scratch, t.comm_w0), and scx.comm(0) once read address 0. In a trace
+-- the check is a type guard and two pointer compares.
 
 local ffi = require "ffi"
 local bit = require "bit"
 local host = require "scx.host"   -- struct scx_host *, set by the runtime
 local C = ffi.C
 local band = bit.band
+local istype, cast = ffi.istype, ffi.cast
+
+local task_ct = ffi.typeof("struct scx_task")
+local task_ptr = ffi.typeof("const struct scx_task *")
+local pool = cast(task_ptr, host.tasks)       -- NB: upvalues, not host.* per call
+local pool_end = pool + host.nr_tasks
+local uptr = ffi.typeof("uintptr_t")
+local pool_addr, task_size = tonumber(cast(uptr, pool)), ffi.sizeof(task_ct)
+
+local function not_a_task(fn, t)
+  local what = type(t)
+  if what == "cdata" then what = "another C object (t.scratch? t.comm_w0?)" end
+  -- level 4: the policy's line (not_a_task < checked < scx.fn < policy)
+  error(("%s expects a task (the t given to P.enqueue or P.dispatch), not %s"):format(fn, what), 4)
+end
+
+-- t itself when it is one of the core's tasks; otherwise an error naming @fn.
+local function checked(t, fn)
+  if not istype(task_ct, t) then not_a_task(fn, t) end
+  local p = cast(task_ptr, t)
+  if p < pool or p >= pool_end then not_a_task(fn, t) end
+  return t
+end
 
 local scx = {
   -- time units, in the nanoseconds every time field uses
@@ -31,25 +60,31 @@ local scx = {
 -- Weight scaling in the sched_ext convention (weight 100 = nice 0):
 -- a heavier task gets more (scale_by_weight) or is charged less
 -- (scale_by_weight_inverse) for the same value.
-function scx.scale_by_weight(v, t) return v * t.weight / 100 end
-function scx.scale_by_weight_inverse(v, t) return v * 100 / t.weight end
+function scx.scale_by_weight(v, t) return v * checked(t, "scx.scale_by_weight").weight / 100 end
+function scx.scale_by_weight_inverse(v, t)
+  return v * 100 / checked(t, "scx.scale_by_weight_inverse").weight
+end
 
 -- t's vtime advanced by its last run, weighted: what fair-share policies
 -- charge a task when it comes back (a run is charged exactly once: the
 -- core zeroes the run of a task queued again without running).
-function scx.charged(t) return t.vtime + (t.stop_ts - t.start_ts) * 100 / t.weight end
+function scx.charged(t)
+  checked(t, "scx.charged")
+  return t.vtime + (t.stop_ts - t.start_ts) * 100 / t.weight
+end
 
-function scx.is_preempted(t) return band(t.flags, C.SCX_TF_PREEMPTED) ~= 0 end
-function scx.is_wakeup(t) return band(t.flags, C.SCX_TF_WAKEUP) ~= 0 end
-function scx.is_new(t) return band(t.flags, C.SCX_TF_NEW) ~= 0 end
+function scx.is_preempted(t) return band(checked(t, "scx.is_preempted").flags, C.SCX_TF_PREEMPTED) ~= 0 end
+function scx.is_wakeup(t) return band(checked(t, "scx.is_wakeup").flags, C.SCX_TF_WAKEUP) ~= 0 end
+function scx.is_new(t) return band(checked(t, "scx.is_new").flags, C.SCX_TF_NEW) ~= 0 end
 
 -- The task's command name as a Lua string (allocates: fine per batch,
 -- costly per task in a hot policy; compare pids where you can).
 local COMM_OFF = ffi.offsetof("struct scx_task", "comm_w0")
 local u8p = ffi.typeof("const uint8_t *")
 function scx.comm(t)
+  checked(t, "scx.comm")
   -- The core NUL-terminates the 16 bytes, so ffi.string stops inside them.
-  return ffi.string(ffi.cast(u8p, t) + COMM_OFF)
+  return ffi.string(cast(u8p, t) + COMM_OFF)
 end
 
 -- A virtual clock for fair-share policies: where "now" is in vtime, for
@@ -83,8 +118,14 @@ function scx.vclock(window_ns)
 end
 
 -- Ask the backend for an idle CPU for t: an idle CPU number, or CPU_ANY.
+-- C is told the slot, not the pid or CPU: it reads those from its own
+-- copy, whatever the policy did to t.
+local select_cpu, ctx = host.select_cpu, host.ctx
 function scx.select_cpu(t)
-  return host.select_cpu(host.ctx, t.pid, t.prev_cpu, t.flags)
+  -- NB: not `p - pool`: the JIT does not compile a pointer difference over
+  -- a struct whose size is not a power of two. Addresses fit a double.
+  local slot = (tonumber(cast(uptr, cast(task_ptr, checked(t, "scx.select_cpu")))) - pool_addr) / task_size
+  return select_cpu(ctx, slot)
 end
 
 -- Log a line without blocking the scheduler (a full log ring drops it and

@@ -68,6 +68,11 @@ for p in tests/policies/escape_runtime/*.lua; do
   expect "run-time attack $(basename "$p" .lua): refused ($where), fallback used" \
     test $rc -eq 1 -a -n "$(grep -F "$where" "$T/c")" -a -n "$(grep -E 'ordered by the fallback' "$T/c")"
 done
+# scx functions take only the core's own tasks, and say what they got
+$BIN check tests/policies/escape_runtime/comm_number.lua > "$T/c" 2>&1
+expect "scx.comm(0): refused, naming the function and what it got" has "$T/c" "scx.comm expects a task .*, not number"
+$BIN check tests/policies/tostring_task.lua > "$T/c" 2>&1
+expect "tostring(t): the pid, no address" test -n "$(grep -E 'scx_task\(pid [0-9]+\)'$'\t''scx_scratch$' "$T/c")" -a -z "$(grep '0x' "$T/c")"
 $BIN check --no-sandbox tests/policies/escape/string_dump.lua > "$T/c" 2>&1; rc=$?
 expect "--no-sandbox lifts the sandbox (string.dump still removed)" has "$T/c" "string_dump.lua:3: attempt to call field 'dump'"
 $BIN check --no-sandbox tests/policies/escape/os_execute.lua > "$T/c" 2>&1; rc=$?
