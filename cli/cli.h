@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * cli.h - parsed command line, shared by the commands (main.c parses).
+ * cli.h - parsed command line, shared by the commands (main.c parses
+ * run's and check's, sim_cmd.c sim's own; opts.c the options they share).
  */
 #ifndef SCX_CLI_H
 #define SCX_CLI_H
@@ -29,6 +30,30 @@ struct cli {
 	unsigned long long seed;
 };
 
+#define SIM_MAX_POLICIES 16
+#define SIM_MAX_EXPECT 32
+
+/* --expect "GROUP.METRIC OP NUMBER" (or machine.METRIC): a grading check. */
+struct sim_expect {
+	char scope[32], metric[32], op[3];
+	double value;
+	const char *text;
+};
+
+/*
+ * `scx_lua sim`'s own options. Those it shares with run go to struct cli,
+ * where for sim 0 CPUs and 0 s mean the workload's.
+ */
+struct sim_args {
+	const char *workload, *trace, *report;
+	char **policies;          /* into argv */
+	int nr_policies;
+	double cost_batch_ns, cost_task_ns;
+	bool cost_measured, json;
+	struct sim_expect expect[SIM_MAX_EXPECT];
+	int nr_expect;
+};
+
 /* run_main() returns this when the kernel asked for a restart. */
 #define RUN_RESTART 75
 
@@ -37,6 +62,8 @@ void cli_defaults(struct cli *o);
 int cli_parse(struct cli *o, int argc, char **argv, char *err, size_t errlen);
 int run_main(struct cli *o);
 int check_main(struct cli *o);
+/* As cli_parse(), for `sim` (argv[0] is "sim"); @o from cli_defaults(). */
+int sim_parse(struct cli *o, struct sim_args *a, int argc, char **argv, char *err, size_t errlen);
 int sim_main(struct cli *o, int argc, char **argv);
 
 #endif

@@ -2,10 +2,10 @@
 /*
  * main.c - scx_lua's command line: parse, validate, hand over to a command.
  *
- * Every option is checked here, with a message that names the option and
- * the accepted range, so no command has to defend against nonsense.
+ * Every option is checked here (the convention and the options shared
+ * with `sim` are in opts.c), with a message that names the option and the
+ * accepted range, so no command has to defend against nonsense.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +16,7 @@
 #include <luajit.h>
 
 #include "cli.h"
+#include "opts.h"
 
 #ifndef SCX_LUA_VERSION
 #define SCX_LUA_VERSION "0.1.0"
@@ -56,76 +57,71 @@ static void usage(FILE *f)
 "      --seed N           synth: random seed\n"
 "output:\n"
 "      --stats S          print a stats line every S seconds\n"
-"      --duration S       stop after S seconds\n"
+"      --duration S       stop after S seconds (decimals allowed)\n"
 "  -v, --verbose          libbpf's debug output (verifier log) and more messages\n"
 "  -V, --version          print versions and exit\n"
 "  -h, --help             this text\n");
 }
 
-/* Parse errors are collected here; parse() stops at the first one. */
-struct perr {
-	char msg[256];
-	bool failed;
-};
-
-static long num(struct perr *e, const char *opt, const char *v, long lo, long hi)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno || *end || end == v || n < lo || n > hi) {
-		if (!e->failed)
-			snprintf(e->msg, sizeof(e->msg), "%s expects a whole number from %ld to %ld, "
-				 "not '%s'", opt, lo, hi, v);
-		e->failed = true;
-		return lo;
-	}
-	return n;
-}
-
-static void bad(struct perr *e, const char *fmt, const char *arg)
-{
-	if (!e->failed)
-		snprintf(e->msg, sizeof(e->msg), fmt, arg);
-	e->failed = true;
-}
-
 enum {
-	O_SLICE_MAX = 256, O_EXIT_DUMP, O_OPT, O_WATCH, O_NO_SANDBOX, O_WATCHDOG, O_ARENA,
-	O_MAX_TASKS, O_BATCH, O_CPUS, O_BACKEND, O_SYNTH_TASKS, O_SYNTH_BURST, O_SEED, O_STATS,
-	O_DURATION, O_QUEUE_KB, O_STARVE,
+	O_EXIT_DUMP = OPT_OWN, O_WATCH, O_NO_SANDBOX, O_WATCHDOG, O_ARENA, O_MAX_TASKS, O_BATCH,
+	O_BACKEND, O_SYNTH_TASKS, O_SYNTH_BURST, O_STATS, O_QUEUE_KB, O_STARVE,
 };
 
 static const struct option longopts[] = {
-	{ "slice-us", required_argument, 0, 's' },
-	{ "slice-us-min", required_argument, 0, 'S' },
-	{ "slice-us-max", required_argument, 0, O_SLICE_MAX },
+	OPTS_SHARED,
 	{ "partial", no_argument, 0, 'p' },
-	{ "full-user", no_argument, 0, 'u' },
 	{ "exit-dump-len", required_argument, 0, O_EXIT_DUMP },
 	{ "queue-kb", required_argument, 0, O_QUEUE_KB },
 	{ "starve-ms", required_argument, 0, O_STARVE },
-	{ "opt", required_argument, 0, O_OPT },
 	{ "watch", no_argument, 0, O_WATCH },
 	{ "no-sandbox", no_argument, 0, O_NO_SANDBOX },
 	{ "watchdog-ms", required_argument, 0, O_WATCHDOG },
 	{ "arena-mb", required_argument, 0, O_ARENA },
 	{ "max-tasks", required_argument, 0, O_MAX_TASKS },
 	{ "batch", required_argument, 0, O_BATCH },
-	{ "cpus", required_argument, 0, O_CPUS },
 	{ "backend", required_argument, 0, O_BACKEND },
 	{ "synth-tasks", required_argument, 0, O_SYNTH_TASKS },
 	{ "synth-burst", required_argument, 0, O_SYNTH_BURST },
-	{ "seed", required_argument, 0, O_SEED },
 	{ "stats", required_argument, 0, O_STATS },
-	{ "duration", required_argument, 0, O_DURATION },
 	{ "verbose", no_argument, 0, 'v' },
 	{ "version", no_argument, 0, 'V' },
 	{ "help", no_argument, 0, 'h' },
 	{ 0, 0, 0, 0 },
 };
+
+/* The options only run and check take; false: not one of them. */
+static bool own_option(struct opt_err *e, struct cli *o, int c, const char *arg)
+{
+	switch (c) {
+	case 'p': o->partial = true; break;
+	case O_EXIT_DUMP: o->exit_dump_len = (int)opt_whole(e, "--exit-dump-len", arg, 0, 1 << 24); break;
+	case O_STARVE: o->starve_ms = (int)opt_whole(e, "--starve-ms", arg, 0, 25000); break;
+	case O_QUEUE_KB:
+		o->queue_kb = (unsigned)opt_whole(e, "--queue-kb", arg, 4, 1 << 20);
+		if (!e->failed && (o->queue_kb & (o->queue_kb - 1)))
+			opt_fail(e, "--queue-kb must be a power of two (4, 8, ... 1048576), not '%s'", arg);
+		break;
+	case O_WATCH: o->watch = true; break;
+	case O_NO_SANDBOX: o->ecfg.policy.sandbox = false; break;
+	case O_WATCHDOG: o->ecfg.policy.watchdog_ms = (int)opt_whole(e, "--watchdog-ms", arg, 20, 450); break;
+	case O_ARENA: o->ecfg.arena_bytes = (size_t)opt_whole(e, "--arena-mb", arg, 16, 65536) << 20; break;
+	case O_MAX_TASKS: o->ecfg.sched.max_tasks = (uint32_t)opt_whole(e, "--max-tasks", arg, 16, 1 << 22); break;
+	case O_BATCH: o->ecfg.sched.batch_max = (uint32_t)opt_whole(e, "--batch", arg, 1, 65536); break;
+	case O_BACKEND:
+		if (strcmp(arg, "bpf") && strcmp(arg, "synth"))
+			opt_fail(e, "--backend is bpf or synth, not '%s'", arg);
+		else
+			o->backend = arg;
+		break;
+	case O_SYNTH_TASKS: o->synth_tasks = (unsigned)opt_whole(e, "--synth-tasks", arg, 1, 1 << 20); break;
+	case O_SYNTH_BURST: o->synth_burst = (unsigned)opt_whole(e, "--synth-burst", arg, 1, 1 << 20); break;
+	case O_STATS: o->stats_s = (int)opt_whole(e, "--stats", arg, 1, 3600); break;
+	case 'v': o->verbose = true; break;
+	default: return false;
+	}
+	return true;
+}
 
 /*
  * Fill @o from the command line. Returns 0; 1 when the user asked for -h or
@@ -134,68 +130,28 @@ static const struct option longopts[] = {
  */
 int cli_parse(struct cli *o, int argc, char **argv, char *err, size_t errlen)
 {
-	struct perr e = { .failed = false };
+	struct opt_err e = { .failed = false };
 	int c;
 
 	optind = 0; /* GNU getopt: re-initialise, parse() may run more than once */
 	opterr = 0;
-	while (!e.failed && (c = getopt_long(argc, argv, "s:S:puvVh", longopts, NULL)) != -1) {
+	while (!e.failed && (c = getopt_long(argc, argv, OPTS_SHARED_SHORT "pvVh", longopts, NULL)) != -1) {
+		if (opt_shared(&e, o, c, optarg) || own_option(&e, o, c, optarg))
+			continue;
 		switch (c) {
-		case 's': o->ecfg.sched.slice_ns = num(&e, "--slice-us", optarg, 10, 10000000) * 1e3; break;
-		case 'S': o->ecfg.sched.slice_min_ns = num(&e, "--slice-us-min", optarg, 10, 10000000) * 1e3; break;
-		case O_SLICE_MAX: o->ecfg.sched.slice_max_ns = num(&e, "--slice-us-max", optarg, 10, 10000000) * 1e3; break;
-		case 'p': o->partial = true; break;
-		case 'u': o->full_user = true; break;
-		case O_EXIT_DUMP: o->exit_dump_len = (int)num(&e, "--exit-dump-len", optarg, 0, 1 << 24); break;
-		case O_STARVE: o->starve_ms = (int)num(&e, "--starve-ms", optarg, 0, 25000); break;
-		case O_QUEUE_KB:
-			o->queue_kb = (unsigned)num(&e, "--queue-kb", optarg, 4, 1 << 20);
-			if (!e.failed && (o->queue_kb & (o->queue_kb - 1)))
-				bad(&e, "--queue-kb must be a power of two (4, 8, ... 1048576), not '%s'", optarg);
-			break;
-		case O_OPT:
-			if (!strchr(optarg, '=') || optarg[0] == '=')
-				bad(&e, "--opt expects KEY=VALUE, not '%s'", optarg);
-			else if (o->nr_opts == CLI_MAX_OPTS)
-				bad(&e, "at most 64 --opt%s", "");
-			else
-				o->opts[o->nr_opts++] = optarg;
-			break;
-		case O_WATCH: o->watch = true; break;
-		case O_NO_SANDBOX: o->ecfg.policy.sandbox = false; break;
-		case O_WATCHDOG: o->ecfg.policy.watchdog_ms = (int)num(&e, "--watchdog-ms", optarg, 20, 450); break;
-		case O_ARENA: o->ecfg.arena_bytes = (size_t)num(&e, "--arena-mb", optarg, 16, 65536) << 20; break;
-		case O_MAX_TASKS: o->ecfg.sched.max_tasks = (uint32_t)num(&e, "--max-tasks", optarg, 16, 1 << 22); break;
-		case O_BATCH: o->ecfg.sched.batch_max = (uint32_t)num(&e, "--batch", optarg, 1, 65536); break;
-		case O_CPUS: o->ecfg.sched.nr_cpus = (int)num(&e, "--cpus", optarg, 1, 1024); break;
-		case O_BACKEND:
-			if (strcmp(optarg, "bpf") && strcmp(optarg, "synth"))
-				bad(&e, "--backend is bpf or synth, not '%s'", optarg);
-			else
-				o->backend = optarg;
-			break;
-		case O_SYNTH_TASKS: o->synth_tasks = (unsigned)num(&e, "--synth-tasks", optarg, 1, 1 << 20); break;
-		case O_SYNTH_BURST: o->synth_burst = (unsigned)num(&e, "--synth-burst", optarg, 1, 1 << 20); break;
-		case O_SEED: o->seed = (unsigned long long)num(&e, "--seed", optarg, 0, 0x7fffffffffffffffL); break;
-		case O_STATS: o->stats_s = (int)num(&e, "--stats", optarg, 1, 3600); break;
-		case O_DURATION: o->duration_s = (double)num(&e, "--duration", optarg, 1, 1 << 30); break;
-		case 'v': o->verbose = true; break;
 		case 'V':
 			printf("scx_lua %s (ABI %d), %s, libbpf %s\n", SCX_LUA_VERSION, SCX_ABI_VERSION,
 			       LUAJIT_VERSION, libbpf_version_string());
 			return 1;
 		case 'h': usage(stdout); return 1;
-		default:
-			bad(&e, "unknown option or missing value: %s (scx_lua -h lists them)",
-			    optind > 0 && optind <= argc ? argv[optind - 1] : "?");
+		default: opt_unknown(&e, argc, argv, "scx_lua");
 		}
 	}
 	if (!e.failed && optind != argc - 1)
-		bad(&e, "%s", optind >= argc ? "which policy? e.g. scx_lua policies/deadline.lua"
-					   : "one policy file at a time");
-	if (!e.failed && (o->ecfg.sched.slice_min_ns > o->ecfg.sched.slice_ns ||
-			  o->ecfg.sched.slice_ns > o->ecfg.sched.slice_max_ns))
-		bad(&e, "%s", "slices must satisfy --slice-us-min <= --slice-us <= --slice-us-max");
+		opt_fail(&e, "%s", optind >= argc ? "which policy? e.g. scx_lua policies/deadline.lua"
+					      : "one policy file at a time");
+	if (!e.failed)
+		opt_check_shared(&e, o);
 	if (e.failed) {
 		snprintf(err, errlen, "%s", e.msg);
 		return 2;

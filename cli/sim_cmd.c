@@ -1,31 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * sim.c - `scx_lua sim POLICY.lua [POLICY2.lua ...] --workload FILE`.
+ * sim_cmd.c - `scx_lua sim POLICY.lua [POLICY2.lua ...] --workload FILE`.
  *
  * Each policy runs on its own engine (the same arena, store, heap and Lua
  * runtime as the live scheduler) driven by the simulated machine, on the
  * same workload and seed; one policy prints its metrics, several print them
- * side by side (compare mode).
+ * side by side (compare mode). The command reads as its steps: parse (never
+ * exits: the convention of opts.h), load the workload, configure the
+ * machine, run each policy, print and grade. A bad command line or
+ * workload exits 2.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "report.h"
-
-#define MAX_POLICIES 16
-#define MAX_EXPECT 32
-
-/* --expect "GROUP.METRIC OP NUMBER" (or machine.METRIC): a grading check. */
-struct expect {
-	char scope[32], metric[32], op[3];
-	double value;
-	const char *text;
-};
 
 /* The value of a metric by name, in the units the names say; NAN: no such. */
 static double metric(const struct sim_metrics *m, const char *scope, const char *name)
@@ -62,23 +54,27 @@ static double metric(const struct sim_metrics *m, const char *scope, const char 
 	return NAN;
 }
 
-static int parse_expect(struct expect *e, const char *text)
+static void parse_expect(struct opt_err *e, struct sim_args *a, const char *text)
 {
+	struct sim_expect *x = &a->expect[a->nr_expect];
 	char lhs[64];
 
-	e->text = text;
-	if (sscanf(text, " %63[^ <>=] %2[<>=] %lf", lhs, e->op, &e->value) != 3 ||
-	    sscanf(lhs, "%31[^.].%31s", e->scope, e->metric) != 2 ||
-	    (strcmp(e->op, "<") && strcmp(e->op, "<=") && strcmp(e->op, ">") && strcmp(e->op, ">="))) {
-		fprintf(stderr, "scx_lua sim: --expect '%s': write GROUP.METRIC OP NUMBER, e.g. "
-			"'ui.wake_p99_ms < 2' or 'machine.jain >= 0.99' (OP: < <= > >=)\n", text);
-		return -1;
+	if (a->nr_expect == SIM_MAX_EXPECT) {
+		opt_fail(e, "at most %d --expect", SIM_MAX_EXPECT);
+		return;
 	}
-	return 0;
+	x->text = text;
+	if (sscanf(text, " %63[^ <>=] %2[<>=] %lf", lhs, x->op, &x->value) != 3 ||
+	    sscanf(lhs, "%31[^.].%31s", x->scope, x->metric) != 2 ||
+	    (strcmp(x->op, "<") && strcmp(x->op, "<=") && strcmp(x->op, ">") && strcmp(x->op, ">=")))
+		opt_fail(e, "--expect '%s': write GROUP.METRIC OP NUMBER, e.g. 'ui.wake_p99_ms < 2' "
+			 "or 'machine.jain >= 0.99' (OP: < <= > >=)", text);
+	else
+		a->nr_expect++;
 }
 
 /* Prints one PASS/FAIL line per check; returns how many failed. */
-static int grade(const struct sim_metrics *m, const struct expect *e, int n)
+static int grade(const struct sim_metrics *m, const struct sim_expect *e, int n)
 {
 	int failed = 0;
 
@@ -99,12 +95,12 @@ static void usage(FILE *f)
 	fprintf(f,
 "usage: scx_lua sim POLICY.lua [POLICY.lua ...] --workload FILE [options]\n"
 "  --workload FILE     a workload table (policies/workloads/*.lua)\n"
-"  --cpus N            CPUs (default: the workload's, else 4)\n"
+"  --cpus N            CPUs, 1 to 1024 (default: the workload's, else 4)\n"
 "  --duration S        simulated seconds, decimals allowed (default: the workload's, else 10)\n"
 "  --seed N            random seed (default 1)\n"
 "  --cost B,T          scheduler cost: B ns per step plus T ns per task (default 2000,150)\n"
 "  --cost measured     charge the measured wall time of each step (not deterministic)\n"
-"  --full-user         no idle fast path: every wake-up goes through the policy\n"
+"  -u, --full-user     no idle fast path: every wake-up goes through the policy\n"
 "  --json              metrics as JSON\n"
 "  --trace OUT.json    Chrome/Perfetto trace (open in ui.perfetto.dev)\n"
 "  --report OUT.html   self-contained HTML report (first policy)\n"
@@ -116,19 +112,6 @@ static void usage(FILE *f)
 "  --opt KEY=VALUE     passed to every policy; -s/-S/--slice-us-max as for run\n");
 }
 
-static double num(const char *opt, const char *v, double lo, double hi)
-{
-	char *end;
-	double d = strtod(v, &end);
-
-	if (*end || end == v || !(d >= lo && d <= hi)) {
-		fprintf(stderr, "scx_lua sim: %s expects a number from %g to %g, not '%s'\n", opt, lo,
-			hi, v);
-		exit(2);
-	}
-	return d;
-}
-
 static int run_one(struct cli *o, const char *policy, const struct workload *w,
 		   const struct sim_cfg *sc, struct sim_metrics *m, const char *trace,
 		   const char *report)
@@ -138,7 +121,8 @@ static int run_one(struct cli *o, const char *policy, const struct workload *w,
 	int rc = 1;
 
 	if (!sim) {
-		fprintf(stderr, "scx_lua sim: out of memory for %d tasks\n", 0);
+		fprintf(stderr, "scx_lua sim: out of memory for the simulated machine (%d CPUs)\n",
+			sc->nr_cpus);
 		return 1;
 	}
 	o->ecfg.lock = false;
@@ -170,134 +154,196 @@ out:
 	return rc;
 }
 
-enum { O_WORKLOAD = 300, O_CPUS, O_DURATION, O_SEED, O_COST, O_FULL_USER, O_JSON, O_TRACE,
-       O_REPORT, O_OPT, O_SLICE_MAX, O_EXPECT };
+enum { O_WORKLOAD = OPT_OWN, O_COST, O_JSON, O_TRACE, O_REPORT, O_EXPECT };
 
-int sim_main(struct cli *o, int argc, char **argv)
+static const struct option longopts[] = {
+	OPTS_SHARED,
+	{ "workload", required_argument, 0, O_WORKLOAD },
+	{ "cost", required_argument, 0, O_COST },
+	{ "json", no_argument, 0, O_JSON },
+	{ "trace", required_argument, 0, O_TRACE },
+	{ "report", required_argument, 0, O_REPORT },
+	{ "expect", required_argument, 0, O_EXPECT },
+	{ "help", no_argument, 0, 'h' },
+	{ 0, 0, 0, 0 },
+};
+
+/* --cost B,T: finite, since the machine's clock advances by it every step. */
+static void parse_cost(struct opt_err *e, struct sim_args *a, const char *arg)
 {
-	static const struct option longopts[] = {
-		{ "workload", required_argument, 0, O_WORKLOAD },
-		{ "cpus", required_argument, 0, O_CPUS },
-		{ "duration", required_argument, 0, O_DURATION },
-		{ "seed", required_argument, 0, O_SEED },
-		{ "cost", required_argument, 0, O_COST },
-		{ "full-user", no_argument, 0, O_FULL_USER },
-		{ "json", no_argument, 0, O_JSON },
-		{ "trace", required_argument, 0, O_TRACE },
-		{ "report", required_argument, 0, O_REPORT },
-		{ "opt", required_argument, 0, O_OPT },
-		{ "expect", required_argument, 0, O_EXPECT },
-		{ "slice-us", required_argument, 0, 's' },
-		{ "slice-us-min", required_argument, 0, 'S' },
-		{ "slice-us-max", required_argument, 0, O_SLICE_MAX },
-		{ "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 },
-	};
-	struct sim_cfg sc = { .seed = 1, .cost_batch_ns = 2000, .cost_task_ns = 150 };
-	const char *wpath = NULL, *trace = NULL, *report = NULL;
-	static struct sim_metrics m[MAX_POLICIES];
-	struct workload w;
-	char err[512];
-	static struct expect ex[MAX_EXPECT];
-	int nr_ex = 0;
-	bool json = false;
-	double cpus = 0, dur = 0;
-	int c, n = 0, rc = 0;
+	char tail;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:S:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case O_WORKLOAD: wpath = optarg; break;
-		case O_CPUS: cpus = num("--cpus", optarg, 1, 64); break;
-		case O_DURATION: dur = num("--duration", optarg, 0.001, 3600); break;
-		case O_SEED: sc.seed = (uint64_t)num("--seed", optarg, 0, 1e15); break;
-		case O_COST:
-			if (!strcmp(optarg, "measured")) {
-				sc.cost_measured = true;
-			} else if (sscanf(optarg, "%lf,%lf", &sc.cost_batch_ns, &sc.cost_task_ns) != 2 ||
-				   sc.cost_batch_ns < 0 || sc.cost_task_ns < 0) {
-				fprintf(stderr, "scx_lua sim: --cost expects B,T (ns) or 'measured'\n");
-				return 2;
-			}
-			break;
-		case O_FULL_USER: sc.full_user = true; break;
-		case O_JSON: json = true; break;
-		case O_TRACE: trace = optarg; break;
-		case O_REPORT: report = optarg; break;
-		case O_EXPECT:
-			if (nr_ex == MAX_EXPECT || parse_expect(&ex[nr_ex], optarg))
-				return 2;
-			nr_ex++;
-			break;
-		case O_OPT:
-			if (!strchr(optarg, '=') || o->nr_opts == CLI_MAX_OPTS) {
-				fprintf(stderr, "scx_lua sim: --opt expects KEY=VALUE\n");
-				return 2;
-			}
-			o->opts[o->nr_opts++] = optarg;
-			break;
-		case 's': o->ecfg.sched.slice_ns = num("--slice-us", optarg, 10, 1e7) * 1e3; break;
-		case 'S': o->ecfg.sched.slice_min_ns = num("--slice-us-min", optarg, 10, 1e7) * 1e3; break;
-		case O_SLICE_MAX: o->ecfg.sched.slice_max_ns = num("--slice-us-max", optarg, 10, 1e7) * 1e3; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+	if (!strcmp(arg, "measured"))
+		a->cost_measured = true;
+	else if (sscanf(arg, "%lf,%lf%c", &a->cost_batch_ns, &a->cost_task_ns, &tail) != 2 ||
+		 !(isfinite(a->cost_batch_ns) && a->cost_batch_ns >= 0) ||
+		 !(isfinite(a->cost_task_ns) && a->cost_task_ns >= 0))
+		opt_fail(e, "--cost expects B,T (ns, each >= 0) or 'measured', not '%s'", arg);
+}
+
+/* The options only sim takes; false: not one of them. */
+static bool own_option(struct opt_err *e, struct sim_args *a, int c, const char *arg)
+{
+	switch (c) {
+	case O_WORKLOAD: a->workload = arg; break;
+	case O_COST: parse_cost(e, a, arg); break;
+	case O_JSON: a->json = true; break;
+	case O_TRACE: a->trace = arg; break;
+	case O_REPORT: a->report = arg; break;
+	case O_EXPECT: parse_expect(e, a, arg); break;
+	default: return false;
+	}
+	return true;
+}
+
+int sim_parse(struct cli *o, struct sim_args *a, int argc, char **argv, char *err, size_t errlen)
+{
+	struct opt_err e = { .failed = false };
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	a->cost_batch_ns = 2000;
+	a->cost_task_ns = 150;
+	/* Shared options, sim's defaults: the workload's CPUs and duration, seed 1. */
+	o->ecfg.sched.nr_cpus = 0;
+	o->duration_s = 0;
+	o->seed = 1;
+	optind = 0; /* GNU getopt: re-initialise, as cli_parse() */
+	opterr = 0;
+	while (!e.failed && (c = getopt_long(argc, argv, OPTS_SHARED_SHORT "h", longopts, NULL)) != -1) {
+		if (opt_shared(&e, o, c, optarg) || own_option(&e, a, c, optarg))
+			continue;
+		if (c == 'h') {
+			usage(stdout);
+			return 1;
 		}
+		opt_unknown(&e, argc, argv, "scx_lua sim");
 	}
-	if (!wpath || optind >= argc) {
-		fprintf(stderr, "scx_lua sim: %s\n", !wpath ? "which workload? --workload "
-			"policies/workloads/interactive.lua" : "which policy? e.g. policies/deadline.lua");
-		usage(stderr);
+	if (!e.failed && (!a->workload || optind >= argc))
+		opt_fail(&e, "%s", !a->workload ? "which workload? --workload "
+			 "policies/workloads/interactive.lua" : "which policy? e.g. policies/deadline.lua");
+	if (!e.failed && argc - optind > SIM_MAX_POLICIES)
+		opt_fail(&e, "at most %d policies at once", SIM_MAX_POLICIES);
+	if (!e.failed)
+		opt_check_shared(&e, o);
+	if (e.failed) {
+		snprintf(err, errlen, "%s", e.msg);
 		return 2;
 	}
-	if (argc - optind > MAX_POLICIES) {
-		fprintf(stderr, "scx_lua sim: at most %d policies at once\n", MAX_POLICIES);
-		return 2;
-	}
-	if (workload_load(&w, wpath, err, sizeof(err))) {
-		fprintf(stderr, "scx_lua sim: %s\n", err);
-		return 2;
-	}
-	for (int i = 0; i < nr_ex; i++) {
-		struct sim_metrics probe = { .nr_groups = w.nr_groups };
+	a->policies = argv + optind;
+	a->nr_policies = argc - optind;
+	return 0;
+}
 
-		for (int g = 0; g < w.nr_groups; g++)
-			probe.g[g].name = w.g[g].name;
+/* Load the workload; every --expect must name one of its metrics. */
+static int load_workload(const struct sim_args *a, struct workload *w, char *err, size_t errlen)
+{
+	if (workload_load(w, a->workload, err, errlen))
+		return 2;
+	for (int i = 0; i < a->nr_expect; i++) {
+		const struct sim_expect *x = &a->expect[i];
+		struct sim_metrics probe = { .nr_groups = w->nr_groups };
+
+		for (int g = 0; g < w->nr_groups; g++)
+			probe.g[g].name = w->g[g].name;
 		/* Zeroed metrics: a known name gives 0, an unknown one NAN. */
-		if (isnan(metric(&probe, ex[i].scope, ex[i].metric))) {
-			fprintf(stderr, "scx_lua sim: --expect '%s': no metric %s.%s in this workload\n",
-				ex[i].text, ex[i].scope, ex[i].metric);
+		if (isnan(metric(&probe, x->scope, x->metric))) {
+			snprintf(err, errlen, "--expect '%s': no metric %s.%s in this workload", x->text,
+				 x->scope, x->metric);
 			return 2;
 		}
 	}
-	sc.nr_cpus = cpus ? (int)cpus : w.cpus ? w.cpus : 4;
-	sc.duration_ns = dur ? dur * 1e9 : w.duration_ns ? w.duration_ns : 10e9;
-	sc.slice_ns = o->ecfg.sched.slice_ns;
-	sc.record = trace || report;
-	sc.llc_cpus = w.llc_cpus;
-	for (int c = 0; c < sc.nr_cpus; c++)
-		o->ecfg.cpu_llc[c] = w.llc_cpus ? c / w.llc_cpus : 0;
+	return 0;
+}
+
+/* The group that pins its tasks to CPUs, or NULL. */
+static const char *pinned_group(const struct workload *w)
+{
+	for (int g = 0; g < w->nr_groups; g++)
+		if (w->g[g].affinity)
+			return w->g[g].name;
+	return NULL;
+}
+
+/* The machine: the command line's values, else the workload's, else defaults. */
+static int machine_cfg(struct cli *o, const struct sim_args *a, const struct workload *w,
+		       struct sim_cfg *sc, char *err, size_t errlen)
+{
+	*sc = (struct sim_cfg){
+		.nr_cpus = o->ecfg.sched.nr_cpus ? o->ecfg.sched.nr_cpus : w->cpus ? w->cpus : 4,
+		.duration_ns = o->duration_s ? o->duration_s * 1e9 : w->duration_ns ? w->duration_ns : 10e9,
+		.seed = o->seed,
+		.cost_batch_ns = a->cost_batch_ns,
+		.cost_task_ns = a->cost_task_ns,
+		.cost_measured = a->cost_measured,
+		.full_user = o->full_user,
+		.slice_ns = o->ecfg.sched.slice_ns,
+		.record = a->trace || a->report,
+		.llc_cpus = w->llc_cpus,
+	};
+	/* The machine keeps a task's allowed CPUs in a 64-bit mask. */
+	if (sc->nr_cpus > 64 && pinned_group(w)) {
+		snprintf(err, errlen, "--cpus %d: group %s sets an affinity, and the simulator's "
+			 "affinity masks hold 64 CPUs; use --cpus 64 or fewer", sc->nr_cpus,
+			 pinned_group(w));
+		return 2;
+	}
+	for (int c = 0; c < sc->nr_cpus; c++)
+		o->ecfg.cpu_llc[c] = w->llc_cpus ? c / w->llc_cpus : 0;
 	/* The simulator holds every task at once, in the worst case. */
 	o->ecfg.arena_bytes = 64u << 20;
-	for (int i = optind; i < argc; i++, n++) {
-		if (run_one(o, argv[i], &w, &sc, &m[n], n ? NULL : trace, n ? NULL : report))
-			return 1;
-		rc |= m[n].policy_errors ? 1 : 0;
-	}
-	if (json)
+	return 0;
+}
+
+/* Metrics as asked, then the grading; 1 if a policy erred or a check failed. */
+static int print_and_grade(const struct sim_args *a, const struct sim_metrics *m)
+{
+	int n = a->nr_policies, rc = 0, failed = 0;
+
+	for (int p = 0; p < n; p++)
+		rc |= m[p].policy_errors ? 1 : 0;
+	if (a->json)
 		sim_print_json(stdout, m, n);
 	else if (n == 1)
 		sim_print_table(stdout, &m[0]);
 	else
 		sim_print_compare(stdout, m, n);
-	if (nr_ex) {
-		int failed = 0;
+	if (!a->nr_expect)
+		return rc;
+	printf("\n");
+	for (int p = 0; p < n; p++)
+		failed += grade(&m[p], a->expect, a->nr_expect);
+	printf("%s: %d of %d checks passed\n", failed ? "FAIL" : "PASS", n * a->nr_expect - failed,
+	       n * a->nr_expect);
+	return rc | (failed ? 1 : 0);
+}
 
-		printf("\n");
-		for (int p = 0; p < n; p++)
-			failed += grade(&m[p], ex, nr_ex);
-		printf("%s: %d of %d checks passed\n", failed ? "FAIL" : "PASS",
-		       n * nr_ex - failed, n * nr_ex);
-		rc |= failed ? 1 : 0;
+int sim_main(struct cli *o, int argc, char **argv)
+{
+	/* Large: not on the stack. */
+	static struct sim_args a;
+	static struct workload w;
+	static struct sim_metrics m[SIM_MAX_POLICIES];
+	struct sim_cfg sc;
+	char err[512];
+	int rc;
+
+	rc = sim_parse(o, &a, argc, argv, err, sizeof(err));
+	if (rc == 1)
+		return 0;
+	if (!rc)
+		rc = load_workload(&a, &w, err, sizeof(err));
+	if (!rc)
+		rc = machine_cfg(o, &a, &w, &sc, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "scx_lua sim: %s\n", err);
+		if (strstr(err, "which workload") || strstr(err, "which policy") ||
+		    strstr(err, "unknown option"))
+			usage(stderr);
+		return 2;
 	}
-	return rc;
+	for (int n = 0; n < a.nr_policies; n++)
+		if (run_one(o, a.policies[n], &w, &sc, &m[n], n ? NULL : a.trace, n ? NULL : a.report))
+			return 1;
+	return print_and_grade(&a, m);
 }

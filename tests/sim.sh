@@ -66,4 +66,23 @@ expect "a workload is data: no library" has "$T/o" "attempt to index global 'os'
 $BIN sim policies/fifo.lua > "$T/o" 2>&1; rc=$?
 expect "no --workload: exit 2 with a hint" test $rc -eq 2 -a -n "$(grep 'which workload' "$T/o")"
 
+# The command line: the same ranges, rules and messages as run's (cli/opts.c).
+H=policies/workloads/hogs.lua
+$BIN sim policies/fifo.lua --workload $H --cpus 0 > "$T/o" 2>&1; rc=$?
+expect "--cpus 0: exit 2, naming the range run has" \
+  test $rc -eq 2 -a -n "$(grep -- '--cpus expects a whole number from 1 to 1024' "$T/o")"
+$BIN sim policies/fifo.lua --workload $H --opt =x > "$T/o" 2>&1; rc=$?
+expect "--opt =x refused, as run refuses it" test $rc -eq 2 -a -n "$(grep 'KEY=VALUE' "$T/o")"
+$BIN sim policies/fifo.lua --workload $H --cost nan,1 > "$T/o" 2>&1; rc=$?
+expect "--cost nan refused (the clock adds it)" test $rc -eq 2 -a -n "$(grep -- '--cost expects' "$T/o")"
+$BIN sim policies/fifo.lua --workload $H --nope > "$T/o" 2>&1; rc=$?
+expect "unknown option: exit 2, named, with the usage" \
+  test $rc -eq 2 -a -n "$(grep 'unknown option or missing value: --nope' "$T/o")" -a -n "$(grep '^usage' "$T/o")"
+$BIN sim policies/fifo.lua --workload $H --cpus 128 --duration 0.2 > "$T/o" 2>&1; rc=$?
+expect "--cpus 128: runs" test $rc -eq 0 -a -n "$(grep '128 CPUs' "$T/o")"
+printf 'return { groups = { { name = "pin", burst_ms = 1, sleep_ms = 1, affinity = {0} } } }\n' > "$T/w5.lua"
+$BIN sim policies/fifo.lua --workload "$T/w5.lua" --cpus 65 > "$T/o" 2>&1; rc=$?
+expect "--cpus 65 with an affinity: exit 2, masks hold 64 CPUs" \
+  test $rc -eq 2 -a -n "$(grep 'affinity masks hold 64 CPUs' "$T/o")"
+
 done_testing "sim.sh"

@@ -1,40 +1,86 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The command line, including --opt: arguments are the input split at NUL
- * bytes. cli_parse() must return 0, 1 or 2, never exit, and when it accepts
- * a line the configuration must be consistent. */
+/* The command lines of run/check (cli_parse) and of sim (sim_parse), both
+ * fed the same arguments: the input split at NUL bytes. A parser must
+ * return 0, 1 or 2, never exit, say why it refused, and when it accepts a
+ * line the configuration must be consistent. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../cli/cli.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+#define MAX_ARGS 32
+
+static void check_shared(const struct cli *o)
+{
+	if (o->ecfg.sched.slice_min_ns > o->ecfg.sched.slice_ns ||
+	    o->ecfg.sched.slice_ns > o->ecfg.sched.slice_max_ns || o->ecfg.sched.nr_cpus < 0 ||
+	    o->ecfg.sched.nr_cpus > 1024 || o->duration_s < 0 || o->nr_opts > CLI_MAX_OPTS)
+		abort();
+	for (int i = 0; i < o->nr_opts; i++)
+		if (!strchr(o->opts[i], '=') || o->opts[i][0] == '=')
+			abort();
+}
+
+static void check_run(int argc, char **argv)
 {
 	static struct cli o;
-	char buf[4096], *argv[33], err[300];
-	int argc = 1, rc;
+	char err[300] = "";
+	int rc;
 
+	cli_defaults(&o);
+	rc = cli_parse(&o, argc, argv, err, sizeof(err));
+	if (rc < 0 || rc > 2 || (rc == 2 && !err[0]))
+		abort(); /* every refusal says why */
+	if (rc == 0) {
+		check_shared(&o);
+		if (!o.policy || o.ecfg.sched.batch_max < 1 || o.ecfg.sched.nr_cpus < 1)
+			abort();
+	}
+}
+
+static void check_sim(int argc, char **argv)
+{
+	static struct cli o;
+	static struct sim_args a;
+	char err[300] = "";
+	int rc;
+
+	cli_defaults(&o);
+	argv[0] = "sim";
+	rc = sim_parse(&o, &a, argc, argv, err, sizeof(err));
+	if (rc < 0 || rc > 2 || (rc == 2 && !err[0]))
+		abort();
+	if (rc == 0) {
+		check_shared(&o);
+		/* 0 CPUs or 0 s: the workload's; costs must be finite, the clock adds them. */
+		if (!a.workload || a.nr_policies < 1 || a.nr_policies > SIM_MAX_POLICIES ||
+		    a.nr_expect > SIM_MAX_EXPECT || !isfinite(a.cost_batch_ns) || a.cost_batch_ns < 0 ||
+		    !isfinite(a.cost_task_ns) || a.cost_task_ns < 0)
+			abort();
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char buf[4096], *args[MAX_ARGS + 1], *argv[MAX_ARGS + 1];
+	int argc = 1;
+
+	args[0] = NULL; /* each parser names itself */
 	if (size >= sizeof(buf))
 		size = sizeof(buf) - 1;
 	memcpy(buf, data, size);
 	buf[size] = '\0';
-	argv[0] = "scx_lua";
-	for (char *p = buf; p < buf + size && argc < 32; p += strlen(p) + 1)
-		argv[argc++] = p;
-	argv[argc] = NULL;
-	cli_defaults(&o);
+	for (char *p = buf; p < buf + size && argc < MAX_ARGS; p += strlen(p) + 1)
+		args[argc++] = p;
+	args[argc] = NULL;
 	freopen("/dev/null", "w", stdout); /* -h and -V print */
-	rc = cli_parse(&o, argc, argv, err, sizeof(err));
-	if (rc < 0 || rc > 2)
-		abort();
-	if (rc == 0 && (!o.policy || o.ecfg.sched.slice_min_ns > o.ecfg.sched.slice_ns ||
-			o.ecfg.sched.slice_ns > o.ecfg.sched.slice_max_ns || o.ecfg.sched.batch_max < 1 ||
-			o.ecfg.sched.nr_cpus < 1 || o.ecfg.sched.nr_cpus > 1024))
-		abort();
-	for (int i = 0; rc == 0 && i < o.nr_opts; i++)
-		if (!strchr(o.opts[i], '=') || o.opts[i][0] == '=')
-			abort();
-	if (rc == 2 && !err[0])
-		abort(); /* every refusal says why */
+	/* getopt_long() permutes argv: each parser gets its own copy. */
+	memcpy(argv, args, sizeof(argv));
+	argv[0] = "scx_lua";
+	check_run(argc, argv);
+	memcpy(argv, args, sizeof(argv));
+	check_sim(argc, argv); /* sets argv[0] */
 	return 0;
 }
