@@ -5,8 +5,10 @@
  * Trust boundary: everything the backend hands us is sanitised in
  * prepare() (weights clamped, timestamps made monotonic, comm terminated)
  * and everything a policy returns is checked in validate() before it can
- * reach the heap or the backend. Between the two, a policy can be wrong
- * but cannot make the core wrong.
+ * reach the heap or the backend. The inputs in between are const to Lua
+ * (runtime.lua), so the pid the store is keyed by and the kernel is told
+ * is the one prepare() saw. A policy can be wrong but cannot make the core
+ * wrong.
  */
 #include <errno.h>
 #include <math.h>
@@ -233,6 +235,7 @@ static void enqueue_batch(struct sched *s, uint32_t n, double now)
 static uint32_t dispatch_some(struct sched *s, double now)
 {
 	uint32_t k = s->be->nr_dispatch_slots(s->bctx), n = 0, done = 0;
+	bool full = false;
 
 	if (k > heap_size(&s->heap))
 		k = heap_size(&s->heap);
@@ -258,17 +261,25 @@ static uint32_t dispatch_some(struct sched *s, double now)
 			save_state(s, t, now);
 		}
 	}
-	for (; done < n; done++) {
-		uint32_t slot = s->batch[done];
+	/*
+	 * A refused task goes back in the heap with its original key. -EAGAIN
+	 * means the backend is full: the rest would be refused too, and
+	 * stopping keeps their order. Any other refusal is about that task
+	 * alone, and the rest go on: one task the backend never takes must not
+	 * hold up everything behind it, round after round.
+	 */
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t slot = s->batch[i];
+		int err = full ? -EAGAIN : s->be->dispatch(s->bctx, &s->tasks[slot], &s->tok[slot]);
 
-		if (s->be->dispatch(s->bctx, &s->tasks[slot], &s->tok[slot]))
-			break;
-		s->free_slot[s->nr_free++] = slot;
-		s->stats->nr_dispatched++;
-	}
-	/* Refused: back in the heap with their original key, order intact. */
-	for (uint32_t i = done; i < n; i++) {
-		heap_push(&s->heap, s->dbatch[i].deadline, s->dbatch[i].seq, s->dbatch[i].slot);
+		if (!err) {
+			s->free_slot[s->nr_free++] = slot;
+			s->stats->nr_dispatched++;
+			done++;
+			continue;
+		}
+		full = err == -EAGAIN;
+		heap_push(&s->heap, s->dbatch[i].deadline, s->dbatch[i].seq, slot);
 		s->stats->nr_requeued++;
 	}
 	return done;

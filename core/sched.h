@@ -6,8 +6,9 @@
  * is free), run the policy once per batch of up to batch_max tasks, validate
  * what it decided, push the tasks into the heap, pop as many as the backend
  * will take, dispatch them (a refused one goes back into the heap with its
- * original key: nothing is dropped, nothing jumps the queue), and tell the
- * backend how many remain. A step never blocks; sched_wait() does.
+ * original key: nothing is dropped; a full backend ends the round, a task
+ * refused on its own does not hold up the others), and tell the backend
+ * how many remain. A step never blocks; sched_wait() does.
  *
  * Memory: everything is carved from the arena at sched_init(); a step
  * allocates nothing outside the Lua heaps.

@@ -17,7 +17,25 @@
 
 local ffi = require "ffi"
 local cdef = require "scx.cdef"
-ffi.cdef(cdef.source)
+
+-- A task's inputs are the core's: Lua sees them const, so `t.pid = x` is an
+-- error at the policy's line (compiled code too), and what the core reads
+-- back after a call (the pid it keys the store by and the kernel dispatches,
+-- the weight the fallback divides by) is what it wrote. C sees the same
+-- layout, without const.
+local INPUTS = { "pid", "tgid", "prev_cpu", "nr_cpus_allowed", "weight", "flags",
+  "start_ts", "stop_ts", "exec_runtime", "enqueue_ts", "comm_w0, comm_w1" }
+local function inputs_const(src)
+  local body = src:match("struct scx_task%s*(%b{})")
+  local ro = body
+  for _, f in ipairs(INPUTS) do
+    local n
+    ro, n = ro:gsub("\n(%s*)([%w_]+ " .. f .. ";)", "\n%1const %2", 1)
+    if n ~= 1 then error("runtime: no input field '" .. f .. "' in struct scx_task: rebuild scx_lua", 0) end
+  end
+  return (src:gsub(body:gsub("%p", "%%%0"), (ro:gsub("%%", "%%%%")), 1))
+end
+ffi.cdef(inputs_const(cdef.source))
 
 -- t.scratch[i]: eight doubles with checked indices (see policy_abi.h for
 -- why no raw array is exposed). With a constant index the JIT folds the

@@ -130,6 +130,10 @@ else
   expect "run slow, watchdog thread held off: not stopped (CPU charged is the call's own)" has "$T/r" "policy=slow .* watchdog=0 "
   expect "run slow, watchdog thread held off: no task lost" books "$T/r"
 fi
+$BIN tests/policies/pid_write.lua --backend synth --duration 2 > "$T/r" 2>&1
+expect "run pid_write: t.pid is read-only, named at line 6" has "$T/r" "pid_write.lua:6: attempt to write to constant location"
+expect "run pid_write: tasks keep flowing" test "$(sed -n 's/^\[scx_lua\] .* dispatched=\([0-9]*\) .*/\1/p' "$T/r" | tail -1)" -gt 100000
+expect "run pid_write: no task lost" books "$T/r"
 $BIN tests/policies/error_always.lua --backend synth --duration 2 > "$T/r" 2>&1
 expect "run error_always: rate-limited reports" test "$(grep -c 'P.enqueue failed' "$T/r")" -le 3
 expect "run error_always: no task lost" books "$T/r"

@@ -121,6 +121,21 @@ static uint32_t held_by_policy(const struct sched *s)
 	return held;
 }
 
+/* For 12: a backend that never takes pid 1000 (refused with -EINVAL,
+ * not "full"), and accepts everything else; a policy that puts pid 1000
+ * first. */
+static int refuse_one_dispatch(void *ctx, const struct scx_task *t, const struct task_token *tok)
+{
+	return t->pid == 1000 ? -EINVAL : synth_ops.dispatch(ctx, t, tok);
+}
+
+static void refused_first(void *arg, struct scx_task *tasks, const uint32_t *batch, uint32_t n,
+			  double now)
+{
+	for (uint32_t i = 0; i < n; i++)
+		tasks[batch[i]].deadline = tasks[batch[i]].pid == 1000 ? 0 : now;
+}
+
 int main(void)
 {
 	struct engine e;
@@ -314,6 +329,23 @@ int main(void)
 		CHECK(!(t.flags & SCX_TF_REQUEUED) && t.stop_ts - t.start_ts == 2e6,
 		      "after a new run: not requeued, run 2 ms");
 	}
+	engine_free(&e);
+	synth_free(sy);
+
+	/* 12. One task the backend will not take, first in deadline order
+	 * every round: the others still leave. It held up all of them (a
+	 * policy that rewrote t.pid made synth refuse its tasks that way:
+	 * dispatched=1, requeued=199694384). */
+	sy = mk(&e, 0, 0, 8192);
+	e.sched.cpolicy = refused_first;
+	rec_ops = synth_ops;
+	rec_ops.dispatch = refuse_one_dispatch;
+	e.sched.be = &rec_ops;
+	run_rounds(&e, sy, 200);
+	CHECK(e.stats->nr_dispatched > 200 * 32 * 9 / 10, "%llu dispatched in 200 rounds of "
+	      "up to 32 (a batch) around a task refused every time",
+	      (unsigned long long)e.stats->nr_dispatched);
+	check_books("one task refused", sy, &e.sched);
 	engine_free(&e);
 	synth_free(sy);
 	TEST_END("test_sched");
