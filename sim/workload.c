@@ -190,32 +190,29 @@ static void step_limit(lua_State *L, lua_Debug *ar)
 	luaL_error(L, "the workload file takes too long to evaluate (a loop?)");
 }
 
-static int read_group(struct ctx *c, struct workload *w, int gi, const char **wakes)
+/* name: the group's, else "groupN"; from here messages say "group N (name)". */
+static void read_name(struct ctx *c, int t, struct wgroup *g, int gi)
 {
-	lua_State *L = c->L;
-	struct wgroup *g = &w->g[gi];
-	double v = 0;
-	bool has, has_w, has_n;
-	int rc = 0, t = lua_gettop(L);
-
-	memset(g, 0, sizeof(*g));
-	*wakes = NULL; /* an early error must not leave it dangling (found by fuzz_workload) */
-	g->wakes = -1;
-	g->count = 1;
-	snprintf(c->where, sizeof(c->where), "group %d", gi + 1);
-	lua_getfield(L, t, "name");
-	if (lua_type(L, -1) == LUA_TSTRING)
-		snprintf(g->name, sizeof(g->name), "%s", lua_tostring(L, -1));
+	lua_getfield(c->L, t, "name");
+	if (lua_type(c->L, -1) == LUA_TSTRING)
+		snprintf(g->name, sizeof(g->name), "%s", lua_tostring(c->L, -1));
 	else
 		snprintf(g->name, sizeof(g->name), "group%d", gi + 1);
-	lua_pop(L, 1);
+	lua_pop(c->L, 1);
 	snprintf(c->where, sizeof(c->where), "group %d (%s)", gi + 1, g->name);
+}
+
+/* count, weight or nice (not both), work_ms, lifetime_ms. */
+static int read_sizes(struct ctx *c, int t, struct wgroup *g)
+{
+	double v = 0;
+	bool has, has_w, has_n;
+	int rc;
 
 	if ((rc = get_number(c, t, "count", 1, 100000, &v, &has)))
 		return rc;
 	if (has)
 		g->count = (int)v;
-	g->weight = 100;
 	if ((rc = get_number(c, t, "weight", 1, 10000, &v, &has_w)))
 		return rc;
 	if (has_w)
@@ -232,6 +229,14 @@ static int read_group(struct ctx *c, struct workload *w, int gi, const char **wa
 	if ((rc = get_number(c, t, "lifetime_ms", 0, 1e9, &v, &has)))
 		return rc;
 	g->lifetime_ns = has ? v * MS : 0;
+	return 0;
+}
+
+/* arrival_ms: ms, or {"every", ms[, first_ms]}. */
+static int read_arrival(struct ctx *c, int t, struct wgroup *g)
+{
+	lua_State *L = c->L;
+	int rc = 0;
 
 	lua_getfield(L, t, "arrival_ms");
 	if (lua_isnumber(L, -1)) {
@@ -250,13 +255,14 @@ static int read_group(struct ctx *c, struct workload *w, int gi, const char **wa
 		rc = fail(c, "arrival_ms", "expected ms or {\"every\", ms[, first_ms]}");
 	}
 	lua_pop(L, 1);
-	if (rc)
-		return rc;
-	if ((rc = get_dist(c, t, "burst_ms", &g->burst, true, false)) ||
-	    (rc = get_dist(c, t, "sleep_ms", &g->sleep, false, true)))
-		return rc;
-	if (g->burst.kind == DIST_FIXED && g->burst.a == 0)
-		return fail(c, "burst_ms", "missing or zero: every task needs CPU bursts (or \"inf\")");
+	return rc;
+}
+
+/* affinity: a list of CPU numbers, 0..63 (the machine keeps a 64-bit mask). */
+static int read_affinity(struct ctx *c, int t, struct wgroup *g)
+{
+	lua_State *L = c->L;
+	int rc = 0;
 
 	lua_getfield(L, t, "affinity");
 	if (lua_istable(L, -1)) {
@@ -272,89 +278,126 @@ static int read_group(struct ctx *c, struct workload *w, int gi, const char **wa
 		rc = fail(c, "affinity", "expected a list of CPU numbers");
 	}
 	lua_pop(L, 1);
+	return rc;
+}
+
+static int read_group(struct ctx *c, struct workload *w, int gi, const char **wakes)
+{
+	lua_State *L = c->L;
+	struct wgroup *g = &w->g[gi];
+	int rc, t = lua_gettop(L);
+
+	memset(g, 0, sizeof(*g));
+	*wakes = NULL; /* an early error must not leave it dangling (found by fuzz_workload) */
+	g->wakes = -1;
+	g->count = 1;
+	g->weight = 100;
+	snprintf(c->where, sizeof(c->where), "group %d", gi + 1);
+	read_name(c, t, g, gi);
+	if ((rc = read_sizes(c, t, g)) || (rc = read_arrival(c, t, g)) ||
+	    (rc = get_dist(c, t, "burst_ms", &g->burst, true, false)) ||
+	    (rc = get_dist(c, t, "sleep_ms", &g->sleep, false, true)))
+		return rc;
+	if (g->burst.kind == DIST_FIXED && g->burst.a == 0)
+		return fail(c, "burst_ms", "missing or zero: every task needs CPU bursts (or \"inf\")");
+	rc = read_affinity(c, t, g);
 	lua_getfield(L, t, "wakes");
 	*wakes = lua_isstring(L, -1) ? lua_tostring(L, -1) : NULL;
 	lua_pop(L, 1);
 	return rc;
 }
 
-int workload_load(struct workload *w, const char *path, char *err, size_t errlen)
+/* Run the file with no globals under the step limit; its table is left at index 1. */
+static int eval_file(struct ctx *c)
 {
-	struct ctx c = { .path = path, .err = err, .errlen = errlen };
-	const char *wakes[WORKLOAD_MAX_GROUPS];
-	char wake_names[WORKLOAD_MAX_GROUPS][32];
+	if (luaL_loadfile(c->L, c->path)) {
+		snprintf(c->err, c->errlen, "%s", lua_tostring(c->L, -1));
+		return -EINVAL;
+	}
+	lua_newtable(c->L); /* no globals at all */
+	lua_setfenv(c->L, -2);
+	lua_sethook(c->L, step_limit, LUA_MASKCOUNT, 10000000);
+	if (lua_pcall(c->L, 0, 1, 0)) {
+		snprintf(c->err, c->errlen, "%s", lua_tostring(c->L, -1));
+		return -EINVAL;
+	}
+	lua_sethook(c->L, NULL, 0, 0);
+	if (!lua_istable(c->L, -1))
+		return fail(c, "file", "must return a table (return { groups = { ... } })");
+	return 0;
+}
+
+/* name, cpus, llc_cpus, duration_ms. */
+static int read_machine(struct ctx *c, struct workload *w)
+{
 	double v;
 	bool has;
-	int rc = 0;
+	int rc;
 
-	memset(w, 0, sizeof(*w));
-	c.L = luaL_newstate();
-	if (!c.L)
-		return -ENOMEM;
-	if (luaL_loadfile(c.L, path)) {
-		snprintf(err, errlen, "%s", lua_tostring(c.L, -1));
-		rc = -EINVAL;
-		goto out;
-	}
-	lua_newtable(c.L); /* no globals at all */
-	lua_setfenv(c.L, -2);
-	lua_sethook(c.L, step_limit, LUA_MASKCOUNT, 10000000);
-	if (lua_pcall(c.L, 0, 1, 0)) {
-		snprintf(err, errlen, "%s", lua_tostring(c.L, -1));
-		rc = -EINVAL;
-		goto out;
-	}
-	lua_sethook(c.L, NULL, 0, 0);
-	if (!lua_istable(c.L, -1)) {
-		rc = fail(&c, "file", "must return a table (return { groups = { ... } })");
-		goto out;
-	}
-	lua_getfield(c.L, -1, "name");
-	snprintf(w->name, sizeof(w->name), "%s", lua_isstring(c.L, -1) ? lua_tostring(c.L, -1) : path);
-	lua_pop(c.L, 1);
-	if ((rc = get_number(&c, 1, "cpus", 1, 64, &v, &has)))
-		goto out;
+	lua_getfield(c->L, -1, "name");
+	snprintf(w->name, sizeof(w->name), "%s",
+		 lua_isstring(c->L, -1) ? lua_tostring(c->L, -1) : c->path);
+	lua_pop(c->L, 1);
+	if ((rc = get_number(c, 1, "cpus", 1, 64, &v, &has)))
+		return rc;
 	w->cpus = has ? (int)v : 0;
-	if ((rc = get_number(&c, 1, "llc_cpus", 1, 64, &v, &has)))
-		goto out;
+	if ((rc = get_number(c, 1, "llc_cpus", 1, 64, &v, &has)))
+		return rc;
 	w->llc_cpus = has ? (int)v : 0;
-	if ((rc = get_number(&c, 1, "duration_ms", 1, 1e9, &v, &has)))
-		goto out;
+	if ((rc = get_number(c, 1, "duration_ms", 1, 1e9, &v, &has)))
+		return rc;
 	w->duration_ns = has ? v * MS : 0;
-	lua_getfield(c.L, 1, "groups");
-	if (!lua_istable(c.L, -1) || lua_objlen(c.L, -1) == 0) {
-		rc = fail(&c, "groups", "expected a non-empty list of task groups");
-		goto out;
-	}
-	w->nr_groups = (int)lua_objlen(c.L, -1);
-	if (w->nr_groups > WORKLOAD_MAX_GROUPS) {
-		rc = fail(&c, "groups", "at most 32 groups");
-		goto out;
-	}
+	return 0;
+}
+
+/* Every group, then what each `wakes` names (a later group may be named). */
+static int read_groups(struct ctx *c, struct workload *w)
+{
+	const char *wakes[WORKLOAD_MAX_GROUPS];
+	char wake_names[WORKLOAD_MAX_GROUPS][32];
+	int rc;
+
+	lua_getfield(c->L, 1, "groups");
+	if (!lua_istable(c->L, -1) || lua_objlen(c->L, -1) == 0)
+		return fail(c, "groups", "expected a non-empty list of task groups");
+	w->nr_groups = (int)lua_objlen(c->L, -1);
+	if (w->nr_groups > WORKLOAD_MAX_GROUPS)
+		return fail(c, "groups", "at most 32 groups");
 	for (int i = 0; i < w->nr_groups; i++) {
-		lua_rawgeti(c.L, -1, i + 1);
-		if (!lua_istable(c.L, -1)) {
-			snprintf(c.where, sizeof(c.where), "group %d", i + 1);
-			rc = fail(&c, "group", "expected a table");
-			goto out;
+		lua_rawgeti(c->L, -1, i + 1);
+		if (!lua_istable(c->L, -1)) {
+			snprintf(c->where, sizeof(c->where), "group %d", i + 1);
+			return fail(c, "group", "expected a table");
 		}
-		rc = read_group(&c, w, i, &wakes[i]);
+		rc = read_group(c, w, i, &wakes[i]);
 		snprintf(wake_names[i], sizeof(wake_names[i]), "%s", wakes[i] ? wakes[i] : "");
-		lua_pop(c.L, 1);
+		lua_pop(c->L, 1);
 		if (rc)
-			goto out;
+			return rc;
 	}
 	for (int i = 0; i < w->nr_groups; i++) {
 		if (!wake_names[i][0])
 			continue;
 		w->g[i].wakes = group_index(w, wake_names[i]);
 		if (w->g[i].wakes < 0) {
-			snprintf(c.where, sizeof(c.where), "group %d (%s)", i + 1, w->g[i].name);
-			rc = fail(&c, "wakes", "names no group of this workload");
-			goto out;
+			snprintf(c->where, sizeof(c->where), "group %d (%s)", i + 1, w->g[i].name);
+			return fail(c, "wakes", "names no group of this workload");
 		}
 	}
-out:
+	return 0;
+}
+
+int workload_load(struct workload *w, const char *path, char *err, size_t errlen)
+{
+	struct ctx c = { .path = path, .err = err, .errlen = errlen };
+	int rc;
+
+	memset(w, 0, sizeof(*w));
+	c.L = luaL_newstate();
+	if (!c.L)
+		return -ENOMEM;
+	if (!(rc = eval_file(&c)) && !(rc = read_machine(&c, w)))
+		rc = read_groups(&c, w);
 	lua_close(c.L);
 	return rc;
 }
