@@ -40,13 +40,13 @@ DEPS_STAMP := $(BUILD)/.deps-build
 # commands. The unit tests and benchmarks link LIB_OBJS only.
 CORE_SRCS := core/arena core/buddy core/heap core/store core/logring core/policy core/watchdog \
 	     core/fallback core/sched core/engine core/synth
-SIM_SRCS  := sim/workload sim/machine sim/report
-CLI_SRCS  := cli/main cli/opts cli/run cli/check cli/sim_cmd bpf/live
+SIM_SRCS  := sim/workload sim/machine sim/dispatcher sim/report
+CLI_SRCS  := cli/main cli/opts cli/run cli/check cli/sim_cmd bpf/load bpf/live
 LIB_SRCS  := $(CORE_SRCS) $(SIM_SRCS)
 LIB_OBJS  := $(addprefix $(BUILD)/,$(addsuffix .o,$(LIB_SRCS))) $(BUILD)/gen/embed.o
 CLI_OBJS  := $(addprefix $(BUILD)/,$(addsuffix .o,$(CLI_SRCS)))
 EMBED     := lua/runtime.lua lua/scx.lua $(GEN)/cdef.lua
-UNIT_TESTS := test_heap test_store test_buddy test_sched test_machine test_policies
+UNIT_TESTS := test_heap test_store test_buddy test_sched test_machine test_policies test_rules
 # The file each unit test includes (so it is not linked twice).
 TEST_UNDER_test_heap := core/heap
 TEST_UNDER_test_store := core/store
@@ -140,7 +140,7 @@ $(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(Q)bpftool gen skeleton $< name scx_lua > $@
 
 # Generated: the first build cannot know from .d files that it needs it.
-$(BUILD)/bpf/live.o: $(BUILD)/bpf/main.skel.h
+$(BUILD)/bpf/live.o $(BUILD)/bpf/load.o: $(BUILD)/bpf/main.skel.h
 
 # Unit tests include the file under test; they link the rest of the library.
 $(BUILD)/tests/%: tests/%.c $(LIB_OBJS)
@@ -179,7 +179,7 @@ bench: $(BUILD)/bench/bench $(BUILD)/scx_lua
 # surface (tests/fuzz/). Findings are crash-* files in build/fuzz/.
 
 $(FUZZ_DIR)/cli/main.o: FUZZ_CFLAGS += -DSCX_NO_MAIN
-$(FUZZ_DIR)/bpf/live.o: $(BUILD)/bpf/main.skel.h
+$(FUZZ_DIR)/bpf/live.o $(FUZZ_DIR)/bpf/load.o: $(BUILD)/bpf/main.skel.h
 
 $(FUZZ_DIR)/%.o: %.c | $(DEPS_STAMP)
 	$(call msg,FUZZCC,$@)

@@ -17,6 +17,8 @@ BUILD=$B VM_TIMEOUT=${VM_TIMEOUT:-2400} tests/vm/run.sh vm-bench > "$out/console
 grep '^RESULT ' "$B/vm/vm-bench.log" > "$out/raw.txt"
 # BENCH_PROFILE=1: each scx_lua run's perf report (the scheduler process)
 grep '^PROFILE ' "$B/vm/vm-bench.log" > "$out/profile.txt" || rm -f "$out/profile.txt"
+# BENCH_DETAIL=1: each scx_lua run's final counters
+grep '^STATS ' "$B/vm/vm-bench.log" > "$out/stats.txt" || rm -f "$out/stats.txt"
 awk -v runs="$BENCH_RUNS" '
   { k = $3 SUBSEP $4; if ($5 != "nan" && $5 != "") { sum[k] += $5; n[k]++;
       if (!(k in lo) || $5 < lo[k]) lo[k] = $5; if (!(k in hi) || $5 > hi[k]) hi[k] = $5 }

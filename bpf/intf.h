@@ -26,6 +26,29 @@ enum scx_lua_consts {
 	SCX_LUA_QF_PREEMPTED = 2,
 };
 
+/* Why the scheduler process was given a CPU (nr_sched_runs[]): see rules.h. */
+enum scx_lua_run_reason {
+	SCX_LUA_RUN_MIDBATCH,    /* it lost its CPU with a batch in its hands */
+	SCX_LUA_RUN_HOG,         /* a CPU hog was preempted for a woken task's record */
+	SCX_LUA_RUN_HEARTBEAT,   /* housekeeping, at least every 100 ms */
+	SCX_LUA_RUN_BUDGET,      /* its oldest record waited the latency budget */
+	SCX_LUA_RUN_RING,        /* the ring passed its watermark */
+	SCX_LUA_RUN_IDLE,        /* the CPU had nothing else to run */
+	SCX_LUA_RUN_NR,
+};
+
+/* Why a CPU was kicked (nr_kicks[]). */
+enum scx_lua_kick_reason {
+	SCX_LUA_KICK_TASK_IDLE,      /* an idle CPU woken for a task */
+	SCX_LUA_KICK_DEADLINE,       /* preempted for a woken task's earlier deadline */
+	SCX_LUA_KICK_POLICY,         /* preempted: the policy asked (DF_PREEMPT) */
+	SCX_LUA_KICK_SCHED_IDLE,     /* an idle CPU woken for the scheduler */
+	SCX_LUA_KICK_SCHED_HOG,      /* a CPU hog preempted for the scheduler */
+	SCX_LUA_KICK_SCHED_BUDGET,   /* preempted from a tick: the budget ran out */
+	SCX_LUA_KICK_HEARTBEAT,      /* for the scheduler's heartbeat */
+	SCX_LUA_KICK_NR,
+};
+
 /* kernel -> user, one per task that needs a decision (BPF ringbuf) */
 struct queued_task {
 	int pid;
@@ -38,7 +61,6 @@ struct queued_task {
 	unsigned long long stop_ts;
 	unsigned long long exec_runtime;    /* ns run since it last woke up */
 	unsigned long long enqueue_ts;
-	unsigned long long vtime;           /* p->scx.dsq_vtime */
 	unsigned long long enq_cnt;         /* matches the dispatch to this enqueue */
 	char comm[16];
 };

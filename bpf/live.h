@@ -16,6 +16,14 @@
 #include <stddef.h>
 
 #include "backend.h"
+#include "counters.h"
+
+/* The live path's rules' tunables (bpf/rules.h), settable while attached. */
+struct bpf_backend_tune {
+	unsigned long long preempt_min_ns;  /* run this long before a deadline preempts it */
+	unsigned long long budget_ns;       /* a record waits at most this for the scheduler */
+	bool keep_preempted;                /* a task we preempt keeps its deadline in BPF */
+};
 
 struct bpf_backend_cfg {
 	bool partial;          /* -p: only SCHED_EXT tasks */
@@ -25,6 +33,7 @@ struct bpf_backend_cfg {
 	unsigned long long slice_ns;
 	unsigned long long starve_ns;  /* starvation guard, 0 = off */
 	size_t queue_bytes;     /* queued ringbuf size, 0 = default; power of two */
+	struct bpf_backend_tune tune;
 };
 
 struct bpf_backend;
@@ -33,9 +42,13 @@ extern const struct backend_ops bpf_ops;
 int bpf_backend_preflight(char *why, size_t len);
 struct bpf_backend *bpf_backend_open(const struct bpf_backend_cfg *cfg, char *why, size_t len);
 int bpf_backend_attach(struct bpf_backend *b, char *why, size_t len);
+/* Closes the link: the kernel takes its tasks back. Idempotent. */
+void bpf_backend_detach(struct bpf_backend *b);
 void bpf_backend_close(struct bpf_backend *b);
 int bpf_backend_nr_cpus(const struct bpf_backend *b);
 int bpf_backend_ended(struct bpf_backend *b, char *why, size_t len, bool *restart);
 int bpf_backend_format_stats(struct bpf_backend *b, char *buf, size_t len);
+void bpf_backend_tune(struct bpf_backend *b, const struct bpf_backend_tune *t);
+void bpf_backend_counters(struct bpf_backend *b, struct lua_counters *c);
 
 #endif

@@ -26,6 +26,8 @@ struct cli {
 	int exit_dump_len;
 	int starve_ms;            /* --starve-ms, 0 = off */
 	unsigned queue_kb;        /* --queue-kb, 0 = the BPF object's size */
+	unsigned budget_us;       /* --budget-us: a record waits at most this for the scheduler */
+	unsigned preempt_us;      /* --preempt-us: run this long before a deadline preempts it */
 	unsigned synth_tasks, synth_burst;
 	unsigned long long seed;
 };

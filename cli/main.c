@@ -42,6 +42,11 @@ static void usage(FILE *f)
 "                         policy said (5000; 0 = off: the kernel ejects at 30 s)\n"
 "      --queue-kb N       kernel->user ring of queued tasks, KiB, a power of two\n"
 "                         (1024, ~10k tasks); when full, tasks bypass the policy\n"
+"      --budget-us N      latency budget: a task waits at most this long for the\n"
+"                         scheduler process to decide it (1000); until then, tasks\n"
+"                         already decided run first and decisions batch up\n"
+"      --preempt-us N     a woken task with an earlier deadline preempts a CPU only\n"
+"                         after its task ran this long (1000)\n"
 "policy:\n"
 "      --opt KEY=VALUE    pass an option to the policy (sys.opts.KEY); repeatable\n"
 "      --watch            reload the policy when its file changes (also on SIGHUP)\n"
@@ -171,6 +176,8 @@ void cli_defaults(struct cli *o)
 	o->synth_tasks = 256;
 	o->synth_burst = 64;
 	o->starve_ms = 5000;
+	o->budget_us = 1000;
+	o->preempt_us = 1000;
 	o->cmd = "run";
 }
 

@@ -11,7 +11,7 @@
  * ("--cpus expects a whole number from 1 to 1024, not '0'").
  *
  * The options `run`/`check` and `sim` share (slices, --opt, --cpus, --seed,
- * --duration, --full-user) are parsed by opt_shared(), one range and one
+ * --duration, --full-user, the live path's --budget-us and --preempt-us) are parsed by opt_shared(), one range and one
  * rule each, into struct cli; a command lists them with OPTS_SHARED and
  * numbers its own options from OPT_OWN. Not here: each command's own
  * options, and what a value means to it (sim's 0 CPUs = the workload's).
@@ -31,7 +31,8 @@ struct opt_err {
 };
 
 /* The shared long options without a short name; commands start at OPT_OWN. */
-enum { OPT_SLICE_MAX = 256, OPT_KEYVAL, OPT_CPUS, OPT_SEED, OPT_DURATION, OPT_OWN };
+enum { OPT_SLICE_MAX = 256, OPT_KEYVAL, OPT_CPUS, OPT_SEED, OPT_DURATION, OPT_BUDGET, OPT_PREEMPT,
+       OPT_OWN };
 
 /* Short names: -s, -S, -u (each command adds its own letters). */
 #define OPTS_SHARED_SHORT "s:S:u"
@@ -43,7 +44,9 @@ enum { OPT_SLICE_MAX = 256, OPT_KEYVAL, OPT_CPUS, OPT_SEED, OPT_DURATION, OPT_OW
 	{ "opt", required_argument, 0, OPT_KEYVAL }, \
 	{ "cpus", required_argument, 0, OPT_CPUS }, \
 	{ "seed", required_argument, 0, OPT_SEED }, \
-	{ "duration", required_argument, 0, OPT_DURATION }
+	{ "duration", required_argument, 0, OPT_DURATION }, \
+	{ "budget-us", required_argument, 0, OPT_BUDGET }, \
+	{ "preempt-us", required_argument, 0, OPT_PREEMPT }
 
 /* Record a failure (only the first is kept). */
 void opt_fail(struct opt_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

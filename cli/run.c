@@ -3,7 +3,8 @@
  * run.c - `scx_lua POLICY.lua`: the scheduler process.
  *
  * The control plane around the loop: signals (SIGINT/SIGTERM stop,
- * SIGHUP reloads), --watch, --stats, warm-up and the final report. The
+ * SIGHUP reloads, SIGUSR1 prints the stats lines now), --watch, --stats,
+ * warm-up and the final report. The
  * loop thread only ever polls flags set by the handlers; nothing here runs
  * inside a signal handler but a store to a flag.
  */
@@ -14,10 +15,12 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "clock.h"
+
 #include "live.h"
 #include "cli.h"
 
-static volatile sig_atomic_t stop_sig, reload_req;
+static volatile sig_atomic_t stop_sig, reload_req, stats_req;
 
 static void on_stop(int sig)
 {
@@ -28,6 +31,12 @@ static void on_hup(int sig)
 {
 	(void)sig;
 	reload_req = 1;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	stats_req = 1;
 }
 
 struct filestamp {
@@ -96,6 +105,8 @@ static int make_backend(struct cli *o, const struct backend_ops **be, void **bct
 			.queue_bytes = (size_t)o->queue_kb << 10,
 			.starve_ns = (unsigned long long)o->starve_ms * 1000000ull,
 			.slice_ns = (unsigned long long)o->ecfg.sched.slice_ns,
+			.tune = { .preempt_min_ns = (unsigned long long)o->preempt_us * 1000,
+				  .budget_ns = (unsigned long long)o->budget_us * 1000 },
 		};
 
 		*bctx = bpf_backend_open(&bc, why, sizeof(why));
@@ -117,33 +128,38 @@ static void close_backend(const struct backend_ops *be, void *bctx)
 		bpf_backend_close(bctx);
 }
 
-int run_main(struct cli *o)
-{
+/* The scheduler process's state between its steps. */
+struct runner {
+	struct cli *o;
 	const struct backend_ops *be;
 	void *bctx;
 	struct engine e;
-	struct sigaction sa;
-	struct filestamp fs = stamp(o->policy);
+	struct filestamp fs;
 	uint64_t t_start, next_stats, next_watch, warm_at;
-	char line[LOGRING_LINE], ended[1400] = "";
-	bool restart = false;
-	int err;
+	char line[LOGRING_LINE], ended[1400];
+	bool restart;
+};
 
-	if (make_backend(o, &be, &bctx))
+static bool is_live(const struct runner *r)
+{
+	return r->be == &bpf_ops;
+}
+
+/* Backend, engine, policy, signals, attach. 0, or 1 with a message said. */
+static int setup(struct runner *r)
+{
+	struct cli *o = r->o;
+	struct sigaction sa;
+
+	if (make_backend(o, &r->be, &r->bctx))
 		return 1;
-	o->ecfg.policy.backend = be->name;
+	o->ecfg.policy.backend = r->be->name;
 	o->ecfg.policy.opts = o->opts;
 	o->ecfg.policy.nr_opts = o->nr_opts;
-	if (engine_init(&e, &o->ecfg, be, bctx)) {
-		engine_free(&e);
-		close_backend(be, bctx);
+	if (engine_init(&r->e, &o->ecfg, r->be, r->bctx))
 		return 1;
-	}
-	err = policy_load(&e.ph, o->policy);
-	if (err) {
-		fprintf(stderr, "scx_lua: cannot load %s:\n%s\n", o->policy, e.ph.err);
-		engine_free(&e);
-		close_backend(be, bctx);
+	if (policy_load(&r->e.ph, o->policy)) {
+		fprintf(stderr, "scx_lua: cannot load %s:\n%s\n", o->policy, r->e.ph.err);
 		return 1;
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -152,80 +168,125 @@ int run_main(struct cli *o)
 	sigaction(SIGTERM, &sa, NULL);
 	sa.sa_handler = on_hup;
 	sigaction(SIGHUP, &sa, NULL);
-
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);
 	fprintf(stderr, "scx_lua: running \"%s\" (%s) on the %s backend%s\n",
-		policy_name(&e.ph), o->policy, be->name,
-		o->ecfg.lock ? (e.arena.locked ? ", memory locked" : ", memory NOT locked") : "");
-	if (be == &bpf_ops && bpf_backend_attach(bctx, line, sizeof(line))) {
-		fprintf(stderr, "scx_lua: %s\n", line);
-		engine_free(&e);
-		close_backend(be, bctx);
+		policy_name(&r->e.ph), o->policy, r->be->name,
+		o->ecfg.lock ? (r->e.arena.locked ? ", memory locked" : ", memory NOT locked") : "");
+	if (is_live(r) && bpf_backend_attach(r->bctx, r->line, sizeof(r->line))) {
+		fprintf(stderr, "scx_lua: %s\n", r->line);
 		return 1;
 	}
-	logring_start(&e.log);
+	logring_start(&r->e.log);
 	arena_prefault_stack(256 << 10);
+	r->fs = stamp(o->policy);
+	r->t_start = clock_ns();
+	r->warm_at = r->t_start + 1000000000ull;
+	r->next_stats = o->stats_s ? r->t_start + (uint64_t)o->stats_s * 1000000000ull : UINT64_MAX;
+	r->next_watch = r->t_start + 250000000ull;
+	return 0;
+}
 
-	t_start = clock_ns();
-	warm_at = t_start + 1000000000ull;
-	next_stats = o->stats_s ? t_start + (uint64_t)o->stats_s * 1000000000ull : UINT64_MAX;
-	next_watch = t_start + 250000000ull;
+/* Between steps: warm-up, reloads, --watch, --stats. */
+static void housekeeping(struct runner *r, uint64_t now)
+{
+	struct cli *o = r->o;
+
+	if (!r->e.sched.warm && now >= r->warm_at)
+		sched_mark_warm(&r->e.sched);
+	if (reload_req) {
+		reload_req = 0;
+		reload(&r->e, o->policy, "SIGHUP");
+		r->fs = stamp(o->policy); /* --watch must not load it again */
+	}
+	if (o->watch && now >= r->next_watch) {
+		struct filestamp nf = stamp(o->policy);
+
+		r->next_watch = now + 250000000ull;
+		if (nf.ok && stamp_changed(&r->fs, &nf))
+			reload(&r->e, o->policy, "file changed");
+		r->fs = nf;
+	}
+	if (now >= r->next_stats || stats_req) {
+		stats_req = 0;
+		engine_format_stats(&r->e, r->line, sizeof(r->line));
+		logring_put(&r->e.log, 1, r->line, strlen(r->line));
+		if (is_live(r)) {
+			bpf_backend_format_stats(r->bctx, r->line, sizeof(r->line));
+			logring_put(&r->e.log, 1, r->line, strlen(r->line));
+		}
+		if (o->stats_s)
+			r->next_stats = now + (uint64_t)o->stats_s * 1000000000ull;
+	}
+}
+
+/* One step, then give the CPU back (the live backend parks us). */
+static void loop(struct runner *r)
+{
 	while (!stop_sig) {
+		uint32_t moved = sched_step(&r->e.sched);
 		uint64_t now;
 
-		if (!sched_step(&e.sched))
-			be->wait(bctx, e.sched.heap.nr ? 1 : 100);
-		if (be == &bpf_ops && bpf_backend_ended(bctx, ended, sizeof(ended), &restart))
+		r->be->wait(r->bctx, moved ? 0 : r->e.sched.heap.nr ? 1 : 100);
+		if (is_live(r) && bpf_backend_ended(r->bctx, r->ended, sizeof(r->ended), &r->restart))
 			break;
 		now = clock_ns();
-		if (!e.sched.warm && now >= warm_at)
-			sched_mark_warm(&e.sched);
-		if (reload_req) {
-			reload_req = 0;
-			reload(&e, o->policy, "SIGHUP");
-			fs = stamp(o->policy); /* --watch must not load it again */
-		}
-		if (o->watch && now >= next_watch) {
-			struct filestamp nf = stamp(o->policy);
-
-			next_watch = now + 250000000ull;
-			if (nf.ok && stamp_changed(&fs, &nf))
-				reload(&e, o->policy, "file changed");
-			fs = nf;
-		}
-		if (now >= next_stats) {
-			engine_format_stats(&e, line, sizeof(line));
-			logring_put(&e.log, 1, line, strlen(line));
-			if (be == &bpf_ops) {
-				bpf_backend_format_stats(bctx, line, sizeof(line));
-				logring_put(&e.log, 1, line, strlen(line));
-			}
-			next_stats = now + (uint64_t)o->stats_s * 1000000000ull;
-		}
-		if (o->duration_s > 0 && now - t_start >= (uint64_t)(o->duration_s * 1e9))
+		housekeeping(r, now);
+		if (r->o->duration_s > 0 && now - r->t_start >= (uint64_t)(r->o->duration_s * 1e9))
 			break;
 	}
-	policy_exit(&e.ph, ended[0] ? "kernel" : stop_sig ? (stop_sig == SIGINT ? "SIGINT" : "SIGTERM")
-					     : "duration");
-	logring_stop(&e.log);
-	engine_format_stats(&e, line, sizeof(line));
-	fputs(line, stdout);
-	if (be == &bpf_ops) {
-		bpf_backend_format_stats(bctx, line, sizeof(line));
-		fputs(line, stdout);
+}
+
+/*
+ * Detach first: nothing after it (the policy's P.exit, the final stats,
+ * freeing) may hold the machine's tasks hostage. Then say why we stopped.
+ */
+static int report(struct runner *r)
+{
+	bool again;
+
+	if (is_live(r))
+		bpf_backend_detach(r->bctx);
+	policy_exit(&r->e.ph, r->ended[0] ? "kernel" :
+			      stop_sig ? (stop_sig == SIGINT ? "SIGINT" : "SIGTERM") : "duration");
+	logring_stop(&r->e.log);
+	engine_format_stats(&r->e, r->line, sizeof(r->line));
+	fputs(r->line, stdout);
+	if (is_live(r)) {
+		bpf_backend_format_stats(r->bctx, r->line, sizeof(r->line));
+		fputs(r->line, stdout);
 	}
 	fflush(stdout);
-	engine_free(&e);
-	close_backend(be, bctx); /* detaches from sched_ext */
-	if (ended[0]) {
-		/* A SIGINT or SIGTERM that came with the kernel's restart request
-		 * (stop_sig is never cleared) still stops us. */
-		bool again = restart && !stop_sig;
-
-		fprintf(stderr, "scx_lua: the kernel stopped the scheduler (%s)%s\n", ended,
-			again ? "; restarting" : restart ? "; not restarting: asked to stop" : "");
-		return again ? RUN_RESTART : restart ? 0 : 1;
+	if (!r->ended[0]) {
+		fprintf(stderr, "scx_lua: stopped (%s), detached\n",
+			stop_sig ? strsignal(stop_sig) : "--duration elapsed");
+		return 0;
 	}
-	fprintf(stderr, "scx_lua: stopped (%s), detached\n",
-		stop_sig ? strsignal(stop_sig) : "--duration elapsed");
-	return 0;
+	/* A SIGINT or SIGTERM that came with the kernel's restart request
+	 * (stop_sig is never cleared) still stops us. */
+	again = r->restart && !stop_sig;
+	fprintf(stderr, "scx_lua: the kernel stopped the scheduler (%s)%s\n", r->ended,
+		again ? "; restarting" : r->restart ? "; not restarting: asked to stop" : "");
+	return again ? RUN_RESTART : r->restart ? 0 : 1;
+}
+
+int run_main(struct cli *o)
+{
+	static struct runner r;   /* large (buffers, the engine): not on the stack */
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.o = o;
+	rc = setup(&r);
+	if (!rc) {
+		loop(&r);
+		rc = report(&r);
+	} else if (r.be && is_live(&r)) {
+		bpf_backend_detach(r.bctx);
+	}
+	if (r.be) {
+		engine_free(&r.e);
+		close_backend(r.be, r.bctx);
+	}
+	return rc;
 }

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #define LOGRING_SLOTS 256
-#define LOGRING_LINE 512
+#define LOGRING_LINE 1024
 
 struct logring_slot {
 	int fd;

@@ -5,7 +5,10 @@
 -- Idea: tasks run in the order they became runnable, each for a full slice.
 --   A task that used up its slice goes to the back of the line; a task that
 --   was preempted (for instance so the user-space scheduler could run) keeps
---   its place, remembered in t.scratch[0].
+--   its place, remembered in t.scratch[0], and what is left of its slice,
+--   t.scratch[1] being what it used: with a fresh slice after every
+--   preemption, a hog preempted more often than its slice lasts would hold
+--   its place for ever.
 -- Source: the oldest policy there is; OSTEP ch. 7 starts here.
 -- Weakness: a waking interactive task waits behind every hog queued before
 --   it (up to one full slice each): great throughput, poor latency.
@@ -21,11 +24,15 @@ function P.init(sys)
 end
 
 function P.enqueue(t, now)
-  if band(t.flags, TF_PREEMPTED) == 0 then
-    t.scratch[0] = t.enqueue_ts   -- a new place in line
+  local s, used = t.scratch, 0
+  if band(t.flags, TF_PREEMPTED) ~= 0 then used = s[1] + (t.stop_ts - t.start_ts) end
+  if used == 0 or used >= slice then
+    s[0] = t.enqueue_ts           -- a new place in line, a full slice
+    used = 0
   end
-  t.deadline = t.scratch[0]       -- ties keep arrival order (the core's seq)
-  t.slice_ns = slice
+  s[1] = used
+  t.deadline = s[0]               -- ties keep arrival order (the core's seq)
+  t.slice_ns = slice - used
 end
 
 return P

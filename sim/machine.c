@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * machine.c - the simulated machine (see machine.h for the model).
+ * machine.c - the simulated machine (see machine.h for the model): the
+ * events, the tasks' lives (arrive, run, sleep, wake, end), the CPUs'
+ * accounting, and the backend interface the core drives. What the BPF
+ * dispatcher decides (records, the scheduler's CPU, dispatch order,
+ * preemption) is dispatcher.c.
  *
  * A discrete-event loop over a min-heap of events (the core's own heap,
  * keyed by time then insertion order, so ties resolve the same way every
@@ -17,71 +21,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "arena.h"
-#include "machine.h"
-#include "heap.h"
-#include "sched.h"
-
-enum ev { EV_ARRIVE, EV_WAKE, EV_RUN_END, EV_SCHED_DONE, EV_END };
-enum tstate { T_UNBORN, T_SLEEP, T_WAIT, T_QUEUED, T_HELD, T_DSQ, T_RUNNING, T_DONE };
-
-#define SCHED_RUNS -2
-#define EPS 1e-3 /* ns: float slack when comparing remaining work */
-
-struct ttask {
-	enum tstate st;
-	int cpu, prev_cpu;
-	uint32_t flags;                /* for the next queued record */
-	double burst_left, work_left, end_at;
-	double start_ts, stop_ts, exec_runtime, runnable_since;
-	double run_start;              /* for records: a continued run keeps its start */
-	double slice;                  /* of the current run */
-	double pending_deadline;       /* set by a user-space dispatch, taken by the next run */
-	double deadline;               /* of the current run: 0 if the kernel dispatched it */
-	bool woke;
-	uint64_t enq_cnt, ev_seq, rng;
-	int seq_burst, seq_sleep;
-	uint64_t affinity;
-};
-
-struct fifo {
-	int32_t *q;
-	uint32_t head, tail;           /* tail - head = size; capacity nr_tasks */
-};
-
-struct tcpu {
-	int cur;                       /* task, -1 idle, SCHED_RUNS */
-	double since;
-	struct fifo local;
-};
-
-struct dbuf_ent {
-	int32_t task, cpu;
-	double slice, deadline;
-	uint32_t flags;
-};
-
-struct sim {
-	struct sim_cfg cfg;
-	const struct workload *w;
-	struct arena arena;
-	struct heap events, shared;
-	uint64_t seq;
-	double now;
-	int nr_tasks;
-	struct ttask *t;
-	struct tcpu *cpu;
-	struct fifo ring;              /* queued for user space */
-	struct dbuf_ent *dbuf;         /* decisions of the running step */
-	uint32_t nr_dbuf;
-	bool sched_running, in_step;
-	bool hold_sched;               /* a waker still holds its CPU: start later */
-	int sched_cpu;
-	int32_t *exited;
-	int nr_exited;
-	struct sched *core;
-	struct sim_result r;
-};
+#include "model.h"
 
 static uint64_t mix(uint64_t x)
 {
@@ -91,17 +31,17 @@ static uint64_t mix(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-static void fifo_push(struct fifo *f, int n, int32_t v)
+void sim_fifo_push(struct fifo *f, int n, int32_t v)
 {
 	f->q[f->tail++ % (uint32_t)n] = v;
 }
 
-static int32_t fifo_pop(struct fifo *f, int n)
+int32_t sim_fifo_pop(struct fifo *f, int n)
 {
 	return f->q[f->head++ % (uint32_t)n];
 }
 
-static bool fifo_empty(const struct fifo *f)
+bool sim_fifo_empty(const struct fifo *f)
 {
 	return f->head == f->tail;
 }
@@ -146,13 +86,40 @@ double samples_pct(struct samples *s, double p)
 	return s->v[i ? i - 1 : 0];
 }
 
-static void at(struct sim *s, double when, enum ev type, int id)
+static bool is_task_event(enum ev type)
+{
+	return type == EV_ARRIVE || type == EV_WAKE || type == EV_RUN_END;
+}
+
+/* A task's events that were superseded stay in the heap until their time;
+ * many preemptions can fill it with them: keep only the live ones. */
+static void compact_events(struct sim *s)
+{
+	uint32_t n = 0;
+
+	while (!heap_empty(&s->events)) {
+		struct heap_entry e = heap_pop(&s->events);
+		enum ev type = (enum ev)(e.slot >> 24);
+
+		if (!is_task_event(type) || e.seq == s->t[e.slot & 0xffffff].ev_seq)
+			s->ev_scratch[n++] = e;
+	}
+	while (n--)
+		heap_push(&s->events, s->ev_scratch[n].deadline, s->ev_scratch[n].seq,
+			  s->ev_scratch[n].slot);
+}
+
+void sim_at(struct sim *s, double when, enum ev type, int id)
 {
 	uint64_t seq = s->seq++;
+	uint32_t slot = (uint32_t)type << 24 | (uint32_t)(id & 0xffffff);
 
-	if (id >= 0 && type != EV_SCHED_DONE)
+	if (id >= 0 && is_task_event(type))
 		s->t[id].ev_seq = seq;
-	heap_push(&s->events, when, seq, (uint32_t)type << 24 | (uint32_t)(id & 0xffffff));
+	if (heap_push(&s->events, when, seq, slot)) {
+		compact_events(s);
+		heap_push(&s->events, when, seq, slot); /* live events: one per task, a few more */
+	}
 }
 
 static void record_seg(struct sim *s, int cpu, int task, double from, double to)
@@ -165,7 +132,7 @@ static void record_seg(struct sim *s, int cpu, int task, double from, double to)
 	r->seg[r->nr_seg++] = (struct sim_segment){ (float)(from / 1e6), (float)(to / 1e6), cpu, task };
 }
 
-static void record_event(struct sim *s, int task, int cpu)
+void sim_record_event(struct sim *s, int task, int cpu)
 {
 	struct sim_result *r = &s->r;
 
@@ -174,9 +141,9 @@ static void record_event(struct sim *s, int task, int cpu)
 	r->wakes[r->nr_wakes++] = (struct sim_wake){ (float)(s->now / 1e6), task, cpu };
 }
 
-static bool allowed(const struct ttask *t, int cpu)
+bool sim_allowed(const struct ttask *t, int cpu)
 {
-	return !t->affinity || (t->affinity >> cpu & 1);
+	return !t->affinity || (cpu < 64 && (t->affinity >> cpu & 1));
 }
 
 /* CPU accounting: close the interval since the CPU last changed hands. */
@@ -193,10 +160,11 @@ static void cpu_account(struct sim *s, int c)
 	s->cpu[c].since = s->now;
 }
 
-static void set_cpu(struct sim *s, int c, int who)
+void sim_set_cpu(struct sim *s, int c, int who)
 {
 	cpu_account(s, c);
 	s->cpu[c].cur = who;
+	s->cpu[c].rc = (struct rule_cpu){ 0 };
 }
 
 static void draw_burst(struct sim *s, int id)
@@ -209,13 +177,11 @@ static void draw_burst(struct sim *s, int id)
 		t->burst_left = 1000; /* 1 us: every burst does some work */
 }
 
-static void start_run(struct sim *s, int id, int c, double slice)
+static void count_run(struct sim *s, int id, int c)
 {
 	struct ttask *t = &s->t[id];
 	struct sim_task_stats *ts = &s->r.task[id];
-	double until;
 
-	set_cpu(s, c, id);
 	samples_add(&ts->wait, s->now - t->runnable_since);
 	if (t->woke)
 		samples_add(&ts->wake, s->now - t->runnable_since);
@@ -228,33 +194,35 @@ static void start_run(struct sim *s, int id, int c, double slice)
 			ts->nr_llc_migrations++;
 	}
 	ts->nr_runs++;
+}
+
+/* @id gets CPU @c for at most @slice; what the CPU runs, as rules.h sees it. */
+void sim_start_run(struct sim *s, int id, int c, double slice)
+{
+	struct ttask *t = &s->t[id];
+	struct rule_cpu *rc = &s->cpu[c].rc;
+	double until;
+
+	sim_set_cpu(s, c, id);
+	count_run(s, id, c);
 	t->st = T_RUNNING;
 	t->cpu = c;
+	t->preempted = false;
 	t->deadline = t->pending_deadline;
 	t->pending_deadline = 0;
 	t->start_ts = t->run_start = s->now;
 	t->slice = slice;
+	rc->deadline = t->deadline > 0 ? (rule_ns)t->deadline : 0;
+	rc->run_start = sim_rt(s->now);
+	rc->busy_since = sim_rt(s->now - t->exec_runtime);
 	until = fmin(slice, fmin(t->burst_left, t->work_left));
 	if (t->end_at - s->now < until)
 		until = fmax(t->end_at - s->now, 0);
-	at(s, s->now + until, EV_RUN_END, id);
-}
-
-static void maybe_start_scheduler(struct sim *s);
-
-static void queue_for_user(struct sim *s, int id, uint32_t flags)
-{
-	struct ttask *t = &s->t[id];
-
-	t->st = T_QUEUED;
-	t->flags = flags;
-	t->enq_cnt++;
-	fifo_push(&s->ring, s->nr_tasks, id);
-	maybe_start_scheduler(s);
+	sim_at(s, s->now + until, EV_RUN_END, id);
 }
 
 /* Stop what runs on @c (accounting its CPU time); the CPU is left idle. */
-static int stop_running(struct sim *s, int c)
+int sim_stop_running(struct sim *s, int c)
 {
 	int id = s->cpu[c].cur;
 	struct ttask *t = &s->t[id];
@@ -264,108 +232,13 @@ static int stop_running(struct sim *s, int c)
 	t->burst_left -= ran;
 	t->work_left -= ran;
 	t->exec_runtime += ran;
+	t->slice_used += ran;
 	t->stop_ts = s->now;
 	t->prev_cpu = c;
 	t->ev_seq = UINT64_MAX; /* its RUN_END is void */
 	record_seg(s, c, id, t->start_ts, s->now);
-	set_cpu(s, c, -1);
+	sim_set_cpu(s, c, -1);
 	return id;
-}
-
-static bool anything_waiting(struct sim *s, int c)
-{
-	return !fifo_empty(&s->ring) || !fifo_empty(&s->cpu[c].local) ||
-	       !heap_empty(&s->shared) || s->nr_dbuf || heap_size(&s->core->heap);
-}
-
-static void cpu_pick(struct sim *s, int c)
-{
-	struct heap_entry skipped[64];
-	int nr_skipped = 0, id = -1;
-
-	if (s->cpu[c].cur != -1)
-		return;
-	if (!fifo_empty(&s->cpu[c].local)) {
-		id = fifo_pop(&s->cpu[c].local, s->nr_tasks);
-	} else {
-		/* The best task this CPU may run; others keep their place. */
-		while (!heap_empty(&s->shared) && nr_skipped < 64) {
-			struct heap_entry e = heap_pop(&s->shared);
-
-			if (allowed(&s->t[e.slot], c)) {
-				id = (int)e.slot;
-				break;
-			}
-			skipped[nr_skipped++] = e;
-		}
-		while (nr_skipped--)
-			heap_push(&s->shared, skipped[nr_skipped].deadline, skipped[nr_skipped].seq,
-				  skipped[nr_skipped].slot);
-	}
-	if (id >= 0)
-		start_run(s, id, c, s->t[id].slice);
-}
-
-static void pick_all_idle(struct sim *s)
-{
-	for (int c = 0; c < s->cfg.nr_cpus; c++)
-		cpu_pick(s, c);
-}
-
-static void do_step(struct sim *s, int c)
-{
-	uint64_t n0 = s->core->stats->nr_queued;
-	struct timespec a, b;
-	double cost;
-
-	s->sched_running = true;
-	s->sched_cpu = c;
-	set_cpu(s, c, SCHED_RUNS);
-	s->in_step = true;
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	sched_step(s->core);
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	s->in_step = false;
-	s->r.nr_steps++;
-	if (s->cfg.cost_measured)
-		cost = (double)(b.tv_sec - a.tv_sec) * 1e9 + (double)(b.tv_nsec - a.tv_nsec);
-	else
-		cost = s->cfg.cost_batch_ns +
-		       s->cfg.cost_task_ns * (double)(s->core->stats->nr_queued - n0);
-	at(s, s->now + cost, EV_SCHED_DONE, c);
-}
-
-/*
- * The scheduler wants a CPU: an idle one, or the one it last ran on. The
- * live side now preempts the CPU whose task has run longest since it last
- * slept, and only from 1 ms (kick_for_usersched() in bpf/main.bpf.c); not
- * modelled yet: with it, test_policies' latency and sjf/srtf cases lose
- * the contention they measure, and need new workloads first.
- */
-static void maybe_start_scheduler(struct sim *s)
-{
-	int c;
-
-	if (s->sched_running || s->hold_sched || fifo_empty(&s->ring))
-		return;
-	for (c = 0; c < s->cfg.nr_cpus; c++)
-		if (s->cpu[c].cur == -1)
-			break;
-	if (c == s->cfg.nr_cpus) {
-		int victim;
-
-		c = s->sched_cpu;
-		victim = stop_running(s, c);
-		s->r.task[victim].nr_preempt++;
-		s->r.nr_sched_preempt++;
-		s->t[victim].runnable_since = s->now;
-		/* Queued before the step drains: it is decided in this step. */
-		s->t[victim].st = T_QUEUED;
-		s->t[victim].flags = SCX_TF_PREEMPTED;
-		s->t[victim].enq_cnt++;
-		fifo_push(&s->ring, s->nr_tasks, victim);
-	}
-	do_step(s, c);
 }
 
 static void wake(struct sim *s, int id)
@@ -377,23 +250,24 @@ static void wake(struct sim *s, int id)
 	t->runnable_since = s->now;
 	t->woke = true;
 	s->r.task[id].nr_wakeups++;
-	record_event(s, id, -1);
+	sim_record_event(s, id, -1);
 	if (t->burst_left <= EPS)
 		draw_burst(s, id);
 	if (!s->cfg.full_user) {
-		if (s->cpu[t->prev_cpu].cur == -1 && allowed(t, t->prev_cpu))
+		if (s->cpu[t->prev_cpu].cur == -1 && sim_allowed(t, t->prev_cpu))
 			c = t->prev_cpu;
 		for (int i = 0; c < 0 && i < s->cfg.nr_cpus; i++)
-			if (s->cpu[i].cur == -1 && allowed(t, i))
+			if (s->cpu[i].cur == -1 && sim_allowed(t, i))
 				c = i;
 	}
 	if (c >= 0) {
 		/* The idle fast path: no decision needed, as select_cpu does. */
-		s->r.nr_kernel_dispatches++;
-		start_run(s, id, c, s->cfg.slice_ns);
+		s->r.c.kernel_dispatches++;
+		t->pending_deadline = 0;
+		sim_start_run(s, id, c, s->cfg.slice_ns);
 		return;
 	}
-	queue_for_user(s, id, SCX_TF_WAKEUP);
+	disp_enqueue(s, id, true);
 }
 
 static void finish_task(struct sim *s, int id)
@@ -404,126 +278,90 @@ static void finish_task(struct sim *s, int id)
 		s->exited[s->nr_exited++] = s->r.task[0].pid + id;
 }
 
+/* A hand-off wakes the next stage while the waker still holds its CPU
+ * (write, then read): the wakee cannot simply take this CPU. */
+static void hand_off(struct sim *s, int id, double ran)
+{
+	struct ttask *t = &s->t[id];
+	const struct wgroup *g = &s->w->g[s->r.task[id].group];
+
+	if (g->wakes < 0 || t->burst_left - ran > EPS || t->work_left - ran <= EPS ||
+	    s->now >= t->end_at - EPS)
+		return;
+	s->hold_sched = true;
+	for (int i = 0; i < s->nr_tasks; i++)
+		if (s->r.task[i].group == g->wakes && s->t[i].st == T_WAIT) {
+			wake(s, i);
+			break;
+		}
+	s->hold_sched = false;
+}
+
+/* Its slice ran out: it goes on if nothing else waits (the same run,
+ * continued: its start and deadline stay, `kept`), else a record. */
+static void slice_end(struct sim *s, int id, int c)
+{
+	struct ttask *t = &s->t[id];
+	double start = t->run_start, deadline = t->deadline;
+
+	if (!disp_keep_running(s, c)) {
+		sim_stop_running(s, c);
+		t->runnable_since = s->now;
+		s->switching = c;
+		disp_enqueue(s, id, false);
+		s->switching = -1;
+		return;
+	}
+	sim_stop_running(s, c);
+	s->r.c.kept++;
+	s->r.task[id].nr_runs--;
+	t->runnable_since = s->now;
+	t->slice_used = 0;
+	t->pending_deadline = deadline;
+	sim_start_run(s, id, c, t->slice);
+	t->run_start = start;
+}
+
 static void run_end(struct sim *s, int id)
 {
 	struct ttask *t = &s->t[id];
 	const struct wgroup *g = &s->w->g[s->r.task[id].group];
 	int c = t->cpu;
-	double slept, ran = s->now - t->start_ts;
 
-	/* A hand-off wakes the next stage while the waker still holds its CPU
-	 * (write, then read): the wakee cannot simply take this CPU. */
-	if (g->wakes >= 0 && t->burst_left - ran <= EPS && t->work_left - ran > EPS &&
-	    s->now < t->end_at - EPS) {
-		s->hold_sched = true;
-		for (int i = 0; i < s->nr_tasks; i++)
-			if (s->r.task[i].group == g->wakes && s->t[i].st == T_WAIT) {
-				wake(s, i);
-				break;
-			}
-		s->hold_sched = false;
-	}
-	stop_running(s, c);
-	if (t->work_left <= EPS || s->now >= t->end_at - EPS) {
-		finish_task(s, id);
-	} else if (t->burst_left <= EPS) {
-		s->r.task[id].nr_bursts++;
-		slept = dist_draw(&g->sleep, &t->rng, &t->seq_sleep);
-		if (g->sleep.kind == DIST_WAIT) {
-			t->st = T_WAIT;
-		} else {
-			t->st = T_SLEEP;
-			at(s, s->now + slept, EV_WAKE, id);
-		}
-	} else if (anything_waiting(s, c)) {
-		t->runnable_since = s->now;
-		queue_for_user(s, id, 0); /* slice used up, others wait */
+	hand_off(s, id, s->now - t->start_ts);
+	if (t->burst_left - (s->now - t->start_ts) > EPS &&
+	    t->work_left - (s->now - t->start_ts) > EPS && s->now < t->end_at - EPS) {
+		slice_end(s, id, c);
+		if (s->cpu[c].cur == id)
+			return;
 	} else {
-		/* The last runnable task keeps its CPU with a fresh slice of
-		 * its last length, and its deadline: the same run, continued
-		 * (the kernel's keep-last, and `kept` in bpf/main.bpf.c). */
-		double start = t->run_start, deadline = t->deadline;
-
-		s->r.nr_refills++;
-		s->r.task[id].nr_runs--;
-		t->runnable_since = s->now;
-		start_run(s, id, c, t->slice);
-		t->run_start = start;
-		t->deadline = deadline;
-		return;
-	}
-	maybe_start_scheduler(s); /* a hand-off may have queued work meanwhile */
-	cpu_pick(s, c);
-}
-
-/* As the live backend does (kick_for_deadline in bpf/main.bpf.c): with no
- * allowed CPU idle, preempt the one running the latest deadline if the
- * woken task's is earlier. @self is the scheduler's CPU, about to be free. */
-static void preempt_for_deadline(struct sim *s, int id, double deadline, int self)
-{
-	int victim = -1;
-	double latest = deadline;
-
-	for (int c = 0; c < s->cfg.nr_cpus; c++)
-		if ((s->cpu[c].cur == -1 || c == self) && allowed(&s->t[id], c))
-			return; /* an idle CPU will take it */
-	for (int c = 0; c < s->cfg.nr_cpus; c++) {
-		int cur = s->cpu[c].cur;
-
-		if (cur >= 0 && s->t[cur].deadline > latest && allowed(&s->t[id], c)) {
-			latest = s->t[cur].deadline;
-			victim = c;
-		}
-	}
-	if (victim >= 0) {
-		int v = stop_running(s, victim);
-
-		s->r.task[v].nr_preempt++;
-		s->r.nr_deadline_preempts++;
-		s->t[v].runnable_since = s->now;
-		queue_for_user(s, v, SCX_TF_PREEMPTED);
-	}
-}
-
-static void sched_done(struct sim *s, int c)
-{
-	uint32_t n = s->nr_dbuf;
-
-	s->nr_dbuf = 0;
-	for (uint32_t i = 0; i < n; i++) {
-		struct dbuf_ent *d = &s->dbuf[i];
-		struct ttask *t = &s->t[d->task];
-
-		if (t->st != T_DSQ)
-			continue;
-		t->slice = d->slice;
-		t->pending_deadline = d->deadline;
-		record_event(s, d->task, d->cpu >= 0 ? d->cpu : -2);
-		if (d->cpu >= 0 && !allowed(t, d->cpu)) {
-			s->r.nr_bounce++;
-			d->cpu = SCX_CPU_ANY;
-		}
-		if (d->cpu >= 0) {
-			fifo_push(&s->cpu[d->cpu].local, s->nr_tasks, d->task);
-			if ((d->flags & SCX_DF_PREEMPT) && s->cpu[d->cpu].cur >= 0 && d->cpu != c) {
-				int v = stop_running(s, d->cpu);
-
-				s->r.task[v].nr_preempt++;
-				s->t[v].runnable_since = s->now;
-				queue_for_user(s, v, SCX_TF_PREEMPTED);
-			}
+		sim_stop_running(s, c);
+		if (t->work_left <= EPS || s->now >= t->end_at - EPS) {
+			finish_task(s, id);
 		} else {
-			heap_push(&s->shared, d->deadline, s->seq++, (uint32_t)d->task);
-			if (s->t[d->task].flags & SCX_TF_WAKEUP) /* as wakeup_preempt() */
-				preempt_for_deadline(s, d->task, d->deadline, c);
+			s->r.task[id].nr_bursts++;
+			if (g->sleep.kind == DIST_WAIT) {
+				t->st = T_WAIT;
+			} else {
+				t->st = T_SLEEP;
+				sim_at(s, s->now + dist_draw(&g->sleep, &t->rng, &t->seq_sleep),
+				       EV_WAKE, id);
+			}
 		}
 	}
-	s->sched_running = false;
-	set_cpu(s, c, -1);
-	/* Decisions first, then the scheduler again if more arrived. */
-	pick_all_idle(s);
-	maybe_start_scheduler(s);
-	pick_all_idle(s);
+	disp_cpu_pick(s, c, false);
+	disp_pick_all_idle(s);
+}
+
+/* The live backend's defaults for what the command line left at 0. */
+static void set_defaults(struct sim_cfg *c)
+{
+	if (!c->tune.preempt_min_ns && !c->tune.budget_ns)
+		c->tune = (struct rule_tune){ .preempt_min_ns = 1000000, .budget_ns = 1000000 };
+	if (!c->queue_bytes)
+		c->queue_bytes = 1 << 20;
+	if (!c->starve_ns)
+		c->starve_ns = 5e9;
 }
 
 struct sim *sim_new(const struct workload *w, const struct sim_cfg *cfg)
@@ -536,21 +374,27 @@ struct sim *sim_new(const struct workload *w, const struct sim_cfg *cfg)
 		return NULL;
 	s->cfg = *cfg;
 	s->w = w;
+	s->switching = -1;
+	set_defaults(&s->cfg);
 	for (int g = 0; g < w->nr_groups; g++)
 		n += w->g[g].count;
 	s->nr_tasks = n;
 	per_cpu = (size_t)n * sizeof(int32_t);
-	if (arena_init(&s->arena, (size_t)n * 200 + per_cpu * (size_t)cfg->nr_cpus + (4u << 20), 0) ||
-	    heap_init(&s->events, &s->arena, (uint32_t)n * 2 + (uint32_t)cfg->nr_cpus + 16) ||
+	if (arena_init(&s->arena, (size_t)n * 512 + per_cpu * (size_t)cfg->nr_cpus + (4u << 20), 0) ||
+	    heap_init(&s->events, &s->arena, (uint32_t)n * 4 + (uint32_t)cfg->nr_cpus + 64) ||
 	    heap_init(&s->shared, &s->arena, (uint32_t)n + 1))
 		goto fail;
 	s->t = arena_carve(&s->arena, (size_t)n * sizeof(*s->t));
 	s->cpu = arena_carve(&s->arena, (size_t)cfg->nr_cpus * sizeof(*s->cpu));
 	s->ring.q = arena_carve(&s->arena, per_cpu);
 	s->dbuf = arena_carve(&s->arena, (size_t)n * sizeof(*s->dbuf));
+	s->scratch = arena_carve(&s->arena, (size_t)n * sizeof(*s->scratch) + 64);
+	s->ev_scratch = arena_carve(&s->arena, ((size_t)n * 4 + (size_t)cfg->nr_cpus + 64) *
+						sizeof(*s->ev_scratch));
 	s->exited = arena_carve(&s->arena, per_cpu);
 	s->r.task = calloc((size_t)n, sizeof(*s->r.task));
-	if (!s->t || !s->cpu || !s->ring.q || !s->dbuf || !s->exited || !s->r.task)
+	if (!s->t || !s->cpu || !s->ring.q || !s->dbuf || !s->scratch || !s->ev_scratch ||
+	    !s->exited || !s->r.task)
 		goto fail;
 	for (int c = 0; c < cfg->nr_cpus; c++) {
 		s->cpu[c].cur = -1;
@@ -577,12 +421,12 @@ struct sim *sim_new(const struct workload *w, const struct sim_cfg *cfg)
 			if (w->g[g].affinity && !t->affinity)
 				t->affinity = 1; /* the mask names no CPU we have: CPU 0 */
 			t->prev_cpu = (int)(mix((uint64_t)id) % (uint64_t)cfg->nr_cpus);
-			while (!allowed(t, t->prev_cpu))
+			while (!sim_allowed(t, t->prev_cpu))
 				t->prev_cpu = (t->prev_cpu + 1) % cfg->nr_cpus;
 			t->work_left = w->g[g].work_ns > 0 ? w->g[g].work_ns : INFINITY;
 			t->end_at = w->g[g].lifetime_ns > 0 ? ts->arrival + w->g[g].lifetime_ns : INFINITY;
 			t->slice = cfg->slice_ns;
-			at(s, ts->arrival, EV_ARRIVE, id);
+			sim_at(s, ts->arrival, EV_ARRIVE, id);
 		}
 	}
 	return s;
@@ -594,13 +438,14 @@ fail:
 int sim_run(struct sim *s, struct sched *core)
 {
 	s->core = core;
-	at(s, s->cfg.duration_ns, EV_END, -1);
+	sim_at(s, s->cfg.duration_ns, EV_END, -1);
+	sim_at(s, SIM_HEARTBEAT_NS, EV_HEARTBEAT, -1);
 	while (!heap_empty(&s->events)) {
 		struct heap_entry e = heap_pop(&s->events);
 		enum ev type = (enum ev)(e.slot >> 24);
 		int id = (int)(e.slot & 0xffffff);
 
-		if (type != EV_END && type != EV_SCHED_DONE && e.seq != s->t[id].ev_seq)
+		if (is_task_event(type) && e.seq != s->t[id].ev_seq)
 			continue; /* superseded */
 		s->now = e.deadline;
 		if (type == EV_END)
@@ -617,7 +462,14 @@ int sim_run(struct sim *s, struct sched *core)
 			run_end(s, id);
 			break;
 		case EV_SCHED_DONE:
-			sched_done(s, id);
+			disp_sched_done(s, id);
+			break;
+		case EV_BUDGET:
+			disp_budget(s);
+			break;
+		case EV_HEARTBEAT:
+			disp_heartbeat(s);
+			sim_at(s, s->now + SIM_HEARTBEAT_NS, EV_HEARTBEAT, -1);
 			break;
 		default:
 			break;
@@ -627,7 +479,7 @@ int sim_run(struct sim *s, struct sched *core)
 	s->now = s->cfg.duration_ns;
 	for (int c = 0; c < s->cfg.nr_cpus; c++) {
 		if (s->cpu[c].cur >= 0)
-			stop_running(s, c);
+			sim_stop_running(s, c);
 		cpu_account(s, c);
 	}
 	return 0;
@@ -661,9 +513,10 @@ static int sim_drain(void *ctx, struct scx_task *out, struct task_token *tok)
 	struct ttask *t;
 	int id;
 
-	if (fifo_empty(&s->ring))
+	if (sim_fifo_empty(&s->ring))
 		return 0;
-	id = fifo_pop(&s->ring, s->nr_tasks);
+	id = sim_fifo_pop(&s->ring, s->nr_tasks);
+	s->ring_bytes -= SIM_REC_BYTES;
 	t = &s->t[id];
 	t->st = T_HELD;
 	out->pid = s->r.task[id].pid;
@@ -697,8 +550,7 @@ static int sim_dispatch(void *ctx, const struct scx_task *d, const struct task_t
 		return -EINVAL;
 	s->t[id].st = T_DSQ;
 	s->dbuf[s->nr_dbuf++] = (struct dbuf_ent){ id, d->cpu, d->slice_ns, d->deadline,
-						   d->dispatch_flags };
-	s->r.nr_user_dispatches++;
+						   d->dispatch_flags, tok->enq_cnt };
 	return 0;
 }
 
@@ -711,18 +563,22 @@ static int32_t sim_select_cpu(void *ctx, int32_t pid, int32_t prev_cpu, uint32_t
 	if (id < 0 || id >= s->nr_tasks)
 		return SCX_CPU_ANY;
 	if (prev_cpu >= 0 && prev_cpu < s->cfg.nr_cpus && s->cpu[prev_cpu].cur == -1 &&
-	    allowed(&s->t[id], prev_cpu))
+	    sim_allowed(&s->t[id], prev_cpu))
 		return prev_cpu;
 	for (int c = 0; c < s->cfg.nr_cpus; c++)
-		if (s->cpu[c].cur == -1 && allowed(&s->t[id], c))
+		if (s->cpu[c].cur == -1 && sim_allowed(&s->t[id], c))
 			return c;
 	return SCX_CPU_ANY;
 }
 
 static void sim_notify(void *ctx, uint64_t nr_pending)
 {
-	(void)ctx;
-	(void)nr_pending;
+	struct sim *s = ctx;
+
+	/* Decisions it could not hand over wait on the budget too. */
+	s->held = nr_pending;
+	if (nr_pending && !s->pending_since)
+		s->pending_since = sim_rt(s->now);
 }
 
 static double sim_now(void *ctx)

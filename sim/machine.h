@@ -4,22 +4,35 @@
  *
  * sim_run() plays a workload on N simulated CPUs and calls the very same
  * sched_step() the live scheduler runs, so a policy file behaves here as it
- * does on a kernel. What is modelled, following sched_ext:
+ * does on a kernel. What is modelled, following sched_ext and bpf/main.bpf.c
+ * (whose rules, bpf/rules.h, the model compiles and applies itself):
  * - a waking task gets its previous CPU; with the idle fast path (the live
  *   backend's default, off with full_user) it runs at once on an idle CPU
- *   allowed to it, else it is queued for user space with its timestamps
- *   and exec_runtime (reset when it sleeps);
- * - the user-space scheduler is a task: when work is queued it takes an
- *   idle CPU, or preempts the CPU it last ran on, and holds it for
- *   cost_batch + cost_task x batch (or the measured wall time of the step);
- *   its decisions take effect when it is done. A slow policy shows.
+ *   allowed to it, else a record is queued for user space (with its
+ *   timestamps and exec_runtime, reset when it sleeps) in a ring of
+ *   queue_bytes; a full ring, or a scheduler stuck for 1 s, bypasses it to
+ *   the shared queue (counted);
+ * - the user-space scheduler is a task, parked: an idle CPU runs it when it
+ *   has records; a CPU looking for work runs it first when rules.h says so
+ *   (owed, the latency budget, the ring's watermark), else after decided
+ *   work; a woken task's record preempts a CPU hog for it; a budget timer
+ *   preempts the CPU busy longest when nobody looked for work in time; a
+ *   heartbeat runs it every 100 ms. It holds its CPU for cost_batch +
+ *   cost_task x batch (or the measured wall time of the step), and its
+ *   decisions take effect when it is done. A slow policy shows.
  * - dispatches go to a CPU's local FIFO or to the shared queue ordered by
- *   deadline; a CPU outside the task's affinity is bounced to the shared
- *   queue (counted); DF_PREEMPT preempts the target CPU;
+ *   deadline; the CPU that was running the scheduler takes the first of
+ *   them, an idle CPU the next, and a woken task preempts the CPU running
+ *   the latest deadline (after preempt_min_ns); a CPU outside the task's
+ *   affinity is bounced to the shared queue; DF_PREEMPT preempts the target;
  * - a task runs until its burst ends (it sleeps), its slice ends (it is
- *   queued again, unless nothing else is runnable: then its slice is
- *   refilled, as sched_ext does for the last runnable task), or it is
- *   preempted.
+ *   queued again, unless nothing else waits: then it goes on, `kept`), or
+ *   it is preempted (marked so; with keep_preempted it keeps its deadline
+ *   and what is left of its slice without a record);
+ * - the starvation guard: every heartbeat, a CPU looking for work takes
+ *   the first task that waited starve_ns in the shared queue.
+ * Not modelled: the kernel's own bypass mode, hotplug, SIGSTOP of the
+ * scheduler, IPI latency (a kick takes effect at once).
  * Deterministic: same workload, policy and seed give identical results
  * (except with cost_measured).
  */
@@ -30,6 +43,8 @@
 #include <stdint.h>
 
 #include "backend.h"
+#include "counters.h"
+#include "rules.h"
 #include "workload.h"
 
 struct sched;
@@ -45,6 +60,11 @@ struct sim_cfg {
 	double slice_ns;        /* fast-path and refill slice */
 	bool record;            /* keep run segments and wake-ups (trace, report) */
 	int llc_cpus;           /* CPUs per LLC, for cross-LLC migrations (0: one LLC) */
+	/* the live path's settings, as for `scx_lua run` (0: its default) */
+	struct rule_tune tune;  /* --budget-us, --preempt-us (both 0: 1 ms each) */
+	double queue_bytes;     /* the ring of records (1 MiB) */
+	double starve_ns;       /* the starvation guard (5 s; < 0: off) */
+	bool keep_preempted;    /* a task we preempt keeps its deadline without a record */
 };
 
 /* Latency samples, in ns. */
@@ -78,9 +98,9 @@ struct sim_result {
 	int nr_cpus, nr_tasks;
 	double duration_ns;
 	double busy_ns, idle_ns, sched_ns;   /* summed over CPUs */
-	uint64_t nr_kernel_dispatches, nr_user_dispatches, nr_bounce, nr_refills, nr_steps;
+	struct lua_counters c;               /* named as the live backend's */
+	uint64_t nr_steps;                   /* the scheduler's steps (batches) */
 	uint64_t nr_sched_preempt;           /* tasks preempted to run the scheduler */
-	uint64_t nr_deadline_preempts;       /* preempted for an earlier deadline */
 	struct sim_task_stats *task;
 	struct sim_segment *seg;
 	uint32_t nr_seg, cap_seg;

@@ -30,12 +30,8 @@ void sim_metrics(struct sim_metrics *m, const struct sim_result *r, const struct
 	m->idle_ns = r->idle_ns;
 	m->sched_ns = r->sched_ns;
 	m->steps = r->nr_steps;
-	m->user_dispatches = r->nr_user_dispatches;
-	m->kernel_dispatches = r->nr_kernel_dispatches;
-	m->bounces = r->nr_bounce;
-	m->refills = r->nr_refills;
+	m->c = r->c;
 	m->sched_preempt = r->nr_sched_preempt;
-	m->deadline_preempts = r->nr_deadline_preempts;
 	for (int g = 0; g < w->nr_groups; g++) {
 		struct group_metrics *gm = &m->g[g];
 		struct samples wait = { 0 }, wake = { 0 };
@@ -130,9 +126,8 @@ void sim_print_table(FILE *f, const struct sim_metrics *m)
 		"scheduler overhead %.2f%% (%llu steps, %llu user + %llu idle-path dispatches, "
 		"%llu bounced, %llu preempted for the scheduler, %llu for an earlier deadline)\n",
 		100 * m->util, m->jain, m->throughput, 100 * m->overhead,
-		(unsigned long long)m->steps, (unsigned long long)m->user_dispatches,
-		(unsigned long long)m->kernel_dispatches, (unsigned long long)m->bounces,
-		(unsigned long long)m->sched_preempt, (unsigned long long)m->deadline_preempts);
+		(unsigned long long)m->steps, m->c.user_dispatches, m->c.kernel_dispatches,
+		m->c.bounce, (unsigned long long)m->sched_preempt, m->c.deadline_preempts);
 	if (m->policy_errors)
 		fprintf(f, "policy errors: %llu (%llu batches ordered by the fallback)\n",
 			(unsigned long long)m->policy_errors, (unsigned long long)m->fallback_batches);
@@ -212,9 +207,8 @@ void sim_print_json(FILE *f, const struct sim_metrics *ms, int n)
 		jnum(f, "task_cpu_ns", m->task_cpu_ns, true);
 		fprintf(f, "\"steps\": %llu, \"user_dispatches\": %llu, \"kernel_dispatches\": %llu, "
 			"\"bounces\": %llu, \"policy_errors\": %llu},\n   \"groups\": [\n",
-			(unsigned long long)m->steps, (unsigned long long)m->user_dispatches,
-			(unsigned long long)m->kernel_dispatches, (unsigned long long)m->bounces,
-			(unsigned long long)m->policy_errors);
+			(unsigned long long)m->steps, m->c.user_dispatches, m->c.kernel_dispatches,
+			m->c.bounce, (unsigned long long)m->policy_errors);
 		for (int g = 0; g < m->nr_groups; g++) {
 			const struct group_metrics *gm = &m->g[g];
 

@@ -29,8 +29,8 @@ struct sim_metrics {
 	uint64_t seed;
 	double util, jain, throughput, overhead;
 	double busy_ns, idle_ns, sched_ns, task_cpu_ns;
-	uint64_t steps, user_dispatches, kernel_dispatches, bounces, refills, sched_preempt;
-	uint64_t deadline_preempts;
+	uint64_t steps, sched_preempt;
+	struct lua_counters c;   /* the live backend's counters, by the same names */
 	uint64_t policy_errors, fallback_batches;
 	struct group_metrics g[WORKLOAD_MAX_GROUPS];
 };

@@ -6,6 +6,6 @@ return {
   name = "job stream", cpus = 2, duration_ms = 8000,
   groups = {
     { name = "long", count = 4, work_ms = 300, burst_ms = "inf" },
-    { name = "short", count = 2000, arrival_ms = {"every", 2}, work_ms = 3.6, burst_ms = "inf" },
+    { name = "short", count = 2000, arrival_ms = {"every", 1.9}, work_ms = 3.6, burst_ms = "inf" },
   },
 }

@@ -42,6 +42,9 @@ for t in stress-ng hackbench cyclictest perf chrt; do
   p=$(command -v $t || true)
   [ -n "$p" ] && copy_bin "$(readlink -f "$p")" "/usr/bin/$t"
 done
+# BENCH_BASE=path/to/scx_lua: another build to run beside this one in the
+# same boot (vm-bench's POLICY@base entries), for before/after figures.
+[ -n "${BENCH_BASE:-}" ] && copy_bin "$BENCH_BASE" /usr/bin/scx_lua.base
 # PEERS=1 make vm-bench: the kernel's example schedulers (bench/peers.sh).
 if [ -n "${BENCH_PEERS:-}" ]; then
   for p in "$B"/peers/bin/scx_*; do [ -x "$p" ] && copy_bin "$p" "/usr/bin/$(basename "$p")"; done

@@ -5,6 +5,8 @@
 . /scx/lib.sh
 RUNS=${BENCH_RUNS:-2}
 SCHEDS=${BENCH_SCHEDS:-"eevdf deadline fifo vruntime interactive"}
+# POLICY@base: the same policy under BENCH_BASE's binary (tests/vm/run.sh).
+# POLICY%OPT,VALUE,...: with those options (deadline%--budget-us,4000).
 # PEERS=1: the kernel's example schedulers, each as built from its source
 [ -n "${BENCH_PEERS:-}" ] && SCHEDS="$SCHEDS ${BENCH_PEERS_LIST:-scx_simple scx_userland scx_qmap}"
 SECS=${BENCH_SECONDS:-10}
@@ -13,13 +15,22 @@ NCPU=$(nproc)
 res() { echo "RESULT $run $sched $1 ${2:-nan}"; }
 
 # BENCH_DETAIL=1: the scheduler process's CPU (% of one CPU) during each
-# workload, as <figure>_sched_pct: where the whole-set figure comes from.
+# workload, as <figure>_sched_pct: where the whole-set figure comes from;
+# for scx_lua also its records per batch (<figure>_per_batch), from stats
+# lines printed on SIGUSR1 before and after (not for POLICY@base: an older
+# build may not handle SIGUSR1).
+snap() { kill -USR1 $pid 2>/dev/null; sleep 0.3; grep '^\[scx_lua\]' /tmp/scx.log | tail -1; }
 phase() {  # FIGURE VALUE-COMMAND...: run it, report its value (and CPU)
   fig=$1; shift
-  [ -n "${BENCH_DETAIL:-}" ] && [ -n "${pid:-}" ] && { pt0=$(cpu_ticks $pid); pw0=$(now_ms); }
+  detail=; [ -n "${BENCH_DETAIL:-}" ] && [ -n "${pid:-}" ] && detail=1
+  [ -n "$detail" ] && { pt0=$(cpu_ticks $pid); pw0=$(now_ms); s0=; [ "$ops" = scx_lua ] && [ "${sched%@base}" = "$sched" ] && s0=$(snap); }
   res $fig "$("$@")"
-  [ -n "${BENCH_DETAIL:-}" ] && [ -n "${pid:-}" ] &&
-    res ${fig}_sched_pct "$(awk -v t=$(( $(cpu_ticks $pid) - pt0 )) -v w=$(( $(now_ms) - pw0 )) 'BEGIN { printf "%.1f", t * 1000 / w }')"
+  [ -n "$detail" ] || return 0
+  res ${fig}_sched_pct "$(awk -v t=$(( $(cpu_ticks $pid) - pt0 )) -v w=$(( $(now_ms) - pw0 )) 'BEGIN { printf "%.1f", t * 1000 / w }')"
+  [ -n "$s0" ] || return 0
+  s1=$(snap)
+  res ${fig}_per_batch "$(awk -v q=$(( $(stat_of "$s1" queued) - $(stat_of "$s0" queued) )) \
+    -v b=$(( $(stat_of "$s1" batches) - $(stat_of "$s0" batches) )) 'BEGIN { if (b) printf "%.1f", q / b }')"
 }
 messaging() { perf bench sched messaging "$@" -g 4 -l 100 2>&1 | awk '/Total time/ {print $3}'; }
 hackbench_s() { hackbench -p -g 4 -l 100 2>&1 | awk '/^Time:/ {print $2}'; }
@@ -62,6 +73,8 @@ for run in $(seq 1 "$RUNS"); do
     t0=$(now_ms)
     case $sched in
       scx_*) "$sched" > /tmp/scx.log 2>&1 & ops=${sched#scx_} ;;
+      *@base) scx_lua.base "policies/${sched%@base}.lua" --stats 5 > /tmp/scx.log 2>&1 & ops=scx_lua ;;
+      *%*) scx_lua "policies/${sched%%%*}.lua" --stats 5 $(echo "${sched#*%}" | tr ',' ' ') > /tmp/scx.log 2>&1 & ops=scx_lua ;;
       *) scx_lua "policies/$sched.lua" --stats 5 > /tmp/scx.log 2>&1 & ops=scx_lua ;;
     esac
     pid=$!
@@ -94,6 +107,8 @@ for run in $(seq 1 "$RUNS"); do
     # preempted for an earlier deadline (each sends a task through user space)
     res batches "$(stat_of "$l" batches)"
     res deadline_preempts "$(stat_of "$b" deadline_preempts)"
+    # BENCH_DETAIL=1: every counter of the last stats lines, for the record
+    [ -n "${BENCH_DETAIL:-}" ] && { echo "STATS $run $sched $l"; echo "STATS $run $sched $b"; }
   done
 done
 echo "vm-bench: done"

@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * channels.bpf.h - main.bpf.c's two channels to user space and the DSQs
+ * they feed: a record out (send_record) for each task that needs a
+ * decision, the decisions back (drain_dispatched), the shared DSQ and the
+ * rescues that keep it moving when user space does not (held tasks of a
+ * stuck scheduler, starved tasks). Included once, by main.bpf.c, after the
+ * state and the kick helpers it uses.
+ */
+#ifndef SCX_LUA_CHANNELS_BPF_H
+#define SCX_LUA_CHANNELS_BPF_H
+
+/* What ops.dispatch passes to each decision it drains. */
+struct drain_ctx {
+	s32 cpu;          /* the CPU draining */
+	bool slot_free;   /* it will take the shared DSQ's first task next */
+};
+
+/* Into the shared DSQ, stamped (@tctx may be NULL) for the starvation guard. */
+static void insert_shared(struct task_struct *p, struct task_ctx *tctx, u64 slice, u64 vtime,
+			  u64 flags)
+{
+	if (tctx)
+		tctx->shared_ts = bpf_ktime_get_ns();
+	insert_vtime(p, SCX_LUA_SHARED_DSQ, slice, vtime, flags);
+}
+
+/* Bypass: order it behind what user space already sent to the shared DSQ. */
+static void dispatch_shared(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
+{
+	insert_shared(p, tctx, slice_ns, vtime_max, enq_flags);
+	__sync_fetch_and_add(&nr_kernel_dispatches, 1);
+	kick_idle_for(p, SCX_LUA_KICK_TASK_IDLE);
+}
+
+/*
+ * One record for user space. Submitted without a wake-up when the
+ * scheduler is parked (it is given a CPU by the rules, not by the ring);
+ * with -p the scheduler is not ours to park and sleeps in epoll instead.
+ * False when the ring is full or the task cannot be tracked: the caller
+ * bypasses it, so no untracked task can be stranded.
+ */
+static bool send_record(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
+{
+	u64 now = bpf_ktime_get_ns();
+	struct queued_task *q;
+	s32 pid = p->pid;
+
+	q = bpf_ringbuf_reserve(&queued, sizeof(*q), 0);
+	if (!q)
+		return false;
+	tctx->enq_cnt++;
+	tctx->woke = !!(enq_flags & SCX_ENQ_WAKEUP);
+	if (bpf_map_update_elem(&held, &pid, &tctx->enq_cnt, BPF_ANY)) {
+		bpf_ringbuf_discard(q, BPF_RB_NO_WAKEUP);
+		return false;
+	}
+	q->pid = pid;
+	q->tgid = p->tgid;
+	q->prev_cpu = scx_bpf_task_cpu(p);
+	q->nr_cpus_allowed = p->nr_cpus_allowed;
+	q->flags = (tctx->woke ? SCX_LUA_QF_WAKEUP : 0) |
+		   (tctx->preempted ? SCX_LUA_QF_PREEMPTED : 0);
+	q->weight = p->scx.weight;
+	q->start_ts = tctx->start_ts;
+	q->stop_ts = tctx->stop_ts;
+	q->exec_runtime = tctx->exec_runtime;
+	q->enqueue_ts = now;
+	q->enq_cnt = tctx->enq_cnt;
+	bpf_probe_read_kernel_str(q->comm, sizeof(q->comm), p->comm);
+	bpf_ringbuf_submit(q, park_usersched ? BPF_RB_NO_WAKEUP : 0);
+	__sync_fetch_and_add(&nr_queued, 1);
+	if (!usersched_pending_since)
+		usersched_pending_since = now;
+	return true;
+}
+
+/*
+ * A task just dispatched to the shared DSQ needs a CPU: the one draining,
+ * if it may run there (it takes the shared DSQ's first task next), else an
+ * idle one, else, for a wake-up, the CPU running the latest deadline if
+ * rules.h lets the wake-up preempt it. Only a wake-up preempts, as in
+ * Linux's wakeup_preempt(): a task back from its slice preempting in turn
+ * would make CPU hogs take each other's CPU in a loop.
+ */
+static void place_shared(struct task_struct *p, struct task_ctx *tctx, u64 deadline,
+			 struct drain_ctx *dc)
+{
+	struct rule_cpu best = {};
+	struct rule_tune tu;
+	bool guarded = false;
+	s32 victim = -1;
+	u64 now;
+
+	if (dc->slot_free && bpf_cpumask_test_cpu(dc->cpu, p->cpus_ptr)) {
+		dc->slot_free = false;
+		return;
+	}
+	if (kick_idle_for(p, SCX_LUA_KICK_TASK_IDLE) || !tctx->woke)
+		return;
+	tune_view(&tu);
+	now = bpf_ktime_get_ns();
+	for (s32 i = 0; i < SCX_LUA_MAX_CPUS && i < nr_cpu_ids_ro; i++) {
+		struct rule_cpu *c = &cpus[i & CPU_MASK];
+
+		if (!bpf_cpumask_test_cpu(i, p->cpus_ptr))
+			continue;
+		if (rule_deadline_preempts(c, &tu, deadline, now)) {
+			if (victim < 0 || rule_deadline_victim_better(c, &best)) {
+				best = *c;
+				victim = i;
+			}
+		} else if (rule_deadline_guarded(c, &tu, deadline, now)) {
+			guarded = true;
+		}
+	}
+	if (victim >= 0) {
+		/* Taken: the next wake-up in this drain looks elsewhere. */
+		cpus[victim & CPU_MASK].deadline = deadline;
+		cpus[victim & CPU_MASK].run_start = 0;
+		__sync_fetch_and_add(&nr_deadline_preempts, 1);
+		kick_preempt(victim, SCX_LUA_KICK_DEADLINE);
+	} else if (guarded) {
+		__sync_fetch_and_add(&nr_preempt_guarded, 1);
+	}
+}
+
+/* A CPU the policy named for @p: one it may run on, and online (nobody
+ * consumes an offline CPU's DSQ). */
+static bool cpu_usable(struct task_struct *p, s32 cpu)
+{
+	const struct cpumask *online;
+	bool ok;
+
+	if (cpu >= SCX_LUA_MAX_CPUS || !bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
+		return false;
+	online = scx_bpf_get_online_cpumask();
+	ok = bpf_cpumask_test_cpu(cpu, online);
+	scx_bpf_put_cpumask(online);
+	return ok;
+}
+
+static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
+{
+	struct drain_ctx *dc = ctx;
+	struct dispatched_task d;
+	struct task_struct *p;
+	struct task_ctx *tctx;
+
+	if (bpf_dynptr_read(&d, sizeof(d), dynptr, 0, 0))
+		return 1;
+	p = bpf_task_from_pid(d.pid);
+	if (!p) {
+		/* exited while user space held it: nothing left to run */
+		bpf_map_delete_elem(&held, &d.pid);
+		__sync_fetch_and_add(&nr_failed_dispatches, 1);
+		return scx_bpf_dispatch_nr_slots() ? 0 : 1;
+	}
+	tctx = lookup_task_ctx(p);
+	if (!tctx || tctx->enq_cnt != d.enq_cnt) {
+		/* re-enqueued (or rescued) since: the newer record decides */
+		__sync_fetch_and_add(&nr_cancel_dispatches, 1);
+		bpf_task_release(p);
+		return scx_bpf_dispatch_nr_slots() ? 0 : 1;
+	}
+	bpf_map_delete_elem(&held, &d.pid);
+	if (d.cpu >= 0 && !cpu_usable(p, d.cpu)) {
+		__sync_fetch_and_add(&nr_bounce_dispatches, 1);
+		d.cpu = SCX_LUA_CPU_ANY;
+	}
+	tctx->deadline = d.vtime;
+	tctx->slice = d.slice_ns;
+	tctx->slice_used = 0;
+	if (d.cpu >= 0) {
+		insert(p, d.cpu & CPU_MASK, d.slice_ns, 0);
+		if (d.flags & SCX_LUA_DF_PREEMPT)
+			kick_preempt(d.cpu, SCX_LUA_KICK_POLICY);
+		else if (d.cpu != dc->cpu)
+			kick(d.cpu, SCX_KICK_IDLE, SCX_LUA_KICK_TASK_IDLE);
+	} else {
+		if (d.vtime > vtime_max)
+			vtime_max = d.vtime;
+		insert_shared(p, tctx, d.slice_ns, d.vtime, 0);
+		place_shared(p, tctx, d.vtime, dc);
+	}
+	__sync_fetch_and_add(&nr_user_dispatches, 1);
+	bpf_task_release(p);
+	return scx_bpf_dispatch_nr_slots() ? 0 : 1;
+}
+
+/* Every decision user space sent. No wake-up: nobody waits on this ring. */
+static void drain_dispatched(s32 cpu, bool slot_free)
+{
+	struct drain_ctx dc = { .cpu = cpu, .slot_free = slot_free };
+
+	bpf_user_ringbuf_drain(&dispatched, handle_dispatched, &dc, BPF_RB_NO_WAKEUP);
+}
+
+/*
+ * User space is stuck: run what it holds from the shared DSQ, behind what
+ * it already decided. Bumping enq_cnt makes its late decision stale.
+ */
+static long rescue_held(struct bpf_map *map, s32 *pid, u64 *cnt, void *ctx)
+{
+	struct task_struct *p = bpf_task_from_pid(*pid);
+	struct task_ctx *tctx;
+
+	if (!p) {
+		bpf_map_delete_elem(map, pid);
+		return 0;
+	}
+	tctx = lookup_task_ctx(p);
+	if (tctx && tctx->enq_cnt == *cnt) {
+		tctx->enq_cnt++;
+		insert_shared(p, tctx, slice_ns, vtime_max, 0);
+		__sync_fetch_and_add(&nr_stuck_rescued, 1);
+	}
+	bpf_task_release(p);
+	bpf_map_delete_elem(map, pid);
+	return scx_bpf_dispatch_nr_slots() ? 0 : 1;
+}
+
+/*
+ * The starvation guard: the first task in the shared DSQ that has waited
+ * longer than starve_ns and may run here goes to this CPU now. One per
+ * dispatch keeps the walk's cost off the common path (it runs once per
+ * heartbeat while nothing starves).
+ */
+static bool rescue_starved(s32 cpu)
+{
+	struct bpf_iter_scx_dsq it;
+	struct task_struct *p;
+	u64 now = bpf_ktime_get_ns();
+	bool moved = false;
+
+	if (bpf_iter_scx_dsq_new(&it, SCX_LUA_SHARED_DSQ, 0) == 0) {
+		while ((p = bpf_iter_scx_dsq_next(&it))) {
+			struct task_ctx *tctx = lookup_task_ctx(p);
+
+			if (!tctx || !tctx->shared_ts || now - tctx->shared_ts < starve_ns ||
+			    !bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
+				continue;
+			if (move_from_iter(&it, p, SCX_DSQ_LOCAL)) {
+				__sync_fetch_and_add(&nr_starve_rescued, 1);
+				moved = true;
+				break;
+			}
+		}
+	}
+	bpf_iter_scx_dsq_destroy(&it);
+	return moved;
+}
+
+/* Give this CPU to the scheduler, parked in SCHED_DSQ. */
+static bool run_usersched(const struct rule_sched *s, const struct rule_tune *tu)
+{
+	int why;
+
+	if (!move_to_local(SCX_LUA_SCHED_DSQ))
+		return false;
+	why = rule_run_reason(s, tu, bpf_ktime_get_ns());
+	if (why >= 0 && why < SCX_LUA_RUN_NR)
+		__sync_fetch_and_add(&nr_sched_runs[why], 1);
+	return true;
+}
+
+/*
+ * Idle-CPU selection for user space (scx.select_cpu), run with
+ * bpf_prog_test_run(): the same choice select_cpu would make, for a task
+ * that is already queued in user space.
+ */
+SEC("syscall")
+int lua_pick_cpu(struct task_cpu_arg *in)
+{
+	struct task_struct *p;
+	s32 cpu = SCX_LUA_CPU_ANY;
+
+	p = bpf_task_from_pid(in->pid);
+	if (!p)
+		return -EINVAL;
+	bpf_rcu_read_lock();
+	if (have_select_cpu_and) {
+		cpu = scx_bpf_select_cpu_and(p, in->cpu, 0, p->cpus_ptr, 0);
+	} else if (in->cpu >= 0 && in->cpu < SCX_LUA_MAX_CPUS &&
+		   bpf_cpumask_test_cpu(in->cpu, p->cpus_ptr) &&
+		   scx_bpf_test_and_clear_cpu_idle(in->cpu)) {
+		cpu = in->cpu;
+	} else {
+		cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
+	}
+	bpf_rcu_read_unlock();
+	bpf_task_release(p);
+	return cpu < 0 ? SCX_LUA_CPU_ANY : cpu;
+}
+
+#endif

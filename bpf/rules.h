@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * rules.h - the live path's scheduling rules, written once: compiled into
+ * the BPF dispatcher (bpf/main.bpf.c) and into the simulated machine
+ * (sim/machine.c), and checked over a table of cases (tests/test_rules.c).
+ * Two hand-written copies of a rule drift; one copy cannot.
+ *
+ * Each rule is a plain function over plain values: what a CPU runs (struct
+ * rule_cpu), what the scheduler process has pending (struct rule_sched),
+ * the tunables (struct rule_tune). Each side keeps those values its own
+ * way (BPF globals, the simulator's arrays) and loops over its own CPUs;
+ * the decisions themselves are here. Times are nanoseconds on one clock.
+ *
+ * Left out on purpose: anything a policy decides (order, slice, CPU). These
+ * rules only carry out a policy's order cheaply: when to give the
+ * scheduler a CPU, when a woken task may take one from a running task, when
+ * a task may go on without asking.
+ */
+#ifndef SCX_LUA_RULES_H
+#define SCX_LUA_RULES_H
+
+#ifndef __bpf__
+#include <stdbool.h>
+#endif
+
+#include "intf.h"
+
+typedef unsigned long long rule_ns;
+
+/* What a CPU runs, as the rules see it. */
+struct rule_cpu {
+	rule_ns deadline;     /* the policy's deadline for its task; 0: not ours to preempt */
+	rule_ns run_start;    /* when its task got this CPU; 0: idle, or the scheduler */
+	rule_ns busy_since;   /* since when its task has used CPUs without sleeping; 0: none */
+	rule_ns kicked;       /* we preempted it (its task comes back marked preempted) */
+};
+
+/* The scheduler process, as the rules see it. */
+struct rule_sched {
+	rule_ns pending_since;  /* oldest record it has not drained yet; 0: none */
+	rule_ns ring_used;      /* bytes of records waiting in the ring */
+	rule_ns ring_size;
+	rule_ns held;           /* decisions it still holds (a full dispatch ring) */
+	unsigned int owed;      /* RULE_OWED_*: reasons it must run now */
+};
+
+struct rule_tune {
+	rule_ns preempt_min_ns; /* a task runs this long before a deadline preempts it */
+	rule_ns budget_ns;      /* a record waits at most this long for the scheduler; a
+				 * task that ran this long since it slept is a hog */
+};
+
+/* Reasons the scheduler must run first, whatever else waits (owed). */
+enum rule_owed {
+	RULE_OWED_MIDBATCH = 1,   /* preempted with a batch in its hands */
+	RULE_OWED_HOG = 2,        /* a hog was preempted to make room for it */
+	RULE_OWED_HEARTBEAT = 4,  /* housekeeping: P.tick, signals, stats */
+};
+
+/* Ring fill, in quarters, from which the scheduler runs first. */
+#define RULE_RING_WATERMARK_Q 2
+
+static inline bool rule_sched_has_work(const struct rule_sched *s)
+{
+	return s->ring_used || s->held || s->owed;
+}
+
+/*
+ * Does the scheduler run before anything else on a CPU looking for work?
+ * Only when it is owed the CPU, its oldest record has waited the budget,
+ * or the ring is half full: otherwise decided tasks run first and the
+ * records pile up into one bigger batch (a CPU with nothing else to run
+ * takes the scheduler anyway: rule_sched_instead_of_idle). Never twice in
+ * a row on one CPU: a slow policy would own that CPU, and a task that can
+ * run only there (preempted with migration disabled, inside an RCU read
+ * section) waited 21 s.
+ */
+static inline bool rule_sched_first(const struct rule_sched *s, const struct rule_tune *tu,
+				    rule_ns now, bool it_just_ran_here)
+{
+	if (it_just_ran_here || !rule_sched_has_work(s))
+		return false;
+	if (s->owed)
+		return true;
+	if (s->pending_since && now - s->pending_since >= tu->budget_ns)
+		return true;
+	return s->ring_size && s->ring_used * 4 >= s->ring_size * RULE_RING_WATERMARK_Q;
+}
+
+/* Why the scheduler gets a CPU now (nr_sched_runs[]), most pressing first. */
+static inline int rule_run_reason(const struct rule_sched *s, const struct rule_tune *tu,
+				  rule_ns now)
+{
+	if (s->owed & RULE_OWED_MIDBATCH)
+		return SCX_LUA_RUN_MIDBATCH;
+	if (s->owed & RULE_OWED_HOG)
+		return SCX_LUA_RUN_HOG;
+	if (s->owed & RULE_OWED_HEARTBEAT)
+		return SCX_LUA_RUN_HEARTBEAT;
+	if (s->pending_since && now - s->pending_since >= tu->budget_ns)
+		return SCX_LUA_RUN_BUDGET;
+	if (s->ring_size && s->ring_used * 4 >= s->ring_size * RULE_RING_WATERMARK_Q)
+		return SCX_LUA_RUN_RING;
+	return SCX_LUA_RUN_IDLE;
+}
+
+/* A CPU that found nothing else to run runs the scheduler if it has work. */
+static inline bool rule_sched_instead_of_idle(const struct rule_sched *s)
+{
+	return rule_sched_has_work(s);
+}
+
+/*
+ * The budget, enforced from a tick on a busy CPU (the backstop for CPUs
+ * that do not look for work often enough): preempt what runs here.
+ */
+static inline bool rule_tick_preempts_for_sched(const struct rule_sched *s,
+						const struct rule_tune *tu, rule_ns now,
+						bool sched_running, bool sched_kicked)
+{
+	return !sched_running && !sched_kicked && s->pending_since &&
+	       now - s->pending_since >= tu->budget_ns;
+}
+
+/*
+ * A woken task's record found no idle CPU: may the scheduler preempt @c to
+ * decide it now? Only a hog, a task that has run the budget since it last
+ * slept: it would not give its CPU up in time, and a sleeper beside CPU
+ * hogs would wait a whole slice. A task that sleeps often gives its CPU up
+ * soon anyway, and the scheduler then decides what came meanwhile in one
+ * batch, with nobody preempted.
+ */
+static inline bool rule_sched_may_preempt(const struct rule_cpu *c, const struct rule_tune *tu,
+					  rule_ns now)
+{
+	return c->busy_since && now - c->busy_since >= tu->budget_ns;
+}
+
+/* The budget ran out and no CPU looked for work: any CPU running a task
+ * (not idle, not the scheduler) may be preempted for the scheduler. */
+static inline bool rule_budget_may_preempt(const struct rule_cpu *c)
+{
+	return c->busy_since != 0;
+}
+
+/* Between two such candidates: the one busy longest. */
+static inline bool rule_sched_victim_better(const struct rule_cpu *a, const struct rule_cpu *b)
+{
+	return a->busy_since < b->busy_since;
+}
+
+/*
+ * May a task just woken with @deadline preempt @c? Its deadline must be
+ * earlier than the one @c runs, and @c's task must have had the CPU for
+ * preempt_min_ns: a preemption costs a context switch and sends the victim
+ * through the policy again, and a wake-up storm would otherwise bounce the
+ * same CPUs between freshly woken tasks.
+ */
+static inline bool rule_deadline_preempts(const struct rule_cpu *c, const struct rule_tune *tu,
+					  rule_ns deadline, rule_ns now)
+{
+	return c->deadline > deadline && c->run_start && now - c->run_start >= tu->preempt_min_ns;
+}
+
+/* Would it, but for preempt_min_ns (counted: the guard at work)? */
+static inline bool rule_deadline_guarded(const struct rule_cpu *c, const struct rule_tune *tu,
+					 rule_ns deadline, rule_ns now)
+{
+	return c->deadline > deadline && c->run_start && !rule_deadline_preempts(c, tu, deadline, now);
+}
+
+/* Between two CPUs a woken task may preempt: the latest deadline. */
+static inline bool rule_deadline_victim_better(const struct rule_cpu *a, const struct rule_cpu *b)
+{
+	return a->deadline > b->deadline;
+}
+
+/*
+ * A task whose slice ran out goes on at once, with its last slice and
+ * deadline, when nothing else waits for a CPU: no record pending, nothing
+ * held by the scheduler, nothing queued in the shared DSQ or this CPU's.
+ * Any policy would run it again; asking costs a round trip.
+ */
+static inline bool rule_keep_running(bool woke, rule_ns slice_left, rule_ns last_slice,
+				     const struct rule_sched *s, rule_ns nr_shared, rule_ns nr_local)
+{
+	return !woke && !slice_left && last_slice && !rule_sched_has_work(s) && !nr_shared &&
+	       !nr_local;
+}
+
+/* Back without sleeping, and not because its slice ran out on its own. */
+static inline bool rule_was_preempted(bool woke, rule_ns slice_left, bool kicked)
+{
+	return !woke && (slice_left || kicked);
+}
+
+/* What is left of a preempted task's slice, when it may keep its place. */
+static inline rule_ns rule_slice_left(rule_ns slice, rule_ns used, rule_ns min_slice)
+{
+	return used + min_slice <= slice ? slice - used : 0;
+}
+
+#endif

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The live path's rules (bpf/rules.h), the ones the BPF side and the
+ * simulator both compile: each over a table of cases, each case a line a
+ * reader can check by hand.
+ */
+#include "../bpf/rules.h"
+#include "test.h"
+
+#define MS 1000000ULL
+
+static const struct rule_tune tu = { .preempt_min_ns = 1 * MS, .budget_ns = 2 * MS };
+
+static void sched_first(void)
+{
+	static const struct {
+		struct rule_sched s;
+		rule_ns now;
+		bool ran_here, want;
+		const char *why;
+	} c[] = {
+		{ { 0 }, 10 * MS, false, false, "nothing to do" },
+		{ { .pending_since = 9 * MS, .ring_used = 96, .ring_size = 4096 }, 10 * MS, false,
+		  false, "one record, 1 ms old: decided tasks first" },
+		{ { .pending_since = 8 * MS, .ring_used = 96, .ring_size = 4096 }, 10 * MS, false,
+		  true, "the oldest record waited the budget" },
+		{ { .pending_since = 8 * MS, .ring_used = 96, .ring_size = 4096 }, 10 * MS, true,
+		  false, "never twice in a row on one CPU" },
+		{ { .pending_since = 10 * MS, .ring_used = 2048, .ring_size = 4096 }, 10 * MS,
+		  false, true, "the ring is half full" },
+		{ { .pending_since = 10 * MS, .ring_used = 2047, .ring_size = 4096 }, 10 * MS,
+		  false, false, "just under the watermark" },
+		{ { .owed = RULE_OWED_MIDBATCH }, 10 * MS, false, true, "preempted mid-batch" },
+		{ { .owed = RULE_OWED_HOG }, 10 * MS, false, true, "a hog was preempted for it" },
+		{ { .owed = RULE_OWED_HEARTBEAT }, 10 * MS, false, true, "heartbeat, no work" },
+		{ { .held = 3, .pending_since = 9 * MS }, 10 * MS, false, false,
+		  "decisions held, within the budget" },
+	};
+
+	for (unsigned i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		CHECK(rule_sched_first(&c[i].s, &tu, c[i].now, c[i].ran_here) == c[i].want,
+		      "rule_sched_first: %s", c[i].why);
+	CHECK(!rule_sched_instead_of_idle(&c[0].s), "an idle CPU does not run an idle scheduler");
+	CHECK(rule_sched_instead_of_idle(&c[1].s), "an idle CPU runs a scheduler with a record");
+	CHECK(rule_sched_instead_of_idle(&c[9].s), "or with decisions held");
+}
+
+static void tick(void)
+{
+	struct rule_sched s = { .pending_since = 7 * MS, .ring_used = 96 };
+
+	CHECK(rule_tick_preempts_for_sched(&s, &tu, 10 * MS, false, false), "budget passed");
+	CHECK(!rule_tick_preempts_for_sched(&s, &tu, 8 * MS, false, false), "within the budget");
+	CHECK(!rule_tick_preempts_for_sched(&s, &tu, 10 * MS, true, false), "it runs already");
+	CHECK(!rule_tick_preempts_for_sched(&s, &tu, 10 * MS, false, true), "a CPU was kicked");
+	s.pending_since = 0;
+	CHECK(!rule_tick_preempts_for_sched(&s, &tu, 10 * MS, false, false), "nothing pending");
+}
+
+static void preempt_for_sched(void)
+{
+	static const struct {
+		struct rule_cpu c;
+		bool want;
+		const char *why;
+	} c[] = {
+		{ { .busy_since = 5 * MS, .run_start = 9 * MS }, true, "a hog: 5 ms without sleeping" },
+		{ { .busy_since = 9500000, .run_start = 9500000 }, false, "0.5 ms: it will sleep soon" },
+		{ { .busy_since = 8 * MS, .run_start = 9 * MS }, true, "exactly the budget" },
+		{ { 0 }, false, "idle, or the scheduler itself" },
+	};
+	struct rule_cpu old = { .busy_since = 1 * MS }, young = { .busy_since = 5 * MS };
+
+	for (unsigned i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		CHECK(rule_sched_may_preempt(&c[i].c, &tu, 10 * MS) == c[i].want,
+		      "rule_sched_may_preempt: %s", c[i].why);
+	CHECK(rule_sched_victim_better(&old, &young), "the one busy longest goes first");
+	CHECK(!rule_sched_victim_better(&young, &old), "not the younger one");
+}
+
+static void preempt_for_deadline(void)
+{
+	static const struct {
+		struct rule_cpu c;
+		rule_ns deadline;
+		bool preempts, guarded;
+		const char *why;
+	} c[] = {
+		{ { .deadline = 500, .run_start = 5 * MS }, 100, true, false, "earlier, ran 5 ms" },
+		{ { .deadline = 500, .run_start = 9500000 }, 100, false, true,
+		  "earlier, but it ran only 0.5 ms: the guard" },
+		{ { .deadline = 500, .run_start = 5 * MS }, 900, false, false, "later: never" },
+		{ { .deadline = 500, .run_start = 5 * MS }, 500, false, false, "equal: never" },
+		{ { .deadline = 0, .run_start = 5 * MS }, 100, false, false,
+		  "kernel-dispatched: no deadline to compare" },
+		{ { .deadline = 500, .run_start = 0 }, 100, false, false,
+		  "taken by an earlier wake-up of this drain" },
+	};
+	struct rule_cpu late = { .deadline = 900 }, early = { .deadline = 600 };
+
+	for (unsigned i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		CHECK(rule_deadline_preempts(&c[i].c, &tu, c[i].deadline, 10 * MS) == c[i].preempts,
+		      "rule_deadline_preempts: %s", c[i].why);
+		CHECK(rule_deadline_guarded(&c[i].c, &tu, c[i].deadline, 10 * MS) == c[i].guarded,
+		      "rule_deadline_guarded: %s", c[i].why);
+	}
+	CHECK(rule_deadline_victim_better(&late, &early), "the latest deadline goes first");
+	CHECK(!rule_deadline_victim_better(&early, &late), "not the earlier one");
+}
+
+static void keep_running(void)
+{
+	struct rule_sched idle = { 0 }, busy = { .ring_used = 96, .pending_since = 1 };
+
+	CHECK(rule_keep_running(false, 0, 5 * MS, &idle, 0, 0), "slice out, nothing waits: keep");
+	CHECK(!rule_keep_running(true, 0, 5 * MS, &idle, 0, 0), "a wake-up is decided");
+	CHECK(!rule_keep_running(false, 100, 5 * MS, &idle, 0, 0), "slice left: preempted");
+	CHECK(!rule_keep_running(false, 0, 0, &idle, 0, 0), "never decided by the policy yet");
+	CHECK(!rule_keep_running(false, 0, 5 * MS, &busy, 0, 0), "a record waits");
+	CHECK(!rule_keep_running(false, 0, 5 * MS, &idle, 1, 0), "the shared DSQ has a task");
+	CHECK(!rule_keep_running(false, 0, 5 * MS, &idle, 0, 1), "this CPU's DSQ has a task");
+}
+
+static void preempted(void)
+{
+	CHECK(!rule_was_preempted(true, 0, false), "a wake-up is not a preemption");
+	CHECK(!rule_was_preempted(true, 100, true), "not even with slice left or a kick");
+	CHECK(rule_was_preempted(false, 100, false), "slice left: a higher class took the CPU");
+	CHECK(rule_was_preempted(false, 0, true), "our kick zeroed its slice");
+	CHECK(!rule_was_preempted(false, 0, false), "its slice ran out");
+	CHECK(rule_slice_left(5 * MS, 1 * MS, 10000) == 4 * MS, "4 ms of 5 left");
+	CHECK(rule_slice_left(5 * MS, 4995000, 10000) == 0, "under the minimum: none left");
+	CHECK(rule_slice_left(5 * MS, 6 * MS, 10000) == 0, "overrun: none left");
+}
+
+int main(void)
+{
+	sched_first();
+	tick();
+	preempt_for_sched();
+	preempt_for_deadline();
+	keep_running();
+	preempted();
+	TEST_END("test_rules");
+}
