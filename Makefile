@@ -39,7 +39,7 @@ DEPS_STAMP := $(BUILD)/.deps-build
 # sim/ the simulated machine, bpf/ the live backend (both halves), cli/ the
 # commands. The unit tests and benchmarks link LIB_OBJS only.
 CORE_SRCS := core/arena core/buddy core/heap core/store core/logring core/policy core/watchdog \
-	     core/fallback core/sched core/engine core/synth
+	     core/sandbox core/fallback core/sched core/engine core/synth
 SIM_SRCS  := sim/workload sim/machine sim/dispatcher sim/report
 CLI_SRCS  := cli/main cli/opts cli/run cli/check cli/sim_cmd bpf/load bpf/live
 LIB_SRCS  := $(CORE_SRCS) $(SIM_SRCS)

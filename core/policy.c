@@ -11,25 +11,21 @@
  * with the fallback) and task state (store.c).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
 
 #include "policy.h"
+#include "sandbox.h"
 #include "watchdog.h"
 
 extern const char embed_runtime_lua[], embed_scx_lua[], embed_cdef_lua[];
 extern const unsigned int embed_runtime_lua_len, embed_scx_lua_len, embed_cdef_lua_len;
-
-#define MAX_POLICY_FILE (4u << 20)
 
 void policy_report(struct policy_host *ph, const char *what)
 {
@@ -142,6 +138,7 @@ static int guarded_call(struct policy_host *ph, struct pstate *ps, const char *f
 		abandon(ph, ps, fn);
 		return -ETIMEDOUT;
 	}
+	sandbox_enter();
 	watchdog_enter(L, fn, t0);
 	rc = lua_pcall(L, nargs, nres, handler);
 	hooked = watchdog_leave();
@@ -184,70 +181,6 @@ static int l_traceback(lua_State *L)
 	if (!msg)
 		msg = "(error object is not a string)";
 	luaL_traceback(L, L, msg, 1);
-	return 1;
-}
-
-static uid_t invoking_uid(void)
-{
-	const char *s = getenv("SUDO_UID");
-
-	if (getuid() == 0 && s && *s)
-		return (uid_t)strtoul(s, NULL, 10);
-	return getuid();
-}
-
-/*
- * read_file(path) -> source | nil, why. Used for the policy and every
- * module it requires. When we run as root, a file someone else could have
- * written is code someone else gets to run as root: refuse it.
- */
-static int l_read_file(lua_State *L)
-{
-	const char *path = luaL_checkstring(L, 1);
-	char buf[4096];
-	luaL_Buffer b;
-	struct stat st;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0) {
-		lua_pushnil(L);
-		lua_pushfstring(L, "cannot open %s: %s", path, strerror(errno));
-		return 2;
-	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > MAX_POLICY_FILE) {
-		close(fd);
-		lua_pushnil(L);
-		lua_pushfstring(L, "%s is not a regular file of at most 4 MiB", path);
-		return 2;
-	}
-	if (geteuid() == 0 && (st.st_mode & (S_IWGRP | S_IWOTH))) {
-		close(fd);
-		lua_pushnil(L);
-		lua_pushfstring(L, "refusing %s: it is writable by %s (mode %o) and scx_lua runs as "
-				"root; fix with: chmod go-w %s", path,
-				(st.st_mode & S_IWOTH) ? "everyone" : "its group",
-				(int)(st.st_mode & 07777), path);
-		return 2;
-	}
-	if (geteuid() == 0 && st.st_uid != 0 && st.st_uid != invoking_uid()) {
-		close(fd);
-		lua_pushnil(L);
-		lua_pushfstring(L, "refusing %s: it is owned by uid %d, neither root nor you, and "
-				"scx_lua runs as root; fix with: chown root %s",
-				path, (int)st.st_uid, path);
-		return 2;
-	}
-	luaL_buffinit(L, &b);
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		luaL_addlstring(&b, buf, (size_t)n);
-	close(fd);
-	if (n < 0) {
-		lua_pushnil(L);
-		lua_pushfstring(L, "cannot read %s: %s", path, strerror(errno));
-		return 2;
-	}
-	luaL_pushresult(&b);
 	return 1;
 }
 
@@ -345,6 +278,19 @@ static void push_opts(struct policy_host *ph, lua_State *L)
 	}
 }
 
+/* The C functions the runtime needs: c.read_file, c.wrap. */
+static void push_cfuncs(lua_State *L)
+{
+	lua_createtable(L, 0, 2);
+	lua_pushcfunction(L, sandbox_read_file);
+	lua_setfield(L, -2, "read_file");
+	lua_getglobal(L, "coroutine");
+	lua_getfield(L, -1, "wrap");
+	lua_remove(L, -2);
+	lua_pushcclosure(L, sandbox_wrap, 1);
+	lua_setfield(L, -2, "wrap");
+}
+
 int policy_load(struct policy_host *ph, const char *path)
 {
 	int j = ph->active == 0 ? 1 : 0, err;
@@ -385,7 +331,7 @@ int policy_load(struct policy_host *ph, const char *path)
 		lua_pushboolean(L, ph->cfg.sandbox);
 		push_opts(ph, L);
 		push_sys(ph, L, path);
-		lua_pushcfunction(L, l_read_file);
+		push_cfuncs(L);
 		err = guarded_call(ph, ps, "loading the policy (top level and P.init)", 8, 3);
 	}
 	/* Loading is not scheduling: keep it out of the per-task figure. */
@@ -562,6 +508,8 @@ int policy_host_init(struct policy_host *ph, struct arena *a, size_t heap_bytes,
 	/* Lua reaches the backend only through us, so a bad answer is caught. */
 	ph->host.select_cpu = host_select_cpu;
 	ph->host.ctx = ph;
+	ph->host.cstack_ok = sandbox_cstack_ok;
+	sandbox_init();
 	for (int i = 0; i < 2; i++) {
 		err = buddy_init(&ph->st[i].heap, a, heap_bytes, 32u << 20);
 		if (err)

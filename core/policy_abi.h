@@ -33,7 +33,7 @@
 
 /* ffi:begin */
 enum {
-	SCX_ABI_VERSION = 3,
+	SCX_ABI_VERSION = 4,
 	SCX_CPU_ANY = -1,        /* t.cpu: any CPU, first one free */
 	SCX_NR_SCRATCH = 8,      /* t.scratch[0..7]: the policy's own per-task state */
 	SCX_COMM_LEN = 16,
@@ -126,6 +126,7 @@ struct scx_host {
 	void *ctx;
 	int32_t (*select_cpu)(void *ctx, uint32_t slot);
 	void (*log)(void *ctx, const char *msg, size_t len);
+	int32_t (*cstack_ok)(void);  /* 0: this call used up its C stack budget */
 };
 /* ffi:end */
 

@@ -74,6 +74,31 @@ string.dump = nil
 -- Policies may not reach the real string table through getmetatable("").
 getmetatable("").__metatable = "string"
 
+-- Library functions that call back into Lua from C go one level deeper on
+-- the C stack each time (see policy.c, "The C stack"): each checks the
+-- call's C stack budget first. In the real tables, before the sandbox
+-- copies them: ("x"):gsub() reaches string.gsub through the string
+-- metatable, not through the sandbox's copy.
+local function guard_cstack(cstack_ok, wrap)
+  local function guard(name, f)
+    -- NB: no string.format here, it is one of the guarded
+    local msg = name .. ": nested too deeply through library calls (a callback calling " .. name
+      .. " again?): the policy call used up its C stack"
+    return function(...)
+      if cstack_ok() == 0 then error(msg, 2) end
+      return f(...)
+    end
+  end
+  string.gsub = guard("string.gsub", string.gsub)
+  string.format = guard("string.format", string.format)
+  table.sort = guard("table.sort", table.sort)
+  os.time = guard("os.time", os.time)
+  load = guard("load", load)
+  loadstring = guard("loadstring", loadstring)
+  coroutine.resume = guard("coroutine.resume", coroutine.resume)
+  coroutine.wrap = wrap
+end
+
 local function copy(t, except)
   local c = {}
   for k, v in pairs(t) do
@@ -154,16 +179,18 @@ local function numberish(v)
   return v
 end
 
--- R.load(host, abi, path, dir, sandbox, opts, sys, read_file): read and
+-- R.load(host, abi, path, dir, sandbox, opts, sys, c): read and
 -- compile the policy, check its shape, run P.init. Errors propagate to C
 -- (which adds the traceback and keeps the previous policy).
-function R.load(host_ptr, abi, path, dir, sandbox, opts, sys, read_file)
+function R.load(host_ptr, abi, path, dir, sandbox, opts, sys, c)
   if abi ~= ffi.C.SCX_ABI_VERSION then
     error(("scx runtime ABI %d does not match the core's ABI %d: rebuild scx_lua (make)")
       :format(ffi.C.SCX_ABI_VERSION, abi), 0)
   end
   host = ffi.cast("struct scx_host *", host_ptr)
   tasks, batch = host.tasks, host.batch
+  guard_cstack(host.cstack_ok, c.wrap)
+  local read_file = c.read_file
   package.loaded["scx.host"] = host
   local scx = require "scx"
   local scx_ro = readonly(scx, "scx")

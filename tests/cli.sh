@@ -73,6 +73,15 @@ $BIN check tests/policies/escape_runtime/comm_number.lua > "$T/c" 2>&1
 expect "scx.comm(0): refused, naming the function and what it got" has "$T/c" "scx.comm expects a task .*, not number"
 $BIN check tests/policies/tostring_task.lua > "$T/c" 2>&1
 expect "tostring(t): the pid, no address" test -n "$(grep -E 'scx_task\(pid [0-9]+\)'$'\t''scx_scratch$' "$T/c")" -a -z "$(grep '0x' "$T/c")"
+# ... and hostile policies (tests/policies/hostile/, line 1 "-- expect: what
+# check must say"): check reports a problem, in words, and does not crash
+for p in tests/policies/hostile/*.lua; do
+  want=$(sed -n '1s/^-- expect: //p' "$p")
+  timeout 120 $BIN check "$p" > "$T/c" 2>&1; rc=$?
+  expect "hostile $(basename "$p" .lua): check exits 1 saying /$want/" test $rc -eq 1 -a -n "$(grep -E -- "$want" "$T/c")"
+done
+$BIN tests/policies/hostile/coroutine_wrap.lua --backend synth --duration 1 > "$T/r" 2>&1; rc=$?
+expect "run coroutine_wrap (the 256 MiB arena outlasts the C stack): refused, exit 0" test $rc -eq 0 -a -n "$(grep 'nested too deeply' "$T/r")"
 $BIN check --no-sandbox tests/policies/escape/string_dump.lua > "$T/c" 2>&1; rc=$?
 expect "--no-sandbox lifts the sandbox (string.dump still removed)" has "$T/c" "string_dump.lua:3: attempt to call field 'dump'"
 $BIN check --no-sandbox tests/policies/escape/os_execute.lua > "$T/c" 2>&1; rc=$?
