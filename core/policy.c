@@ -73,8 +73,8 @@ static void abandon(struct policy_host *ph, struct pstate *ps, const char *fn)
 	ph->stats->nr_watchdog++;
 	snprintf(ph->err, sizeof(ph->err),
 		 "%s: %s did not return within %d ms%s and could not be interrupted "
-		 "(a JIT-compiled loop); its Lua state was dropped",
-		 ph->path, fn, watchdog_limit_ms(2), watchdog_unit());
+		 "(it was running %s); its Lua state was dropped",
+		 ph->path, fn, watchdog_limit_ms(2), watchdog_unit(), watchdog_jumped_from());
 }
 
 static int panic_handler(lua_State *L)
@@ -116,6 +116,42 @@ static void tidy_traceback(char *s)
 		*tb = '\0';
 }
 
+/* A call that raised an error (@rc) or ran past its budget (@hooked):
+ * ph->err says why, and a state that would only fail again is retired. */
+static int call_failed(struct policy_host *ph, struct pstate *ps, const char *fn, int rc,
+		       bool hooked)
+{
+	if (rc) {
+		const char *msg = lua_tostring(ps->L, -1);
+
+		snprintf(ph->err, sizeof(ph->err), "%s",
+			 msg ? msg : "(error object is not a string)");
+		tidy_traceback(ph->err);
+		lua_pop(ps->L, 1);
+	} else {
+		snprintf(ph->err, sizeof(ph->err), "%s: %s did not return within %d ms%s "
+			 "(it returned later: stopped by the watchdog all the same)",
+			 ph->path, fn, watchdog_limit_ms(1), watchdog_unit());
+	}
+	if (hooked) {
+		/* A call the watchdog had to stop is a hung call, whatever it
+		 * returned (a pcall around a loop caught the hook's first
+		 * error, for ever): retired until the user reloads. */
+		ph->stats->nr_watchdog++;
+		retire(ph, ps, true);
+		return -ETIMEDOUT;
+	}
+	if (rc == LUA_ERRMEM) {
+		/* Out of memory inside JIT-compiled code, again and again,
+		 * crashes LuaJIT 2.1 (seen with tests/policies/escape_runtime/
+		 * huge_string.lua). A state that ran out is not called again:
+		 * dropped wholesale like a hung one, fallback until reload. */
+		retire(ph, ps, false);
+		return -ENOMEM;
+	}
+	return -EINVAL;
+}
+
 /*
  * Call the function below @nargs arguments on ps->L, protected, watched,
  * with a traceback handler when the state has one. Leaves @nres results on
@@ -147,31 +183,7 @@ static int guarded_call(struct policy_host *ph, struct pstate *ps, const char *f
 	ph->stats->nr_policy_calls++;
 	ph->stats->policy_ns += clock_ns() - t0;
 	ph->stats->lua_mem = ps->heap.used;
-	if (rc != 0) {
-		const char *msg = lua_tostring(L, -1);
-
-		snprintf(ph->err, sizeof(ph->err), "%s",
-			 msg ? msg : "(error object is not a string)");
-		tidy_traceback(ph->err);
-		lua_pop(L, 1);
-		if (hooked) {
-			/* Stopped cleanly, but it would hang again on the next
-			 * batch: retire it until the user reloads. */
-			ph->stats->nr_watchdog++;
-			retire(ph, ps, true);
-			return -ETIMEDOUT;
-		}
-		if (rc == LUA_ERRMEM) {
-			/* Out of memory inside JIT-compiled code, again and again,
-			 * crashes LuaJIT 2.1 (seen with tests/policies/escape_runtime/
-			 * huge_string.lua). A state that ran out is not called again:
-			 * dropped wholesale like a hung one, fallback until reload. */
-			retire(ph, ps, false);
-			return -ENOMEM;
-		}
-		return -EINVAL;
-	}
-	return 0;
+	return rc || hooked ? call_failed(ph, ps, fn, rc, hooked) : 0;
 }
 
 static int l_traceback(lua_State *L)

@@ -18,6 +18,7 @@
 #include <lua.h>
 
 #include "sandbox.h"
+#include "watchdog.h"
 
 #define MAX_POLICY_FILE (4u << 20)
 
@@ -105,7 +106,7 @@ static uid_t invoking_uid(void)
  * module it requires. When we run as root, a file someone else could have
  * written is code someone else gets to run as root: refuse it.
  */
-int sandbox_read_file(lua_State *L)
+static int read_file(lua_State *L)
 {
 	const char *path = luaL_checkstring(L, 1);
 	char buf[4096];
@@ -153,4 +154,21 @@ int sandbox_read_file(lua_State *L)
 	}
 	luaL_pushresult(&b);
 	return 1;
+}
+
+/* read_file() holds a descriptor while it builds the string in the Lua
+ * heap: the watchdog's stage 2 must not jump out of it (the descriptor
+ * would leak), and no error may skip the release, so it runs protected. */
+int sandbox_read_file(lua_State *L)
+{
+	int rc;
+
+	luaL_checkstring(L, 1);
+	lua_settop(L, 1);
+	lua_pushcfunction(L, read_file);
+	lua_insert(L, 1);
+	watchdog_hold();
+	rc = lua_pcall(L, 1, LUA_MULTRET, 0);
+	watchdog_release();
+	return rc ? lua_error(L) : lua_gettop(L);
 }

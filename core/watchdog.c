@@ -21,12 +21,16 @@
  * (policy.c, sched.c).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <link.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
+#include <ucontext.h>
+#include <unistd.h>
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -37,6 +41,7 @@
 #define WD_TICK_MS 20           /* how often the watchdog looks during a call */
 #define WD_IDLE_TICK_MS 100     /* and between calls */
 #define WD_WALL_FACTOR 8        /* wall-time bound, in CPU budgets */
+#define WD_MAX_TEXT 8           /* executable segments of libluajit */
 
 static struct {
 	volatile sig_atomic_t in_call;   /* loop thread is inside lua_pcall */
@@ -54,6 +59,11 @@ static struct {
 	bool running, stop, has_cpu_clock;
 	int budget_ms;
 	int signo;
+	volatile sig_atomic_t held;      /* watchdog_hold() depth: no jump */
+	volatile sig_atomic_t jumped_from; /* WD_FROM_* of the last stage-2 jump */
+	uint64_t nr_deferred;            /* stage-2 signals that found no place to jump */
+	uintptr_t text[WD_MAX_TEXT][2];  /* libluajit's executable segments */
+	int nr_text;
 } wd;
 
 /* The bound that fired after @stages stages, and in what, for messages. */
@@ -67,10 +77,15 @@ const char *watchdog_unit(void)
 	return wd.by_wall ? "" : " of CPU time";
 }
 
+/*
+ * Stage 1: raises an error at the next interpreted instruction, and at
+ * every one after it until the call has returned: a policy that catches
+ * the error (pcall around a loop) meets it again at its next instruction,
+ * so the call unwinds to guarded_call whatever it catches.
+ */
 static void wd_hook(lua_State *L, lua_Debug *ar)
 {
 	(void)ar;
-	lua_sethook(L, NULL, 0, 0);
 	/* Level 0 inside a hook is the Lua function that was running: the
 	 * message then names the policy's line, not the runtime's. */
 	luaL_where(L, 0);
@@ -80,9 +95,132 @@ static void wd_hook(lua_State *L, lua_Debug *ar)
 	lua_error(L);
 }
 
-static void wd_signal(int sig)
+/*
+ * Where stage 2 may jump from. A jump abandons every frame between the
+ * signal handler and the call site. LuaJIT's own frames (the interpreter,
+ * its runtime, the machine code its JIT wrote) belong to the state being
+ * dropped. Any other code may hold what the process keeps: libgcc's
+ * unwinder takes a mutex on every Lua error (LuaJIT registers the frames of
+ * its machine code), libc has its locks (localtime, stdio), a C function of
+ * ours holds a file descriptor. A jump out of the unwinder left its mutex
+ * held for good, and the next error on this thread (a reload's) waited
+ * forever. So the handler jumps only when the interrupted PC is in
+ * libluajit's text or in an anonymous executable mapping (machine code: the
+ * JIT mmaps it itself, no loaded object holds it), and no C function of
+ * ours is in the way (watchdog_hold()). Otherwise it returns, and the
+ * watchdog signals again a tick later.
+ */
+/* dl_iterate_phdr callback: libluajit's executable segments into wd.text.
+ * (A LuaJIT linked in statically is not found: then only machine code is
+ * left to jump from, and interpreted hangs end at stage 1.) */
+static int find_luajit(struct dl_phdr_info *info, size_t size, void *arg)
 {
+	(void)size;
+	(void)arg;
+	if (!info->dlpi_name || !strstr(info->dlpi_name, "libluajit"))
+		return 0;
+	for (int i = 0; i < info->dlpi_phnum && wd.nr_text < WD_MAX_TEXT; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+
+		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X)) {
+			wd.text[wd.nr_text][0] = info->dlpi_addr + ph->p_vaddr;
+			wd.text[wd.nr_text][1] = info->dlpi_addr + ph->p_vaddr + ph->p_memsz;
+			wd.nr_text++;
+		}
+	}
+	return 1;
+}
+
+static uintptr_t parse_hex(const char **p)
+{
+	uintptr_t v = 0;
+
+	for (;; (*p)++) {
+		char c = **p;
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+
+		if (d < 0)
+			return v;
+		v = v * 16 + (uintptr_t)d;
+	}
+}
+
+/* One /proc/self/maps line: does it map @pc executable, anonymous? */
+static bool maps_line_is_jit(const char *l, uintptr_t pc)
+{
+	uintptr_t lo = parse_hex(&l), hi;
+	int spaces = 0;
+
+	if (*l++ != '-')
+		return false;
+	hi = parse_hex(&l);
+	if (pc < lo || pc >= hi || l[0] != ' ' || l[3] != 'x')
+		return false;
+	/* perms offset dev inode: inode 0, then no path */
+	for (; *l && spaces < 4; l++)
+		if (*l == ' ')
+			spaces++;
+	if (l[0] != '0' || (l[1] != ' ' && l[1] != '\n' && l[1] != '\0'))
+		return false;
+	for (l++; *l == ' '; l++)
+		;
+	return *l == '\n' || *l == '\0';
+}
+
+/* Async-signal-safe: open, read and close, no allocation, no stdio. */
+static bool in_jit_code(uintptr_t pc)
+{
+	char buf[2048], line[256];
+	size_t len = 0;
+	ssize_t n;
+	bool found = false;
+	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	while (!found && (n = read(fd, buf, sizeof(buf))) > 0)
+		for (ssize_t i = 0; i < n && !found; i++) {
+			if (len < sizeof(line) - 1)
+				line[len++] = buf[i];
+			if (buf[i] == '\n') {
+				line[len] = '\0';
+				found = maps_line_is_jit(line, pc);
+				len = 0;
+			}
+		}
+	close(fd);
+	return found;
+}
+
+enum { WD_FROM_NOWHERE, WD_FROM_LUAJIT, WD_FROM_JIT_CODE };
+
+static int where_jumpable(const void *ucv)
+{
+	const ucontext_t *uc = ucv;
+	uintptr_t pc;
+
+#if defined(__x86_64__)
+	pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+#elif defined(__aarch64__)
+	pc = (uintptr_t)uc->uc_mcontext.pc;
+#else
+	(void)uc;
+	return WD_FROM_NOWHERE; /* no PC to look at: stage 1 only */
+#endif
+	if (wd.held)
+		return WD_FROM_NOWHERE;
+	for (int i = 0; i < wd.nr_text; i++)
+		if (pc >= wd.text[i][0] && pc < wd.text[i][1])
+			return WD_FROM_LUAJIT;
+	return in_jit_code(pc) ? WD_FROM_JIT_CODE : WD_FROM_NOWHERE;
+}
+
+static void wd_signal(int sig, siginfo_t *si, void *ucv)
+{
+	int from;
+
 	(void)sig;
+	(void)si;
 	if (!wd.in_call ||
 	    __atomic_load_n(&wd.gen, __ATOMIC_ACQUIRE) !=
 		    __atomic_load_n(&wd.target_gen, __ATOMIC_ACQUIRE))
@@ -91,10 +229,16 @@ static void wd_signal(int sig)
 		wd.hooked = 1;
 		/* Documented as safe to call asynchronously (lua.h, lua_sethook). */
 		lua_sethook(wd.L, wd_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
-	} else {
-		wd.in_call = 0;
-		siglongjmp(wd.jmp, 1);
+		return;
 	}
+	from = where_jumpable(ucv);
+	if (from == WD_FROM_NOWHERE) {
+		wd.nr_deferred++;
+		return;
+	}
+	wd.jumped_from = from;
+	wd.in_call = 0;
+	siglongjmp(wd.jmp, 1);
 }
 
 static uint64_t loop_cpu_ns(void)
@@ -177,8 +321,11 @@ static void *wd_main(void *arg)
 		 * reset the stage first) must not leave this one unwatched. */
 		stage = __atomic_load_n(&wd.target_gen, __ATOMIC_ACQUIRE) == gen
 				? __atomic_load_n(&wd.stage, __ATOMIC_ACQUIRE) : 0;
-		if (stage > 1)
+		if (stage > 1) {
+			/* The handler found no place to jump from: again. */
+			pthread_kill(wd.loop, wd.signo);
 			continue;
+		}
 		mul = stage + 1;
 		over_cpu = cpu - cpu0 > mul * budget;
 		over_wall = elapsed > mul * wall_budget;
@@ -197,9 +344,11 @@ int watchdog_start(int budget_ms)
 	struct sigaction sa;
 	int err;
 
+	if (!wd.nr_text)
+		dl_iterate_phdr(find_luajit, NULL);
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = wd_signal;
-	sa.sa_flags = SA_RESTART;
+	sa.sa_sigaction = wd_signal;
+	sa.sa_flags = SA_RESTART | SA_SIGINFO;
 	sigemptyset(&sa.sa_mask);
 	wd.signo = SIGRTMIN + 3;
 	if (sigaction(wd.signo, &sa, NULL))
@@ -244,7 +393,30 @@ void watchdog_enter(struct lua_State *L, const char *fn, uint64_t start_ns)
 bool watchdog_leave(void)
 {
 	wd.in_call = 0;
+	if (wd.hooked)
+		lua_sethook(wd.L, NULL, 0, 0); /* stage 1 stays armed until now */
 	return wd.hooked;
+}
+
+void watchdog_hold(void)
+{
+	wd.held++;
+}
+
+void watchdog_release(void)
+{
+	wd.held--;
+}
+
+const char *watchdog_jumped_from(void)
+{
+	return wd.jumped_from == WD_FROM_JIT_CODE ? "JIT-compiled code" :
+	       wd.jumped_from == WD_FROM_LUAJIT ? "LuaJIT's interpreter or runtime" : "a panic";
+}
+
+uint64_t watchdog_nr_deferred(void)
+{
+	return wd.nr_deferred;
 }
 
 void watchdog_jumped(void)
@@ -261,6 +433,7 @@ void watchdog_panic_jump(void)
 {
 	if (wd.in_call) {
 		wd.in_call = 0;
+		wd.jumped_from = WD_FROM_NOWHERE;
 		siglongjmp(wd.jmp, 2);
 	}
 }

@@ -37,8 +37,17 @@ sigjmp_buf *watchdog_jmp(void);
 /* Watch the call about to run on @L, named @fn in messages, that began
  * at @start_ns (clock_ns()). */
 void watchdog_enter(struct lua_State *L, const char *fn, uint64_t start_ns);
-/* The call returned. True when stage 1 had to stop it. */
+/* The call returned. True when it ran past its budget (stage 1 was sent;
+ * a hung call, whatever it returned). */
 bool watchdog_leave(void);
+/* Around C code of ours that Lua calls and that holds something while it
+ * calls back into LuaJIT (a file descriptor): stage 2 waits until after. */
+void watchdog_hold(void);
+void watchdog_release(void);
+/* For the message after a jump: what the call was running. */
+const char *watchdog_jumped_from(void);
+/* Stage-2 signals that found the thread outside LuaJIT's code (tests). */
+uint64_t watchdog_nr_deferred(void);
 /* After a jump to watchdog_jmp(): the handler's signal is unblocked again. */
 void watchdog_jumped(void);
 /* From a LuaJIT panic inside a call: jump to watchdog_jmp() (value 2).

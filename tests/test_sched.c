@@ -8,7 +8,10 @@
 #include "../core/sched.c"
 #include "../core/engine.h"
 #include "../core/synth.h"
+#include "../core/watchdog.h"
 #include "test.h"
+
+#include <pthread.h>
 
 static uint64_t thread_cpu_ns(void)
 {
@@ -142,6 +145,59 @@ static void refused_first(void *arg, struct scx_task *tasks, const uint32_t *bat
 {
 	for (uint32_t i = 0; i < n; i++)
 		tasks[batch[i]].deadline = tasks[batch[i]].pid == 1000 ? 0 : now;
+}
+
+/* For 13: what hang_in_c.lua calls, ~50 us holding a mutex (error
+ * checking: a mutex left held fails the relock instead of hanging). */
+static pthread_mutex_t c_lock = PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP;
+
+static void hold_c_lock(void)
+{
+	uint64_t t0 = clock_ns();
+
+	if (pthread_mutex_lock(&c_lock))
+		return;
+	while (clock_ns() - t0 < 50000)
+		;
+	pthread_mutex_unlock(&c_lock);
+}
+
+/* 13: hang_in_c.lua, abandoned five times: never from inside the C call. */
+static void never_jump_from_c(void)
+{
+	struct synth_cfg sc = { .nr_tasks = 64, .burst = 8, .nr_cpus = 4, .seed = 3 };
+	struct synth *sy = synth_new(&sc);
+	struct engine_cfg cfg;
+	struct engine e;
+	char opt[64];
+	const char *opts[] = { opt };
+	uint64_t deferred = watchdog_nr_deferred();
+	int locked = 0;
+
+	engine_cfg_default(&cfg);
+	cfg.arena_bytes = 64u << 20;
+	cfg.policy.sandbox = false;
+	cfg.policy.watchdog_ms = 40;
+	cfg.policy.opts = opts;
+	cfg.policy.nr_opts = 1;
+	snprintf(opt, sizeof(opt), "fn=%llu", (unsigned long long)(uintptr_t)hold_c_lock);
+	CHECK(sy && engine_init(&e, &cfg, &synth_ops, sy) == 0, "engine up");
+	for (int round = 0; round < 5; round++) {
+		CHECK(policy_load(&e.ph, "tests/policies/hang_in_c.lua") == 0, "load: %s", e.ph.err);
+		for (int i = 0; i < 100 && policy_active(&e.ph); i++)
+			run_rounds(&e, sy, 1);
+		if (pthread_mutex_trylock(&c_lock))
+			locked++;
+		else
+			pthread_mutex_unlock(&c_lock);
+	}
+	CHECK(e.stats->nr_watchdog == 5, "5 hangs abandoned (%llu)",
+	      (unsigned long long)e.stats->nr_watchdog);
+	CHECK(locked == 0, "%d of 5 jumps left the C function's mutex held", locked);
+	printf("hang_in_c: %llu stage-2 signals found the thread outside LuaJIT's code\n",
+	       (unsigned long long)(watchdog_nr_deferred() - deferred));
+	engine_free(&e);
+	synth_free(sy);
 }
 
 int main(void)
@@ -325,17 +381,18 @@ int main(void)
 	sy = mk(&e, 0, 0, 8192);
 	{
 		struct scx_task t = { .pid = 4242, .weight = 100, .start_ts = 1e6, .stop_ts = 3e6 };
+		struct task_token tok = { 0 };
 
-		prepare(&e.sched, &t, 4e6);
+		prepare(&e.sched, &t, &tok, 4e6);
 		CHECK((t.flags & SCX_TF_NEW) && !(t.flags & SCX_TF_REQUEUED) && t.start_ts == 1e6,
 		      "first record: new, run kept");
 		t.start_ts = 1e6, t.stop_ts = 3e6, t.flags = 0;
-		prepare(&e.sched, &t, 5e6);
+		prepare(&e.sched, &t, &tok, 5e6);
 		CHECK((t.flags & SCX_TF_REQUEUED) && t.stop_ts - t.start_ts == 0,
 		      "same stop_ts: requeued, run zeroed (flags %u, run %g)", t.flags,
 		      t.stop_ts - t.start_ts);
 		t.start_ts = 6e6, t.stop_ts = 8e6, t.flags = SCX_TF_WAKEUP;
-		prepare(&e.sched, &t, 9e6);
+		prepare(&e.sched, &t, &tok, 9e6);
 		CHECK(!(t.flags & SCX_TF_REQUEUED) && t.stop_ts - t.start_ts == 2e6,
 		      "after a new run: not requeued, run 2 ms");
 	}
@@ -358,5 +415,7 @@ int main(void)
 	check_books("one task refused", sy, &e.sched);
 	engine_free(&e);
 	synth_free(sy);
+
+	never_jump_from_c();
 	TEST_END("test_sched");
 }
