@@ -71,12 +71,12 @@ static int report_stats(struct engine *e)
 	       policy_name(&e->ph), (unsigned long long)st->nr_queued,
 	       (unsigned long long)st->nr_dispatched, (unsigned long long)st->nr_requeued);
 	printf("  policy errors: %llu\n", (unsigned long long)st->nr_policy_errors);
-	printf("  invalid outputs: %llu deadline, %llu slice, %llu cpu\n",
-	       (unsigned long long)st->nr_bad_deadline,
-	       (unsigned long long)st->nr_bad_slice, (unsigned long long)st->nr_bad_cpu);
+	printf("  invalid outputs: %llu deadline, %llu slice, %llu cpu, %llu vtime\n",
+	       (unsigned long long)st->nr_bad_deadline, (unsigned long long)st->nr_bad_slice,
+	       (unsigned long long)st->nr_bad_cpu, (unsigned long long)st->nr_bad_vtime);
 	printf("  watchdog: %llu\n", (unsigned long long)st->nr_watchdog);
 	problems += st->nr_policy_errors ? 1 : 0;
-	problems += st->nr_bad_deadline + st->nr_bad_slice + st->nr_bad_cpu ? 1 : 0;
+	problems += st->nr_bad_deadline + st->nr_bad_slice + st->nr_bad_cpu + st->nr_bad_vtime ? 1 : 0;
 	problems += st->nr_watchdog ? 1 : 0;
 	if (e->ph.err[0] && (st->nr_policy_errors || st->nr_watchdog))
 		printf("  last error:\n%s\n", e->ph.err);

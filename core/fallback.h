@@ -19,9 +19,13 @@ struct fallback {
 	double slice_ns;
 };
 
+/* Beyond any real vtime or deadline in ns (~2^63): the core refuses larger
+ * ones from a policy, and the fallback never produces one. */
+#define SCX_VTIME_MAX 9.2e18
+
 /* Sets vtime, deadline, slice_ns, cpu and dispatch_flags of each task in
- * @batch, starting from the vtime saved in @st (a failed policy call may
- * have left half-written values in the tasks). */
+ * @batch, starting from the vtime saved in @st, never from what a failed
+ * policy call left in the task. */
 void fallback_order(struct fallback *fb, struct store *st, struct scx_task *tasks,
 		    const uint32_t *batch, uint32_t n);
 

@@ -33,7 +33,7 @@
 
 /* ffi:begin */
 enum {
-	SCX_ABI_VERSION = 4,
+	SCX_ABI_VERSION = 5,
 	SCX_CPU_ANY = -1,        /* t.cpu: any CPU, first one free */
 	SCX_NR_SCRATCH = 8,      /* t.scratch[0..7]: the policy's own per-task state */
 	SCX_COMM_LEN = 16,
@@ -98,6 +98,7 @@ struct scx_stats {
 	uint64_t nr_bad_deadline;    /* NaN, negative or infinite deadlines */
 	uint64_t nr_bad_slice;       /* NaN, <= 0 or beyond the bounds */
 	uint64_t nr_bad_cpu;         /* CPU out of range */
+	uint64_t nr_bad_vtime;       /* NaN, infinite or beyond any real vtime: not stored */
 	uint64_t nr_watchdog;        /* policy calls that did not return in time */
 	uint64_t nr_reloads;
 	uint64_t nr_reload_failures;

@@ -18,7 +18,7 @@
 
 #include "sched.h"
 
-#define DEADLINE_MAX 9.2e18 /* ~2^63 ns, beyond any real vtime */
+#define DEADLINE_MAX SCX_VTIME_MAX
 
 size_t sched_arena_bytes(const struct sched_cfg *cfg)
 {
@@ -158,13 +158,17 @@ static void save_state(struct sched *s, struct scx_task *t, double now)
 	bool is_new;
 	struct store_entry *e = store_get(&s->store, t->pid, now, &is_new);
 
-	/* A vtime that is not a finite number would poison every later
-	 * comparison: keep the old one, in the store and in the task (which
-	 * P.dispatch may still read; found by fuzz_outputs). */
-	if (isfinite(t->vtime))
+	/* A vtime that is not a finite number, or beyond any real one, would
+	 * poison every later comparison (and the fallback's clock): keep the
+	 * old one, in the store and in the task (which P.dispatch may still
+	 * read; found by fuzz_outputs). */
+	if (t->vtime >= -SCX_VTIME_MAX && t->vtime <= SCX_VTIME_MAX) {
 		e->vtime = t->vtime;
-	else
+	} else {
+		s->stats->nr_bad_vtime++;
+		warn_output(s, t, "vtime", t->vtime);
 		t->vtime = e->vtime;
+	}
 	e->scratch = t->scratch;
 }
 
@@ -352,12 +356,15 @@ static long thread_faults(void)
  * A newly loaded policy may order on another scale (uptime ns, a vtime from
  * 0, a runtime): what the old one queued was decided already, so it leaves
  * first, in the old order, instead of waiting until the new scale passes it.
- * The fallback's floor follows the new policy's deadlines from here on.
+ * The fallback's clock and floor follow the new policy's deadlines from
+ * here on (an old policy's far deadline would otherwise put every task the
+ * fallback orders behind all of the new policy's).
  */
 void sched_policy_changed(struct sched *s)
 {
 	heap_rank(&s->heap);
 	s->max_deadline = 0;
+	s->fb.vtime_now = 0;
 }
 
 void sched_mark_warm(struct sched *s)

@@ -416,5 +416,22 @@ int main(void)
 	synth_free(sy);
 
 	never_jump_from_c();
+
+	/* 14. What a failed policy left is not the fallback's: the clock stays
+	 * finite, and no task it orders has an invalid deadline. */
+	sy = mk(&e, 0, 0, 8192);
+	CHECK(policy_load(&e.ph, "tests/policies/hostile/poison_fallback.lua") == 0, "load: %s",
+	      e.ph.err);
+	run_rounds(&e, sy, 100);
+	CHECK(e.stats->nr_fallback_batches > 10, "%llu batches by the fallback",
+	      (unsigned long long)e.stats->nr_fallback_batches);
+	CHECK(isfinite(e.sched.fb.vtime_now) && e.sched.fb.vtime_now <= SCX_VTIME_MAX,
+	      "the fallback's clock is %g", e.sched.fb.vtime_now);
+	CHECK(e.stats->nr_bad_deadline == 0, "%llu invalid deadlines",
+	      (unsigned long long)e.stats->nr_bad_deadline);
+	CHECK(e.stats->nr_bad_vtime > 0, "1e308 vtimes refused and counted");
+	check_books("poisoned fallback", sy, &e.sched);
+	engine_free(&e);
+	synth_free(sy);
 	TEST_END("test_sched");
 }
