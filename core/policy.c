@@ -290,12 +290,12 @@ static void push_opts(struct policy_host *ph, lua_State *L)
 	}
 }
 
-/* The C functions the runtime needs: c.read_file, c.wrap. */
-static void push_cfuncs(lua_State *L)
+/* The C functions the runtime needs: c.read_policy, c.read_module (in
+ * @dir), c.wrap. */
+static void push_cfuncs(lua_State *L, const char *dir)
 {
-	lua_createtable(L, 0, 2);
-	lua_pushcfunction(L, sandbox_read_file);
-	lua_setfield(L, -2, "read_file");
+	lua_createtable(L, 0, 3);
+	sandbox_push_readers(L, dir);
 	lua_getglobal(L, "coroutine");
 	lua_getfield(L, -1, "wrap");
 	lua_remove(L, -2);
@@ -328,7 +328,7 @@ int policy_load(struct policy_host *ph, const char *path)
 	snprintf(ph->path, sizeof(ph->path), "%s", path);
 	slash = strrchr(path, '/');
 	if (slash)
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
 	else
 		snprintf(dir, sizeof(dir), ".");
 
@@ -343,7 +343,7 @@ int policy_load(struct policy_host *ph, const char *path)
 		lua_pushboolean(L, ph->cfg.sandbox);
 		push_opts(ph, L);
 		push_sys(ph, L, path);
-		push_cfuncs(L);
+		push_cfuncs(L, dir);
 		err = guarded_call(ph, ps, "loading the policy (top level and P.init)", 8, 3);
 	}
 	/* Loading is not scheduling: keep it out of the per-task figure. */

@@ -117,7 +117,7 @@ local function readonly(t, name)
   })
 end
 
-local function sandbox_env(dir, read_file, scx_ro)
+local function sandbox_env(dir, read_module, scx_ro)
   local env = {
     assert = assert, error = error, ipairs = ipairs, next = next,
     pairs = pairs, pcall = pcall, select = select, tonumber = tonumber,
@@ -153,14 +153,12 @@ local function sandbox_env(dir, read_file, scx_ro)
   env.require = function(name)
     if type(name) ~= "string" then error("require expects a module name", 2) end
     if loaded[name] ~= nil then return loaded[name] end
-    if not name:match("^[%w_]+[%w_%.]*$") then
-      error(("module '%s': policies may require only 'scx' and modules in %s"):format(name, dir), 2)
-    end
-    local path = dir .. "/" .. name:gsub("%.", "/") .. ".lua"
-    local src, err = read_file(path)
+    -- C resolves the name inside dir (a.b is a/b.lua), follows no link,
+    -- takes only a regular file
+    local src, path = read_module(name)
     if not src then
-      error(("module '%s' not found: policies may require only 'scx' and modules in %s (%s)")
-        :format(name, dir, err), 2)
+      error(("module '%s': policies may require only 'scx' and modules in %s (%s)")
+        :format(name, dir, path), 2)
     end
     local f, lerr = load(src, "@" .. path, "t", env)
     if not f then error(lerr, 0) end
@@ -190,13 +188,12 @@ function R.load(host_ptr, abi, path, dir, sandbox, opts, sys, c)
   host = ffi.cast("struct scx_host *", host_ptr)
   tasks, batch = host.tasks, host.batch
   guard_cstack(host.cstack_ok, c.wrap)
-  local read_file = c.read_file
   package.loaded["scx.host"] = host
   local scx = require "scx"
   local scx_ro = readonly(scx, "scx")
-  local env = sandbox and sandbox_env(dir, read_file, scx_ro) or _G
+  local env = sandbox and sandbox_env(dir, c.read_module, scx_ro) or _G
 
-  local src, why = read_file(path)
+  local src, why = c.read_policy(path)
   if not src then error(why, 0) end
   local chunkname = "@" .. path
   local chunk, err = load(src, chunkname, sandbox and "t" or "bt", env)

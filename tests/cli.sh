@@ -87,6 +87,35 @@ expect "--no-sandbox lifts the sandbox (string.dump still removed)" has "$T/c" "
 $BIN check --no-sandbox tests/policies/escape/os_execute.lua > "$T/c" 2>&1; rc=$?
 expect "--no-sandbox: os.execute allowed" test $rc -eq 0
 
+# --- require: regular files in the policy's own folder only, no link
+# followed, nothing that blocks (a link read a secret from a 0700 folder
+# beside the policy; a FIFO stalled the loop until the watchdog fired)
+R=$T/req; mkdir -p "$R/pol/good" "$R/secret"; chmod 700 "$R/secret"
+echo 'return "TOPSECRET"' > "$R/secret/s.lua"
+echo 'return { v = 42 }' > "$R/pol/good/util.lua"
+ln -s ../secret/s.lua "$R/pol/leak.lua"; ln -s /etc/passwd "$R/pol/passwd.lua"
+ln -s ../secret "$R/pol/sub"; mkfifo "$R/pol/pipe.lua" "$R/fifo.lua"
+for m in good.util leak passwd sub.s pipe; do
+  printf 'local P = { name = "r" }\nprint(require "%s")\nfunction P.enqueue(t, now) t.deadline = now end\nreturn P\n' \
+    "$m" > "$R/pol/use_${m%%.*}.lua"
+done
+$BIN check "$R/pol/use_good.lua" > "$T/c" 2>&1; rc=$?
+expect "require good.util: a module in a subfolder loads" test $rc -eq 0
+for m in leak passwd sub; do
+  timeout 20 $BIN check "$R/pol/use_$m.lua" > "$T/c" 2>&1; rc=$?
+  expect "require through a link ($m): refused, nothing of the target shown" test $rc -eq 1 \
+    -a -n "$(grep -E 'symbolic link' "$T/c")" -a -z "$(grep -E 'TOPSECRET|expected near' "$T/c")"
+done
+timeout 20 $BIN check "$R/pol/use_pipe.lua" > "$T/c" 2>&1; rc=$?
+expect "require of a FIFO: refused at once" test $rc -eq 1 -a -n "$(grep 'pipe.lua is not a regular file' "$T/c")"
+timeout 20 $BIN check "$R/fifo.lua" > "$T/c" 2>&1; rc=$?
+expect "a policy that is a FIFO: refused at once" test $rc -eq 1 -a -n "$(grep 'fifo.lua is not a regular file' "$T/c")"
+if [ "$(id -u)" = 0 ]; then
+  mkdir -p "$R/open"; cp policies/fifo.lua "$R/open/p.lua"; chmod 777 "$R/open"
+  $BIN check "$R/open/p.lua" > "$T/c" 2>&1; rc=$?
+  expect "root: a policy in a world-writable folder refused with the fix" test $rc -eq 1 -a -n "$(grep -F "refusing $R/open: it is writable by everyone" "$T/c")"
+fi
+
 # --- run on the synthetic backend: hangs and errors fall back, nothing lost
 books() {  # the final stats line: queued == dispatched + pending
   local l q d p
