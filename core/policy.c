@@ -77,6 +77,38 @@ static void abandon(struct policy_host *ph, struct pstate *ps, const char *fn)
 		 ph->path, fn, watchdog_limit_ms(2), watchdog_unit(), watchdog_jumped_from());
 }
 
+/* An allocation failed inside a call (see state_alloc): the state is
+ * dropped with its heap, as LuaJIT's own out-of-memory error would drop it. */
+static int out_of_memory(struct policy_host *ph, struct pstate *ps, const char *fn)
+{
+	size_t mib = ps->heap.size >> 20;
+
+	watchdog_jumped();
+	retire(ph, ps, false);
+	snprintf(ph->err, sizeof(ph->err), "%s: %s: not enough memory: the policy's Lua heap "
+		 "(%zu MiB) is exhausted", ph->path, fn, mib);
+	return -ENOMEM;
+}
+
+/*
+ * The states' allocator. Out of memory inside JIT-compiled code crashes
+ * LuaJIT 2.1 (check died with SIGSEGV on a policy appending 100 tables a
+ * task to a global list), so an allocation that fails inside a policy call
+ * never returns NULL to LuaJIT: the call is abandoned, like a hung one
+ * (watchdog_oom_jump()), from our own frame, where nothing but the state
+ * is left behind. Outside a call (creating or closing a state), or while a
+ * C function of ours holds a descriptor, NULL is returned as usual.
+ */
+static void *state_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	struct pstate *ps = ud;
+	void *p = buddy_lua_alloc(&ps->heap, ptr, osize, nsize);
+
+	if (!p && nsize)
+		watchdog_oom_jump();
+	return p;
+}
+
 static int panic_handler(lua_State *L)
 {
 	(void)L;
@@ -142,10 +174,8 @@ static int call_failed(struct policy_host *ph, struct pstate *ps, const char *fn
 		return -ETIMEDOUT;
 	}
 	if (rc == LUA_ERRMEM) {
-		/* Out of memory inside JIT-compiled code, again and again,
-		 * crashes LuaJIT 2.1 (seen with tests/policies/escape_runtime/
-		 * huge_string.lua). A state that ran out is not called again:
-		 * dropped wholesale like a hung one, fallback until reload. */
+		/* Only from C functions of ours (state_alloc jumps from the
+		 * others): a state that ran out is not called again either. */
 		retire(ph, ps, false);
 		return -ENOMEM;
 	}
@@ -170,7 +200,12 @@ static int guarded_call(struct policy_host *ph, struct pstate *ps, const char *f
 		lua_insert(L, base);
 		handler = base;
 	}
-	if (sigsetjmp(*watchdog_jmp(), 0)) {
+	switch (sigsetjmp(*watchdog_jmp(), 0)) {
+	case 0:
+		break;
+	case WATCHDOG_JUMP_OOM:
+		return out_of_memory(ph, ps, fn);
+	default:
 		abandon(ph, ps, fn);
 		return -ETIMEDOUT;
 	}
@@ -315,7 +350,7 @@ int policy_load(struct policy_host *ph, const char *path)
 	close_state(ps);
 	memset(ps->name, 0, sizeof(ps->name));
 	ps->ref_traceback = LUA_NOREF;
-	L = ps->L = lua_newstate(buddy_lua_alloc, &ps->heap);
+	L = ps->L = lua_newstate(state_alloc, ps);
 	if (!L) {
 		snprintf(ph->err, sizeof(ph->err), "%s: no room for a Lua state in the arena "
 			 "(raise --arena-mb)", path);

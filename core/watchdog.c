@@ -429,6 +429,15 @@ void watchdog_jumped(void)
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
+void watchdog_oom_jump(void)
+{
+	if (wd.in_call && !wd.held) {
+		wd.in_call = 0;
+		wd.jumped_from = WD_FROM_NOWHERE;
+		siglongjmp(wd.jmp, WATCHDOG_JUMP_OOM);
+	}
+}
+
 void watchdog_panic_jump(void)
 {
 	if (wd.in_call) {

@@ -12,6 +12,7 @@
  * Protocol, on the loop thread (policy.c's guarded_call):
  *
  *	if (sigsetjmp(*watchdog_jmp(), 0)) { watchdog_jumped(); drop the state }
+ *	                                      (value WATCHDOG_JUMP_OOM: out of memory)
  *	watchdog_enter(L, "P.enqueue", clock_ns());
  *	rc = lua_pcall(...);
  *	hooked = watchdog_leave();
@@ -53,6 +54,11 @@ void watchdog_jumped(void);
 /* From a LuaJIT panic inside a call: jump to watchdog_jmp() (value 2).
  * Returns only when no call is being watched. */
 void watchdog_panic_jump(void);
+/* From the allocator, out of memory inside a call: jump to watchdog_jmp()
+ * (value WATCHDOG_JUMP_OOM). Returns when no call is being watched or one
+ * is held (watchdog_hold()). */
+#define WATCHDOG_JUMP_OOM 3
+void watchdog_oom_jump(void);
 
 /* For messages: the bound that fired after @stages stages ("500"), and
  * in what (" of CPU time", or "" for wall time). */

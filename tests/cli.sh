@@ -172,6 +172,9 @@ $BIN tests/policies/pid_write.lua --backend synth --duration 2 > "$T/r" 2>&1
 expect "run pid_write: t.pid is read-only, named at line 6" has "$T/r" "pid_write.lua:6: attempt to write to constant location"
 expect "run pid_write: tasks keep flowing" test "$(sed -n 's/^\[scx_lua\] .* dispatched=\([0-9]*\) .*/\1/p' "$T/r" | tail -1)" -gt 100000
 expect "run pid_write: no task lost" books "$T/r"
+$BIN tests/policies/hostile/hoard_tables.lua --backend synth --duration 2 > "$T/r" 2>&1; rc=$?
+expect "run hoard_tables: heap exhausted, retired, exit 0" test $rc -eq 0 -a -n "$(grep 'heap is exhausted' "$T/r")"
+expect "run hoard_tables: no task lost" books "$T/r"
 $BIN tests/policies/error_always.lua --backend synth --duration 2 > "$T/r" 2>&1
 expect "run error_always: rate-limited reports" test "$(grep -c 'P.enqueue failed' "$T/r")" -le 3
 expect "run error_always: no task lost" books "$T/r"
