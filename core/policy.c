@@ -390,7 +390,11 @@ int policy_load(struct policy_host *ph, const char *path)
 		ph->stats->nr_reload_failures++;
 		return err;
 	}
-	snprintf(ps->name, sizeof(ps->name), "%s", lua_tostring(L, -3));
+	/* runtime.lua checked it: printable, < 64 bytes; C does not rely on it */
+	snprintf(ps->name, sizeof(ps->name), "%s", lua_tostring(L, -3) ? lua_tostring(L, -3) : "?");
+	for (char *c = ps->name; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	ps->has_dispatch = lua_toboolean(L, -2);
 	ps->has_tick = lua_toboolean(L, -1);
 	lua_pop(L, 3);

@@ -215,7 +215,16 @@ function R.load(host_ptr, abi, path, dir, sandbox, opts, sys, c)
   sys.opts = o
   P = p
   if P.init then P.init(sys) end
-  return P.name or chunkname:match("([^/]+)%.lua$") or "policy", P.dispatch ~= nil, P.tick ~= nil
+  -- The name goes into every stats line: a table there reached
+  -- printf("%s", NULL), a newline forged stats lines.
+  local name = P.name
+  if name == nil then name = chunkname:match("([^/]+)%.lua$") or "policy" end
+  if type(name) ~= "string" or #name == 0 or #name > 63 or name:find("%c") then
+    error(("%s: P.name must be a string of 1 to 63 printable characters, not %s")
+      :format(chunkname:sub(2), type(name) ~= "string" and "a " .. type(name) or
+        '"' .. name:sub(1, 80):gsub("%c", function(c) return "\\" .. c:byte() end) .. '"'), 0)
+  end
+  return name, P.dispatch ~= nil, P.tick ~= nil
 end
 
 -- The hot loop. One call per batch; n >= 1.
