@@ -39,6 +39,7 @@ DEPS_STAMP := $(BUILD)/.deps-build
 # sim/ the simulated machine, bpf/ the live backend (both halves), cli/ the
 # commands. The unit tests and benchmarks link LIB_OBJS only.
 CORE_SRCS := core/arena core/buddy core/heap core/store core/logring core/policy core/watchdog \
+	     core/rulebook \
 	     core/sandbox core/fallback core/sched core/engine core/synth
 SIM_SRCS  := sim/workload sim/machine sim/dispatcher sim/report
 CLI_SRCS  := cli/main cli/opts cli/run cli/check cli/sim_cmd bpf/load bpf/live
@@ -53,7 +54,7 @@ TEST_UNDER_test_store := core/store
 TEST_UNDER_test_buddy := core/buddy
 TEST_UNDER_test_sched := core/sched
 TEST_UNDER_test_machine := sim/machine
-SUITES     := cli.sh sim.sh labs.sh fuzz.sh
+SUITES     := cli.sh sim.sh labs.sh rules.sh fuzz.sh
 
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -72,8 +73,9 @@ help:
 	@echo "                  PEERS=1 adds scx_simple/userland/qmap built from the kernel's source"
 	@echo "  make vm-stress  every policy under stress-ng, injected faults, a table (~30 min;"
 	@echo "                  VM_STRESS_SECONDS=45 per policy)"
-	@echo "  make fuzz       libFuzzer+ASan+UBSan on the CLI, workload files, queued records and"
-	@echo "                  policy outputs (FUZZ_SECONDS=60 each; make test runs 5 s each)"
+	@echo "  make fuzz       libFuzzer+ASan+UBSan on the CLI, workload files, queued records,"
+	@echo "                  policy outputs and hostile policies (FUZZ_SECONDS=60 each; make test"
+	@echo "                  runs 5 s each; FUZZERS=fuzz_policy for one)"
 	@echo "  make deps       only install / name the Debian packages the build needs"
 	@echo "  make clean      remove build/"
 	@echo "options: V=1 (full commands), BUILD=dir"
@@ -161,7 +163,7 @@ FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS := $(filter-out -O2 -Wno-format-truncation,$(CFLAGS)) -O1 -Wno-unused-function $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 FUZZ_OBJS := $(addprefix $(FUZZ_DIR)/,$(addsuffix .o,$(LIB_SRCS))) $(BUILD)/gen/embed.o
 FUZZ_CLI_OBJS := $(addprefix $(FUZZ_DIR)/,$(addsuffix .o,$(CLI_SRCS)))
-FUZZERS   := fuzz_cli fuzz_workload fuzz_records fuzz_outputs
+FUZZERS   := fuzz_cli fuzz_workload fuzz_records fuzz_outputs fuzz_policy
 
 # The report test renders HTML in a real browser: Chromium, installed here.
 TEST_STAMP := $(BUILD)/.deps-test

@@ -10,6 +10,12 @@
 #ifndef SCX_LUA_CHANNELS_BPF_H
 #define SCX_LUA_CHANNELS_BPF_H
 
+/* A rule's decision, sent after the fact (QF_OBSERVED). */
+struct observed {
+	u64 vtime_before, deadline, slice;
+	u64 now;   /* when the rule decided: the record's enqueue_ts, as the rule saw it */
+};
+
 /* What ops.dispatch passes to each decision it drains. */
 struct drain_ctx {
 	s32 cpu;          /* the CPU draining */
@@ -38,22 +44,27 @@ static void dispatch_shared(struct task_struct *p, struct task_ctx *tctx, u64 en
  * scheduler is parked (it is given a CPU by the rules, not by the ring);
  * with -p the scheduler is not ours to park and sleeps in epoll instead.
  * False when the ring is full or the task cannot be tracked: the caller
- * bypasses it, so no untracked task can be stranded.
+ * bypasses it, so no untracked task can be stranded. With @obs, the task
+ * was decided by its rule already: the record only tells the policy, and
+ * nothing waits for an answer.
  */
-static bool send_record(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
+static bool send_record(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags,
+			const struct observed *obs)
 {
-	u64 now = bpf_ktime_get_ns();
+	u64 now = obs ? obs->now : bpf_ktime_get_ns();
 	struct queued_task *q;
 	s32 pid = p->pid;
 
 	q = bpf_ringbuf_reserve(&queued, sizeof(*q), 0);
 	if (!q)
 		return false;
-	tctx->enq_cnt++;
 	tctx->woke = !!(enq_flags & SCX_ENQ_WAKEUP);
-	if (bpf_map_update_elem(&held, &pid, &tctx->enq_cnt, BPF_ANY)) {
-		bpf_ringbuf_discard(q, BPF_RB_NO_WAKEUP);
-		return false;
+	if (!obs) {
+		tctx->enq_cnt++;
+		if (bpf_map_update_elem(&held, &pid, &tctx->enq_cnt, BPF_ANY)) {
+			bpf_ringbuf_discard(q, BPF_RB_NO_WAKEUP);
+			return false;
+		}
 	}
 	q->pid = pid;
 	q->tgid = p->tgid;
@@ -67,8 +78,18 @@ static bool send_record(struct task_struct *p, struct task_ctx *tctx, u64 enq_fl
 	q->exec_runtime = tctx->exec_runtime;
 	q->enqueue_ts = now;
 	q->enq_cnt = tctx->enq_cnt;
+	q->rule = tctx->rule;
+	q->vtime = obs ? obs->vtime_before : tctx->vtime;
+	if (obs) {
+		q->flags |= SCX_LUA_QF_OBSERVED;
+		q->deadline = obs->deadline;
+		q->slice_ns = obs->slice;
+		q->vtime_after = tctx->vtime;
+	}
 	bpf_probe_read_kernel_str(q->comm, sizeof(q->comm), p->comm);
 	bpf_ringbuf_submit(q, park_usersched ? BPF_RB_NO_WAKEUP : 0);
+	if (obs)
+		return true; /* nothing waits on it: no budget */
 	__sync_fetch_and_add(&nr_queued, 1);
 	if (!usersched_pending_since)
 		usersched_pending_since = now;
@@ -140,6 +161,33 @@ static bool cpu_usable(struct task_struct *p, s32 cpu)
 	return ok;
 }
 
+/* The policy gave @tctx rule @rule (0: it decides again) and its vtime. */
+static void take_rule(struct task_ctx *tctx, u32 rule, u64 vtime)
+{
+	if (rule >= RULE_MAX) {
+		__sync_fetch_and_add(&nr_rule_invalid, 1);
+		rule = 0;
+	}
+	tctx->rule = rule;
+	tctx->vtime = vtime;
+	if (rule && vtime > rule_clock)
+		rule_clock = vtime;
+}
+
+/* A change of rule after the fact (the task was decided by its rule). */
+static void set_rule_of(s32 pid, u32 rule, u64 vtime)
+{
+	struct task_struct *p = bpf_task_from_pid(pid);
+	struct task_ctx *tctx;
+
+	if (!p)
+		return;
+	tctx = lookup_task_ctx(p);
+	if (tctx)
+		take_rule(tctx, rule, vtime);
+	bpf_task_release(p);
+}
+
 static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
 {
 	struct drain_ctx *dc = ctx;
@@ -149,6 +197,10 @@ static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
 
 	if (bpf_dynptr_read(&d, sizeof(d), dynptr, 0, 0))
 		return 1;
+	if (d.flags & SCX_LUA_DF_RULE_ONLY) {
+		set_rule_of(d.pid, d.rule, d.vtime);
+		return 0;
+	}
 	p = bpf_task_from_pid(d.pid);
 	if (!p) {
 		/* exited while user space held it: nothing left to run */
@@ -168,9 +220,11 @@ static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
 		__sync_fetch_and_add(&nr_bounce_dispatches, 1);
 		d.cpu = SCX_LUA_CPU_ANY;
 	}
-	tctx->deadline = d.vtime;
+	tctx->deadline = d.deadline;
+	tctx->decided = 1;
 	tctx->slice = d.slice_ns;
 	tctx->slice_used = 0;
+	take_rule(tctx, d.rule, d.vtime);
 	if (d.cpu >= 0) {
 		insert(p, d.cpu & CPU_MASK, d.slice_ns, 0);
 		if (d.flags & SCX_LUA_DF_PREEMPT)
@@ -178,10 +232,10 @@ static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
 		else if (d.cpu != dc->cpu)
 			kick(d.cpu, SCX_KICK_IDLE, SCX_LUA_KICK_TASK_IDLE);
 	} else {
-		if (d.vtime > vtime_max)
-			vtime_max = d.vtime;
-		insert_shared(p, tctx, d.slice_ns, d.vtime, 0);
-		place_shared(p, tctx, d.vtime, dc);
+		if (d.deadline > vtime_max)
+			vtime_max = d.deadline;
+		insert_shared(p, tctx, d.slice_ns, d.deadline, 0);
+		place_shared(p, tctx, d.deadline, dc);
 	}
 	__sync_fetch_and_add(&nr_user_dispatches, 1);
 	bpf_task_release(p);

@@ -26,6 +26,8 @@ struct lua_counters {
 	unsigned long long preempt_guarded;    /* would have been, but ran under --preempt-us */
 	unsigned long long kept;               /* slice out, nothing waits: went on */
 	unsigned long long preempt_kept;       /* preempted, kept its deadline in BPF */
+	unsigned long long rule_dispatches;    /* decided by the policy's rule, in BPF */
+	unsigned long long observe_dropped;    /* their records for the policy: ring full */
 	unsigned long long runs[SCX_LUA_RUN_NR];    /* the scheduler got a CPU, by reason */
 	unsigned long long kicks[SCX_LUA_KICK_NR];  /* CPUs kicked, by reason */
 };
@@ -48,7 +50,8 @@ static inline int lua_counters_format(const struct lua_counters *c, char *buf, s
 		{ "starve_rescued", c->starve_rescued },
 		{ "deadline_preempts", c->deadline_preempts },
 		{ "preempt_guarded", c->preempt_guarded }, { "kept", c->kept },
-		{ "preempt_kept", c->preempt_kept },
+		{ "preempt_kept", c->preempt_kept }, { "rule_dispatches", c->rule_dispatches },
+		{ "observe_dropped", c->observe_dropped },
 	};
 	size_t n = 0;
 

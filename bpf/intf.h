@@ -20,10 +20,12 @@ enum scx_lua_consts {
 
 	SCX_LUA_CPU_ANY = -1,
 	SCX_LUA_DF_PREEMPT = 1,                    /* dispatched_task.flags */
+	SCX_LUA_DF_RULE_ONLY = 2,                  /* not a decision: only set the task's rule */
 
 	/* queued_task.flags: kernel facts, translated for the core */
 	SCX_LUA_QF_WAKEUP = 1,
 	SCX_LUA_QF_PREEMPTED = 2,
+	SCX_LUA_QF_OBSERVED = 4,                   /* decided by its rule already: for the record */
 };
 
 /* Why the scheduler process was given a CPU (nr_sched_runs[]): see rules.h. */
@@ -62,6 +64,13 @@ struct queued_task {
 	unsigned long long exec_runtime;    /* ns run since it last woke up */
 	unsigned long long enqueue_ts;
 	unsigned long long enq_cnt;         /* matches the dispatch to this enqueue */
+	unsigned long long vtime;           /* its vtime under its rule, before this decision */
+	/* QF_OBSERVED: what its rule decided */
+	unsigned long long deadline;        /* ns since time_base (the core's clock) */
+	unsigned long long slice_ns;
+	unsigned long long vtime_after;
+	unsigned int rule;                  /* its rule (0: none) */
+	unsigned int pad;
 	char comm[16];
 };
 
@@ -71,8 +80,11 @@ struct dispatched_task {
 	int cpu;                            /* or SCX_LUA_CPU_ANY */
 	unsigned long long flags;           /* SCX_LUA_DF_* */
 	unsigned long long slice_ns;
-	unsigned long long vtime;           /* the deadline: shared-DSQ order */
+	unsigned long long deadline;        /* shared-DSQ order */
 	unsigned long long enq_cnt;         /* stale if the task was enqueued again */
+	unsigned long long vtime;           /* its vtime, for its rule */
+	unsigned int rule;                  /* the rule for its next wake-ups (0: none) */
+	unsigned int pad;
 };
 
 /* argument of the select_cpu syscall program (bpf_prog_test_run) */

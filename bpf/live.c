@@ -57,7 +57,8 @@ void bpf_backend_counters(struct bpf_backend *b, struct lua_counters *c)
 		.starve_rescued = s->nr_starve_rescued,
 		.deadline_preempts = s->nr_deadline_preempts,
 		.preempt_guarded = s->nr_preempt_guarded, .kept = s->nr_kept,
-		.preempt_kept = s->nr_preempt_kept,
+		.preempt_kept = s->nr_preempt_kept, .rule_dispatches = s->nr_rule_dispatches,
+		.observe_dropped = s->nr_observe_dropped,
 	};
 	for (int i = 0; i < SCX_LUA_RUN_NR; i++)
 		c->runs[i] = s->nr_sched_runs[i];
@@ -110,7 +111,8 @@ static int bpf_drain(void *ctx, struct scx_task *t, struct task_token *tok)
 		t->nr_cpus_allowed = q->nr_cpus_allowed;
 		t->weight = q->weight;
 		t->flags = ((q->flags & SCX_LUA_QF_WAKEUP) ? SCX_TF_WAKEUP : 0) |
-			   ((q->flags & SCX_LUA_QF_PREEMPTED) ? SCX_TF_PREEMPTED : 0);
+			   ((q->flags & SCX_LUA_QF_PREEMPTED) ? SCX_TF_PREEMPTED : 0) |
+			   ((q->flags & SCX_LUA_QF_OBSERVED) ? SCX_TF_OBSERVED : 0);
 		t->start_ts = rel(b, q->start_ts);
 		t->stop_ts = rel(b, q->stop_ts);
 		t->exec_runtime = (double)q->exec_runtime;
@@ -118,6 +120,11 @@ static int bpf_drain(void *ctx, struct scx_task *t, struct task_token *tok)
 		memcpy(SCX_TASK_COMM(t), q->comm, SCX_COMM_LEN);
 		tok->enq_cnt = q->enq_cnt;
 		tok->cookie = 0;
+		tok->rule = q->rule;
+		tok->vtime = (double)q->vtime;
+		tok->obs_deadline = (double)q->deadline;
+		tok->obs_slice = (double)q->slice_ns;
+		tok->obs_vtime = (double)q->vtime_after;
 		return 1;
 	}
 	return 0;
@@ -163,10 +170,56 @@ static int bpf_dispatch(void *ctx, const struct scx_task *t, const struct task_t
 	d->cpu = t->cpu;
 	d->flags = (t->dispatch_flags & SCX_DF_PREEMPT) ? SCX_LUA_DF_PREEMPT : 0;
 	d->slice_ns = (unsigned long long)t->slice_ns;
-	d->vtime = (unsigned long long)t->deadline;
+	d->deadline = (unsigned long long)t->deadline;
 	d->enq_cnt = tok->enq_cnt;
+	d->rule = t->rule;
+	d->vtime = rule_ns_of(t->vtime);
 	user_ring_buffer__submit(b->urb, d);
 	return 0;
+}
+
+/* A task its rule decided: the policy gave it another rule (or none). */
+static int bpf_set_task_rule(void *ctx, const struct scx_task *t, const struct task_token *tok)
+{
+	struct bpf_backend *b = ctx;
+	struct dispatched_task *d = user_ring_buffer__reserve(b->urb, sizeof(*d));
+
+	(void)tok;
+	if (!d)
+		return -EAGAIN;
+	memset(d, 0, sizeof(*d));
+	d->pid = t->pid;
+	d->flags = SCX_LUA_DF_RULE_ONLY;
+	d->rule = t->rule;
+	d->vtime = rule_ns_of(t->vtime);
+	user_ring_buffer__submit(b->urb, d);
+	return 0;
+}
+
+/* The policy's settings (scx.tune) over the command line's defaults; an
+ * option given explicitly wins. */
+static void bpf_set_tune(void *ctx, const struct scx_tune *p)
+{
+	struct bpf_backend *b = ctx;
+	struct bpf_backend_tune t = b->tune_base;
+
+	if (p->budget_ns >= 0 && !(b->tune_fixed & BPF_TUNE_BUDGET))
+		t.budget_ns = (unsigned long long)p->budget_ns;
+	if (p->preempt_min_ns >= 0 && !(b->tune_fixed & BPF_TUNE_PREEMPT))
+		t.preempt_min_ns = (unsigned long long)p->preempt_min_ns;
+	if (p->keep_preempted >= 0)
+		t.keep_preempted = p->keep_preempted > 0;
+	bpf_backend_tune(b, &t);
+}
+
+/* The policy's rule table, into the BPF map (only when it changes). */
+static void bpf_set_rules(void *ctx, const struct rule_params *rules)
+{
+	struct bpf_backend *b = ctx;
+	int fd = bpf_map__fd(b->skel->maps.rules);
+
+	for (uint32_t id = 0; id < SCX_RULE_MAX; id++)
+		bpf_map_update_elem(fd, &id, &rules[id], BPF_ANY);
 }
 
 static int32_t bpf_select_cpu(void *ctx, int32_t pid, int32_t prev_cpu, uint32_t flags)
@@ -259,4 +312,7 @@ const struct backend_ops bpf_ops = {
 	.now = bpf_now,
 	.wait = bpf_wait,
 	.exited = bpf_exited,
+	.set_rules = bpf_set_rules,
+	.set_tune = bpf_set_tune,
+	.set_task_rule = bpf_set_task_rule,
 };

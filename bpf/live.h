@@ -34,7 +34,10 @@ struct bpf_backend_cfg {
 	unsigned long long starve_ns;  /* starvation guard, 0 = off */
 	size_t queue_bytes;     /* queued ringbuf size, 0 = default; power of two */
 	struct bpf_backend_tune tune;
+	unsigned tune_fixed;    /* BPF_TUNE_*: given on the command line, the policy's loses */
 };
+
+enum { BPF_TUNE_BUDGET = 1, BPF_TUNE_PREEMPT = 2 };
 
 struct bpf_backend;
 extern const struct backend_ops bpf_ops;

@@ -42,6 +42,8 @@ struct bpf_backend {
 	int nr_cpus;
 	int pick_fd;
 	bool park;                  /* the loop thread yields instead of sleeping */
+	struct bpf_backend_tune tune_base;   /* the command line's settings */
+	unsigned tune_fixed;
 	unsigned int quick;         /* quick empty yields in a row */
 };
 

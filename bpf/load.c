@@ -246,6 +246,8 @@ static int configure(struct bpf_backend *b, const struct bpf_backend_cfg *cfg, c
 		return -ERANGE;
 	}
 	b->park = !cfg->partial;
+	b->base_ns = clock_ns();
+	b->skel->rodata->time_base = b->base_ns;
 	b->skel->rodata->usersched_pid = getpid();
 	b->skel->rodata->builtin_idle = !cfg->full_user;
 	b->skel->rodata->park_usersched = b->park;
@@ -253,6 +255,8 @@ static int configure(struct bpf_backend *b, const struct bpf_backend_cfg *cfg, c
 	b->skel->rodata->starve_ns = cfg->starve_ns;
 	b->skel->rodata->nr_cpu_ids_ro = (uint32_t)b->nr_cpus;
 	b->skel->bss->nr_online_cpus = (unsigned long long)sysconf(_SC_NPROCESSORS_ONLN);
+	b->tune_base = cfg->tune;
+	b->tune_fixed = cfg->tune_fixed;
 	bpf_backend_tune(b, &cfg->tune);
 	/* The kernel wants a power of two, a whole number of pages: checked by
 	 * the command line, the page size here. */
@@ -306,7 +310,6 @@ struct bpf_backend *bpf_backend_open(const struct bpf_backend_cfg *cfg, char *wh
 		bpf_backend_close(b);
 		return NULL;
 	}
-	b->base_ns = clock_ns();
 	return b;
 }
 

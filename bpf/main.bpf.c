@@ -77,6 +77,7 @@ const volatile bool park_usersched = true; /* false with -p: it is not ours to p
 const volatile u64 slice_ns = 20ULL * 1000 * 1000;
 const volatile u64 starve_ns = 5000ULL * 1000 * 1000;  /* 0: no starvation guard */
 const volatile u32 nr_cpu_ids_ro = 1;
+const volatile u64 time_base;   /* the core's clock starts here: rule deadlines use it */
 
 /* Where lua_ops' plain fields sit in the object's .struct_ops section, and
  * the flag values, from this kernel's BTF: the loader patches them in
@@ -89,7 +90,7 @@ const volatile u64 ops_flag_switch_partial = SCX_OPS_SWITCH_PARTIAL;
 /* Tunables: user space may change them at any time (plain loads here). */
 volatile struct rule_tune tune = {
 	.preempt_min_ns = 1000ULL * 1000,
-	.budget_ns = 1000ULL * 1000,
+	.budget_ns = 4000ULL * 1000,
 };
 volatile u64 tune_keep_preempted;
 
@@ -156,9 +157,13 @@ struct task_ctx {
 	u64 slice_used;     /* of it, run so far */
 	u64 shared_ts;      /* when it entered the shared DSQ */
 	u64 run_ts;         /* when it last got a CPU */
+	u64 vtime;          /* under its rule (rules.h), as it or the policy left it */
 	u32 woke;           /* its pending record is a wake-up: it may preempt */
 	u32 kept;           /* it goes on without a record: keep start_ts */
 	u32 preempted;      /* we preempted it (rules.h, rule_cpu.kicked) */
+	u32 rule;           /* the policy's rule for its wake-ups (0: none) */
+	u32 decided;        /* its next run has a decision (deadline may be 0) */
+	u32 run_decided;    /* its current run had one (not the kernel's fast path) */
 };
 
 struct {
@@ -167,6 +172,22 @@ struct {
 	__type(key, int);
 	__type(value, struct task_ctx);
 } task_ctx_stor SEC(".maps");
+
+/*
+ * The policy's rules (rules.h), by id (0: none), written by user space
+ * when the policy publishes them; rule_clock is their shared virtual clock
+ * (plain stores: a lost update of a max lets one task lag a little more).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, RULE_MAX);
+	__type(key, u32);
+	__type(value, struct rule_params);
+} rules SEC(".maps");
+volatile u64 rule_clock;
+volatile u64 nr_rule_dispatches;   /* decided here by the policy's rule */
+volatile u64 nr_observe_dropped;   /* their records for the policy: the ring was full */
+volatile u64 nr_rule_invalid;      /* a rule id out of range in a decision */
 
 /* What each CPU runs. Written by that CPU, read by all without locks: a
  * stale read costs one needless or one missed preemption, never a task. */
@@ -312,6 +333,7 @@ static bool keep_running(struct task_struct *p, struct task_ctx *tctx, u64 enq_f
 			       scx_bpf_dsq_nr_queued(cpu & CPU_MASK)))
 		return false;
 	tctx->deadline = tctx->run_deadline;
+	tctx->decided = tctx->run_decided;
 	tctx->kept = 1;
 	tctx->slice_used = 0;
 	insert(p, SCX_DSQ_LOCAL, tctx->slice, enq_flags);
@@ -321,6 +343,7 @@ static bool keep_running(struct task_struct *p, struct task_ctx *tctx, u64 enq_f
 
 #include "channels.bpf.h"
 #include "usersched.bpf.h"
+#include "fastpath.bpf.h"
 
 s32 BPF_STRUCT_OPS(lua_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {
@@ -347,12 +370,13 @@ static bool keep_preempted(struct task_struct *p, struct task_ctx *tctx, u64 enq
 {
 	u64 left;
 
-	if (!tune_keep_preempted || !tctx->preempted || !tctx->slice || !tctx->run_deadline)
+	if (!tune_keep_preempted || !tctx->preempted || !tctx->slice || !tctx->run_decided)
 		return false;
 	left = rule_slice_left(tctx->slice, tctx->slice_used, SLICE_MIN_NS);
 	if (!left)
 		return false;
 	tctx->deadline = tctx->run_deadline;
+	tctx->decided = 1;
 	tctx->kept = 1;
 	insert_shared(p, tctx, left, tctx->run_deadline, enq_flags);
 	__sync_fetch_and_add(&nr_preempt_kept, 1);
@@ -384,8 +408,10 @@ void BPF_STRUCT_OPS(lua_enqueue, struct task_struct *p, u64 enq_flags)
 	tctx->preempted = rule_was_preempted(woke, p->scx.slice, tctx->preempted);
 	if (keep_running(p, tctx, enq_flags) || keep_preempted(p, tctx, enq_flags))
 		return;
+	if (tctx->rule && rule_dispatch(p, tctx, enq_flags))
+		return;
 	tctx->kept = 0;   /* not continued after all (dequeued before it ran) */
-	if (!send_record(p, tctx, enq_flags)) {
+	if (!send_record(p, tctx, enq_flags, NULL)) {
 		__sync_fetch_and_add(&nr_sched_congested, 1);
 		dispatch_shared(p, tctx, enq_flags);
 	}
@@ -483,7 +509,9 @@ void BPF_STRUCT_OPS(lua_running, struct task_struct *p)
 	/* Kernel-dispatched tasks have no policy deadline: not preempted. */
 	c->deadline = tctx->deadline;
 	tctx->run_deadline = tctx->deadline;
+	tctx->run_decided = tctx->decided;
 	tctx->deadline = 0;
+	tctx->decided = 0;
 }
 
 void BPF_STRUCT_OPS(lua_stopping, struct task_struct *p, bool runnable)

@@ -200,4 +200,99 @@ static inline rule_ns rule_slice_left(rule_ns slice, rule_ns used, rule_ns min_s
 	return used + min_slice <= slice ? slice - used : 0;
 }
 
+/*
+ * A policy's rule: how the BPF side decides a task's wake-ups by itself
+ * (the fast path), so they take no round trip through the policy. Two
+ * families, from the policy library: FIFO (deadline = when it was queued)
+ * and VTIME, the weighted virtual time of deadline.lua:
+ *   clock = max(clock, v); v = max(v, clock - lag); v += ran * 100 / w;
+ *   deadline = v + min(exec_runtime * 100 / w, runtime_cap);
+ *   slice = clamp(slice * w / 100, slice_min, slice_max) (or slice).
+ * The policy's Lua code says the same thing in doubles; `scx_lua check`
+ * compares the two on the same batches.
+ */
+enum rule_kind {
+	RULE_NONE,      /* the policy decides (a record through user space) */
+	RULE_FIFO,
+	RULE_VTIME,
+	RULE_NR_KINDS,
+};
+
+#define RULE_MAX 16              /* rule ids 1..15; 0 is "none" */
+#define RULE_SLICE_MIN_NS 10000ULL /* as the core's hard minimum */
+
+struct rule_params {
+	unsigned int kind;             /* enum rule_kind */
+	unsigned int preempt;          /* a woken task preempts by deadline */
+	unsigned int slice_by_weight;  /* slice scales with the task's weight */
+	unsigned int pad;
+	rule_ns slice_ns, slice_min_ns, slice_max_ns;
+	rule_ns lag_ns;                /* a sleeper's vtime floor: clock - lag */
+	rule_ns runtime_cap_ns;        /* bound on the exec_runtime term */
+};
+
+/* Make a rule safe to apply: an unknown kind is none, slices within
+ * [RULE_SLICE_MIN_NS, @slice_cap]. Returns false if anything was changed
+ * (counted by the caller: the policy published nonsense). */
+static inline bool rule_sanitize(struct rule_params *r, rule_ns slice_cap)
+{
+	bool ok = true;
+
+	if (r->kind >= RULE_NR_KINDS) {
+		r->kind = RULE_NONE;
+		ok = false;
+	}
+	if (r->slice_max_ns < RULE_SLICE_MIN_NS || r->slice_max_ns > slice_cap) {
+		r->slice_max_ns = slice_cap;
+		ok = ok && r->kind == RULE_NONE;
+	}
+	if (r->slice_min_ns < RULE_SLICE_MIN_NS || r->slice_min_ns > r->slice_max_ns) {
+		r->slice_min_ns = RULE_SLICE_MIN_NS;
+		ok = ok && r->kind == RULE_NONE;
+	}
+	if (r->slice_ns < r->slice_min_ns || r->slice_ns > r->slice_max_ns) {
+		r->slice_ns = r->slice_ns < r->slice_min_ns ? r->slice_min_ns : r->slice_max_ns;
+		ok = ok && r->kind == RULE_NONE;
+	}
+	return ok;
+}
+
+#ifndef __bpf__
+/* A time from user space (a double, maybe a policy's nonsense) as the
+ * kernel's integer: NaN and negatives are 0, the huge saturate. */
+static inline rule_ns rule_ns_of(double v)
+{
+	return v > 0 ? v < 1.8e19 ? (rule_ns)v : (rule_ns)1.8e19 : 0;
+}
+#endif
+
+/* A task's next run under @r. @vtime and @clock are updated in place. */
+static inline void rule_decide(const struct rule_params *r, rule_ns *vtime, rule_ns *clock,
+			       rule_ns ran, rule_ns exec_runtime, unsigned int weight, rule_ns now,
+			       rule_ns *deadline, rule_ns *slice)
+{
+	rule_ns v = *vtime, w = weight ? weight : 1, term;
+
+	*slice = r->slice_ns;
+	if (r->slice_by_weight) {
+		*slice = r->slice_ns * w / 100;
+		if (*slice < r->slice_min_ns)
+			*slice = r->slice_min_ns;
+		if (*slice > r->slice_max_ns)
+			*slice = r->slice_max_ns;
+	}
+	if (r->kind != RULE_VTIME) {
+		*deadline = now;
+		return;
+	}
+	if (v > *clock)
+		*clock = v;
+	if (*clock > r->lag_ns && v < *clock - r->lag_ns)
+		v = *clock - r->lag_ns;
+	v += ran * 100 / w;
+	term = exec_runtime * 100 / w;
+	*vtime = v;
+	*deadline = v + (term < r->runtime_cap_ns ? term : r->runtime_cap_ns);
+}
+
 #endif

@@ -75,6 +75,13 @@ static int report_stats(struct engine *e)
 	       (unsigned long long)st->nr_bad_deadline, (unsigned long long)st->nr_bad_slice,
 	       (unsigned long long)st->nr_bad_cpu, (unsigned long long)st->nr_bad_vtime);
 	printf("  watchdog: %llu\n", (unsigned long long)st->nr_watchdog);
+	if (st->nr_rule_checked || st->nr_bad_rule) {
+		/* The rule runs in the kernel where the policy would: they must agree. */
+		printf("  rules: %llu decisions compared with the task's rule, %llu differ; "
+		       "%llu invalid rules or rule ids\n", (unsigned long long)st->nr_rule_checked,
+		       (unsigned long long)st->nr_rule_disagree, (unsigned long long)st->nr_bad_rule);
+		problems += st->nr_rule_disagree || st->nr_bad_rule ? 1 : 0;
+	}
 	problems += st->nr_policy_errors ? 1 : 0;
 	problems += st->nr_bad_deadline + st->nr_bad_slice + st->nr_bad_cpu + st->nr_bad_vtime ? 1 : 0;
 	problems += st->nr_watchdog ? 1 : 0;

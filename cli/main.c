@@ -43,7 +43,7 @@ static void usage(FILE *f)
 "      --queue-kb N       kernel->user ring of queued tasks, KiB, a power of two\n"
 "                         (1024, ~10k tasks); when full, tasks bypass the policy\n"
 "      --budget-us N      latency budget: a task waits at most this long for the\n"
-"                         scheduler process to decide it (1000); until then, tasks\n"
+"                         scheduler process to decide it (4000); until then, tasks\n"
 "                         already decided run first and decisions batch up\n"
 "      --preempt-us N     a woken task with an earlier deadline preempts a CPU only\n"
 "                         after its task ran this long (1000)\n"
@@ -176,7 +176,7 @@ void cli_defaults(struct cli *o)
 	o->synth_tasks = 256;
 	o->synth_burst = 64;
 	o->starve_ms = 5000;
-	o->budget_us = 1000;
+	o->budget_us = 4000;
 	o->preempt_us = 1000;
 	o->cmd = "run";
 }

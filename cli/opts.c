@@ -87,8 +87,14 @@ bool opt_shared(struct opt_err *e, struct cli *o, int c, const char *arg)
 	case OPT_SEED: o->seed = (unsigned long long)opt_whole(e, "--seed", arg, 0, LLONG_MAX); break;
 	/* Seconds, decimals allowed: wall time for run, simulated time for sim. */
 	case OPT_DURATION: o->duration_s = opt_number(e, "--duration", arg, 0.001, 1 << 30); break;
-	case OPT_BUDGET: o->budget_us = (unsigned)opt_whole(e, "--budget-us", arg, 0, 1000000); break;
-	case OPT_PREEMPT: o->preempt_us = (unsigned)opt_whole(e, "--preempt-us", arg, 0, 1000000); break;
+	case OPT_BUDGET:
+		o->budget_us = (unsigned)opt_whole(e, "--budget-us", arg, 0, 1000000);
+		o->budget_set = true;
+		break;
+	case OPT_PREEMPT:
+		o->preempt_us = (unsigned)opt_whole(e, "--preempt-us", arg, 0, 1000000);
+		o->preempt_set = true;
+		break;
 	default: return false;
 	}
 	return true;

@@ -70,14 +70,18 @@ static bool stamp_changed(const struct filestamp *a, const struct filestamp *b)
 
 static void reload(struct engine *e, const char *path, const char *why)
 {
+	static struct rulebook_saved saved;
 	char prev[64];
 
 	snprintf(prev, sizeof(prev), "%s", policy_name(&e->ph));
+	/* The new policy publishes its own rules and settings, or none. */
+	rulebook_clear(&e->sched.rules, &saved);
 	if (policy_load(&e->ph, path) == 0) {
 		sched_policy_changed(&e->sched);
 		logring_printf(&e->log, 2, "scx_lua: %s: reloaded %s (policy \"%s\") in %.2f ms\n",
 			       why, path, policy_name(&e->ph), e->stats->reload_ns / 1e6);
 	} else {
+		rulebook_restore(&e->sched.rules, &saved);
 		logring_printf(&e->log, 2, "scx_lua: %s: reload of %s failed, still running "
 			       "\"%s\":\n%s\n", why, path, prev, e->ph.err);
 	}
@@ -107,6 +111,8 @@ static int make_backend(struct cli *o, const struct backend_ops **be, void **bct
 			.slice_ns = (unsigned long long)o->ecfg.sched.slice_ns,
 			.tune = { .preempt_min_ns = (unsigned long long)o->preempt_us * 1000,
 				  .budget_ns = (unsigned long long)o->budget_us * 1000 },
+			.tune_fixed = (o->budget_set ? BPF_TUNE_BUDGET : 0) |
+				      (o->preempt_set ? BPF_TUNE_PREEMPT : 0),
 		};
 
 		*bctx = bpf_backend_open(&bc, why, sizeof(why));
@@ -162,6 +168,7 @@ static int setup(struct runner *r)
 		fprintf(stderr, "scx_lua: cannot load %s:\n%s\n", o->policy, r->e.ph.err);
 		return 1;
 	}
+	sched_policy_changed(&r->e.sched);   /* publishes its rules and settings */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
 	sigaction(SIGINT, &sa, NULL);

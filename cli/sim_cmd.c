@@ -100,7 +100,7 @@ static void usage(FILE *f)
 "  --seed N            random seed (default 1)\n"
 "  --cost B,T          scheduler cost: B ns per step plus T ns per task (default 2000,150)\n"
 "  --cost measured     charge the measured wall time of each step (not deterministic)\n"
-"  --budget-us N       the live path's latency budget, as for run (1000)\n"
+"  --budget-us N       the live path's latency budget, as for run (4000)\n"
 "  --preempt-us N      the live path's preemption guard, as for run (1000)\n"
 "  -u, --full-user     no idle fast path: every wake-up goes through the policy\n"
 "  --json              metrics as JSON\n"
@@ -284,6 +284,8 @@ static int machine_cfg(struct cli *o, const struct sim_args *a, const struct wor
 		.llc_cpus = w->llc_cpus,
 		.tune = { .preempt_min_ns = (rule_ns)o->preempt_us * 1000,
 			  .budget_ns = (rule_ns)o->budget_us * 1000 },
+		.budget_fixed = o->budget_set,
+		.preempt_fixed = o->preempt_set,
 	};
 	/* The machine keeps a task's allowed CPUs in a 64-bit mask. */
 	if (sc->nr_cpus > 64 && pinned_group(w)) {

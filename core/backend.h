@@ -21,6 +21,13 @@
  *   kernel side uses it to decide whether the scheduler must run again).
  * - wait() blocks up to @timeout_ms for work; 0 when woken by work.
  * - exited() reports pids that exited since the last call (optional).
+ * - Rules (bpf/rules.h): set_rules() hands over the policy's whole rule
+ *   table whenever it changes; a record the backend's rule decided already
+ *   comes with SCX_TF_OBSERVED and the decision in its token, needs no
+ *   dispatch, and set_task_rule() tells the backend a new rule (t->rule,
+ *   t->vtime) for such a task. dispatch() carries t->rule and t->vtime for
+ *   the rest; set_tune() passes the policy's settings (scx.tune). A
+ *   backend without rules leaves these NULL.
  */
 #ifndef SCX_BACKEND_H
 #define SCX_BACKEND_H
@@ -28,12 +35,18 @@
 #include <stdint.h>
 
 #include "policy_abi.h"
+#include "rules.h"
 
 /* What only the backend needs to carry from drain to dispatch (e.g. the
  * kernel's enqueue counter used to detect stale dispatches). */
 struct task_token {
 	uint64_t enq_cnt;
 	uint64_t cookie;
+	uint32_t rule;           /* the rule the backend knows the task by (0: none) */
+	uint32_t pad;
+	double vtime;            /* with a rule: its vtime there, before this record */
+	/* SCX_TF_OBSERVED: what the rule decided */
+	double obs_deadline, obs_slice, obs_vtime;
 };
 
 struct backend_ops {
@@ -46,6 +59,9 @@ struct backend_ops {
 	double (*now)(void *ctx);
 	int (*wait)(void *ctx, int timeout_ms);
 	int (*exited)(void *ctx, int32_t *pids, int max);
+	void (*set_rules)(void *ctx, const struct rule_params *rules);   /* SCX_RULE_MAX */
+	void (*set_tune)(void *ctx, const struct scx_tune *tune);        /* < 0: unset */
+	int (*set_task_rule)(void *ctx, const struct scx_task *t, const struct task_token *tok);
 };
 
 #endif

@@ -101,6 +101,10 @@ int engine_init(struct engine *e, const struct engine_cfg *cfg,
 		fprintf(stderr, "scx_lua: cannot set up the policy host: %s\n", strerror(-err));
 		return err;
 	}
+	/* scx.rule() writes the core's rule table directly (rulebook.h). */
+	e->ph.host.rules = e->sched.rules.defs;
+	e->ph.host.tune = e->sched.rules.tune;
+	e->ph.host.rules_gen = e->sched.rules.gen;
 	e->sched.ph = &e->ph;
 	return 0;
 }
@@ -124,7 +128,8 @@ int engine_format_stats(struct engine *e, char *buf, size_t len)
 	return snprintf(buf, len,
 		"[scx_lua] policy=%s queued=%llu dispatched=%llu requeued=%llu pending=%llu "
 		"batches=%llu errors=%llu fallback=%llu bad(d/s/c)=%llu/%llu/%llu watchdog=%llu "
-		"reloads=%llu/%llu evicted=%llu faults=%llu policy=%.0fns/task lua_mem=%lluKiB\n",
+		"reloads=%llu/%llu evicted=%llu faults=%llu policy=%.0fns/task lua_mem=%lluKiB "
+		"max_batch=%llu observed=%llu rule_disagree=%llu rule_changes=%llu bad_rule=%llu\n",
 		policy_name(&e->ph), (unsigned long long)s->nr_queued,
 		(unsigned long long)s->nr_dispatched, (unsigned long long)s->nr_requeued,
 		(unsigned long long)s->nr_pending, (unsigned long long)s->nr_batches,
@@ -133,5 +138,7 @@ int engine_format_stats(struct engine *e, char *buf, size_t len)
 		(unsigned long long)s->nr_bad_cpu, (unsigned long long)s->nr_watchdog,
 		(unsigned long long)s->nr_reloads, (unsigned long long)s->nr_reload_failures,
 		(unsigned long long)s->nr_store_evictions, (unsigned long long)s->nr_page_faults,
-		per_task, (unsigned long long)(s->lua_mem >> 10));
+		per_task, (unsigned long long)(s->lua_mem >> 10), (unsigned long long)s->max_batch,
+		(unsigned long long)s->nr_observed, (unsigned long long)s->nr_rule_disagree,
+		(unsigned long long)s->nr_rule_changes, (unsigned long long)s->nr_bad_rule);
 }

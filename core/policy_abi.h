@@ -33,7 +33,7 @@
 
 /* ffi:begin */
 enum {
-	SCX_ABI_VERSION = 5,
+	SCX_ABI_VERSION = 6,
 	SCX_CPU_ANY = -1,        /* t.cpu: any CPU, first one free */
 	SCX_NR_SCRATCH = 8,      /* t.scratch[0..7]: the policy's own per-task state */
 	SCX_COMM_LEN = 16,
@@ -48,6 +48,35 @@ enum {
 	SCX_TF_REQUEUED = 8,     /* queued again without running since the last time
 	                          * (affinity or priority changed while it waited):
 	                          * the core sets start_ts = stop_ts: no new run */
+	SCX_TF_OBSERVED = 16,    /* its rule decided it already, in the kernel: this call
+	                          * only tells the policy (outputs other than t.rule and
+	                          * t.scratch are ignored; t.deadline holds the rule's) */
+};
+
+/* A rule the kernel side applies by itself (scx.rule; bpf/rules.h). */
+enum {
+	SCX_RULE_NONE = 0,       /* the policy decides */
+	SCX_RULE_FIFO = 1,       /* deadline = when it was queued */
+	SCX_RULE_VTIME = 2,      /* weighted vtime plus a bounded runtime term */
+	SCX_RULE_MAX = 16,       /* ids 1..15 */
+};
+
+/* The live path's settings a policy may choose (scx.tune): < 0, not set
+ * (the command line's, or the default). */
+struct scx_tune {
+	double budget_ns;        /* how long a task may wait for the scheduler process */
+	double preempt_min_ns;   /* how long a task runs before a deadline preempts it */
+	double keep_preempted;   /* 1: a task we preempt keeps its deadline and slice left */
+};
+
+struct scx_rule {
+	uint32_t kind;           /* SCX_RULE_* */
+	uint32_t preempt;        /* a woken task preempts by deadline */
+	uint32_t slice_by_weight;
+	uint32_t pad;
+	double slice_ns, slice_min_ns, slice_max_ns;
+	double lag_ns;           /* a sleeper's vtime floor: the clock minus this */
+	double runtime_cap_ns;   /* bound on exec_runtime * 100 / weight in the deadline */
 };
 
 /* t.dispatch_flags: requests to the backend. */
@@ -83,6 +112,10 @@ struct scx_task {
 	double slice_ns;
 	int32_t cpu;
 	uint32_t dispatch_flags; /* SCX_DF_* */
+	/* in and out, persisted per pid: the rule (scx.rule) that decides its next
+	 * wake-ups in the kernel, 0: this policy does */
+	uint32_t rule;
+	uint32_t pad;
 };
 
 /* Counters of the core, read by P.tick through a Lua table copy. */
@@ -112,6 +145,12 @@ struct scx_stats {
 	uint64_t policy_ns;          /* time spent inside policy calls */
 	uint64_t lua_mem;            /* bytes the policy state holds */
 	uint64_t reload_ns;          /* duration of the last reload */
+	uint64_t nr_observed;        /* decided in the kernel by their rule, seen by the policy */
+	uint64_t nr_rule_checked;    /* decisions compared with the task's rule */
+	uint64_t nr_rule_disagree;   /* the policy and its rule decided a task differently */
+	uint64_t nr_rule_changes;    /* rules changed after the fact (observed tasks) */
+	uint64_t nr_bad_rule;        /* rules, or rule ids, that were not valid */
+	uint64_t max_batch;          /* the most tasks one policy call saw */
 };
 
 /* Handed to the runtime once at load; the only door from Lua into C.
@@ -128,6 +167,9 @@ struct scx_host {
 	int32_t (*select_cpu)(void *ctx, uint32_t slot);
 	void (*log)(void *ctx, const char *msg, size_t len);
 	int32_t (*cstack_ok)(void);  /* 0: this call used up its C stack budget */
+	struct scx_rule *rules;      /* SCX_RULE_MAX, written by scx.rule() */
+	struct scx_tune *tune;       /* written by scx.tune() */
+	uint32_t *rules_gen;         /* bumped by scx.rule() and scx.tune(): the core publishes */
 };
 /* ffi:end */
 

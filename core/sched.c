@@ -29,7 +29,8 @@ size_t sched_arena_bytes(const struct sched_cfg *cfg)
 	return (size_t)cfg->max_tasks * (sizeof(struct scx_task) + sizeof(struct task_token) +
 					 sizeof(uint32_t) + sizeof(struct heap_entry)) +
 	       (size_t)cfg->batch_max * (sizeof(uint32_t) + sizeof(struct heap_entry)) +
-	       (size_t)store_tab * sizeof(struct store_entry) + 16 * 64;
+	       (size_t)store_tab * sizeof(struct store_entry) +
+	       SCX_RULE_MAX * sizeof(struct scx_rule) + 18 * 64;
 }
 
 int sched_init(struct sched *s, struct arena *a, const struct sched_cfg *cfg,
@@ -46,7 +47,8 @@ int sched_init(struct sched *s, struct arena *a, const struct sched_cfg *cfg,
 	s->batch = arena_carve(a, cfg->batch_max * sizeof(*s->batch));
 	s->dbatch = arena_carve(a, cfg->batch_max * sizeof(*s->dbatch));
 	if (!s->tasks || !s->tok || !s->free_slot || !s->batch || !s->dbatch ||
-	    heap_init(&s->heap, a, cfg->max_tasks) || store_init(&s->store, a, cfg->store_cap))
+	    heap_init(&s->heap, a, cfg->max_tasks) || store_init(&s->store, a, cfg->store_cap) ||
+	    rulebook_init(&s->rules, a, cfg->slice_max_ns))
 		return -ENOMEM;
 	/* Hand out low slots first: they stay warm in cache. */
 	for (uint32_t i = 0; i < cfg->max_tasks; i++)
@@ -57,7 +59,7 @@ int sched_init(struct sched *s, struct arena *a, const struct sched_cfg *cfg,
 }
 
 /* Sanitise backend input, attach persisted state, set output defaults. */
-static void prepare(struct sched *s, struct scx_task *t, double now)
+static void prepare(struct sched *s, struct scx_task *t, struct task_token *tok, double now)
 {
 	bool is_new;
 	struct store_entry *e = store_get(&s->store, t->pid, now, &is_new);
@@ -75,7 +77,10 @@ static void prepare(struct sched *s, struct scx_task *t, double now)
 	if (t->prev_cpu < 0 || t->prev_cpu >= s->cfg.nr_cpus)
 		t->prev_cpu = 0;
 	SCX_TASK_COMM(t)[SCX_COMM_LEN - 1] = '\0';
-	t->flags &= ~(uint32_t)(SCX_TF_NEW | SCX_TF_REQUEUED);
+	t->flags &= SCX_TF_WAKEUP | SCX_TF_PREEMPTED | SCX_TF_OBSERVED;
+	/* Only a backend that applies rules decides tasks before we see them. */
+	if (!s->be->set_rules)
+		t->flags &= ~(uint32_t)SCX_TF_OBSERVED;
 	if (is_new)
 		t->flags |= SCX_TF_NEW;
 	else if (t->stop_ts == e->last_stop_ts) {
@@ -89,7 +94,10 @@ static void prepare(struct sched *s, struct scx_task *t, double now)
 	e->last_stop_ts = t->stop_ts;
 
 	e->nr_enqueues++;
-	t->vtime = e->vtime;
+	/* A task under a rule has its vtime where the rule runs. */
+	t->vtime = tok->rule && isfinite(tok->vtime) ? tok->vtime : e->vtime;
+	tok->vtime = t->vtime;   /* what the policy was given, for rulebook_compare() */
+	t->rule = (t->flags & SCX_TF_OBSERVED) ? tok->rule : e->rule;
 	t->scratch = e->scratch;
 	t->deadline = now;
 	t->slice_ns = s->cfg.slice_ns;
@@ -170,6 +178,7 @@ static void save_state(struct sched *s, struct scx_task *t, double now)
 		t->vtime = e->vtime;
 	}
 	e->scratch = t->scratch;
+	e->rule = t->rule;
 }
 
 static void report_failure(struct sched *s, int err, const char *fn, uint32_t n)
@@ -198,6 +207,8 @@ static void enqueue_batch(struct sched *s, uint32_t n, double now)
 	int err = -ENOENT;
 
 	s->stats->nr_batches++;
+	if (n > s->stats->max_batch)
+		s->stats->max_batch = n;
 	if (s->cpolicy) {
 		s->cpolicy(s->cpolicy_arg, s->tasks, s->batch, n, now);
 		err = 0;
@@ -223,11 +234,21 @@ static void enqueue_batch(struct sched *s, uint32_t n, double now)
 		s->stats->nr_fallback_batches++;
 		s->stats->nr_fallback_tasks += n;
 	}
+	rulebook_publish(&s->rules, s->be, s->bctx, s->stats);
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t slot = s->batch[i];
 		struct scx_task *t = &s->tasks[slot];
 
 		validate(s, t);
+		t->rule = rulebook_valid_id(&s->rules, t->rule, s->stats);
+		if (t->flags & SCX_TF_OBSERVED) {
+			/* Decided in the kernel by its rule: the policy only saw it. */
+			rulebook_observed(&s->rules, t, &s->tok[slot], s->be, s->bctx, s->stats);
+			save_state(s, t, now);
+			s->free_slot[s->nr_free++] = slot;
+			continue;
+		}
+		rulebook_compare(&s->rules, t, s->tok[slot].vtime, s->stats);
 		save_state(s, t, now);
 		/* Cannot fail: the heap has a place for every task slot. */
 		heap_push(&s->heap, t->deadline, s->seq++, slot);
@@ -299,6 +320,7 @@ static void tick(struct sched *s, double now)
 
 		if (err)
 			report_failure(s, err, "P.tick", 0);
+		rulebook_publish(&s->rules, s->be, s->bctx, s->stats);
 	}
 	while ((n = s->be->exited(s->bctx, pids, 64)) > 0)
 		for (int i = 0; i < n; i++)
@@ -320,7 +342,7 @@ uint32_t sched_step(struct sched *s)
 		if (s->be->drain(s->bctx, t, &s->tok[slot]) != 1)
 			break;
 		s->nr_free--;
-		prepare(s, t, now);
+		prepare(s, t, &s->tok[slot], now);
 		s->batch[n++] = slot;
 		if (n == s->cfg.batch_max) {
 			enqueue_batch(s, n, now);
@@ -365,6 +387,7 @@ void sched_policy_changed(struct sched *s)
 	heap_rank(&s->heap);
 	s->max_deadline = 0;
 	s->fb.vtime_now = 0;
+	rulebook_publish(&s->rules, s->be, s->bctx, s->stats);
 }
 
 void sched_mark_warm(struct sched *s)

@@ -25,6 +25,7 @@
 #include "heap.h"
 #include "logring.h"
 #include "policy.h"
+#include "rulebook.h"
 #include "store.h"
 
 /* Hard bounds on a policy's slice, whatever it asks. */
@@ -58,6 +59,7 @@ struct sched {
 	struct heap_entry *dbatch;   /* heap keys of the tasks being dispatched */
 	struct heap heap;
 	struct store store;
+	struct rulebook rules;       /* the policy's rules (scx.rule) */
 	struct fallback fb;
 	struct policy_host *ph;      /* NULL: fallback (or cpolicy) only */
 	sched_cpolicy_fn cpolicy;

@@ -35,6 +35,8 @@ struct store_entry {
 	double last_stop_ts;  /* stop_ts of the last record: a repeat means no new run */
 	struct scx_scratch scratch;
 	uint64_t nr_enqueues;
+	uint32_t rule;        /* the policy's rule for it (t->rule) */
+	uint32_t pad;
 };
 
 struct store {

@@ -53,7 +53,10 @@ local scx = {
   TF_PREEMPTED = C.SCX_TF_PREEMPTED,
   TF_NEW = C.SCX_TF_NEW,
   TF_REQUEUED = C.SCX_TF_REQUEUED,
+  TF_OBSERVED = C.SCX_TF_OBSERVED,
   DF_PREEMPT = C.SCX_DF_PREEMPT,
+  RULE_NONE = C.SCX_RULE_NONE, RULE_FIFO = C.SCX_RULE_FIFO, RULE_VTIME = C.SCX_RULE_VTIME,
+  RULE_MAX = C.SCX_RULE_MAX,
   nr_cpus = host.nr_cpus,
 }
 
@@ -133,6 +136,68 @@ end
 function scx.log(fmt, ...)
   local s = string.format(fmt, ...) .. "\n"
   host.log(host.ctx, s, #s)
+end
+
+-- Publish rule @id (1..RULE_MAX-1) for the kernel side to apply by itself
+-- (docs/policy-guide.md, "Rules"): a task whose t.rule is @id then has its
+-- wake-ups decided in BPF, at BPF's cost, and the policy sees each of them
+-- after the fact (scx.TF_OBSERVED). @p: kind ("fifo", "vtime" or "none"),
+-- slice_ns, slice_min_ns, slice_max_ns, slice_by_weight, lag_ns,
+-- runtime_cap_ns, preempt. Call it from P.init or P.tick; the core checks
+-- the numbers and publishes the table after the call.
+local kinds = { none = C.SCX_RULE_NONE, fifo = C.SCX_RULE_FIFO, vtime = C.SCX_RULE_VTIME }
+local function rule_num(p, k, dflt)
+  local v = p[k]
+  if v == nil then return dflt end
+  if type(v) ~= "number" or v ~= v or v < 0 or v == math.huge then
+    error(("scx.rule: %s must be a finite number >= 0 (ns), not %s"):format(k, tostring(v)), 3)
+  end
+  return v
+end
+function scx.rule(id, p)
+  if type(id) ~= "number" or id ~= math.floor(id) or id < 1 or id >= C.SCX_RULE_MAX then
+    error(("scx.rule: the id must be a whole number from 1 to %d, not %s")
+      :format(C.SCX_RULE_MAX - 1, tostring(id)), 2)
+  end
+  if type(p) ~= "table" then error("scx.rule: expects a table of parameters", 2) end
+  local kind = kinds[p.kind or "none"]
+  if not kind then
+    error(("scx.rule: kind is \"fifo\", \"vtime\" or \"none\", not %s"):format(tostring(p.kind)), 2)
+  end
+  local r = host.rules[id]
+  r.kind = kind
+  r.preempt = p.preempt and 1 or 0
+  r.slice_by_weight = p.slice_by_weight and 1 or 0
+  r.slice_ns = rule_num(p, "slice_ns", 20e6)
+  r.slice_min_ns = rule_num(p, "slice_min_ns", 1e6)
+  r.slice_max_ns = rule_num(p, "slice_max_ns", 100e6)
+  r.lag_ns = rule_num(p, "lag_ns", 0)
+  r.runtime_cap_ns = rule_num(p, "runtime_cap_ns", 0)
+  host.rules_gen[0] = host.rules_gen[0] + 1
+end
+
+-- The live path's settings this policy wants (docs/policy-guide.md):
+-- budget_us, how long a task may wait for the scheduler process to decide
+-- it; preempt_us, how long a task runs before a woken task with an earlier
+-- deadline may preempt it; keep_preempted, a task preempted by the kernel
+-- side keeps its deadline and what is left of its slice without asking the
+-- policy. Options given on the command line win over these.
+function scx.tune(p)
+  if type(p) ~= "table" then error("scx.tune: expects a table of settings", 2) end
+  local t = host.tune
+  for k, v in pairs(p) do
+    if k == "keep_preempted" then
+      t.keep_preempted = v and 1 or 0
+    elseif k == "budget_us" or k == "preempt_us" then
+      if type(v) ~= "number" or v ~= v or v < 0 or v > 1e6 then
+        error(("scx.tune: %s must be a number from 0 to 1000000, not %s"):format(k, tostring(v)), 2)
+      end
+      if k == "budget_us" then t.budget_ns = v * 1e3 else t.preempt_min_ns = v * 1e3 end
+    else
+      error(("scx.tune: no setting %s (budget_us, preempt_us, keep_preempted)"):format(tostring(k)), 2)
+    end
+  end
+  host.rules_gen[0] = host.rules_gen[0] + 1
 end
 
 return scx

@@ -17,13 +17,20 @@
 -- Weakness: the global vtime only moves forward as tasks are enqueued, so
 --   after a reload it restarts from the tasks' own saved vtimes; a task
 --   that never sleeps can wait up to 100 slices behind interactive ones.
+-- In BPF: this same rule, published as rule 1 (scx.rule, kind "vtime"):
+--   after its first decision here, a task's wake-ups and slice ends are
+--   decided in the kernel at BPF's cost, including the preemption of a CPU
+--   running a later deadline. P.enqueue still sees every one of them
+--   (scx.TF_OBSERVED), which keeps vtime_now in step. What stays in Lua: new
+--   tasks, and everything with --opt rule=false or under -u.
 -- Knobs: --opt slice_us=N (base slice, default -s), slice_min_us=N
---   (floor, default -S).
+--   (floor, default -S), rule=false (no rule: every decision in Lua).
 --   slice = slice * weight / 100, within [slice_min, --slice-us-max].
 local scx = require "scx"
 
 local P = { name = "deadline" }
 local slice, slice_min, slice_max
+local rule = 0
 local vtime_now = 0          -- NB: an upvalue, not P.vtime_now: read per task
 
 local max, min = math.max, math.min
@@ -33,6 +40,13 @@ function P.init(sys)
   slice = (sys.opts.slice_us or sys.slice_ns / scx.USEC) * scx.USEC
   slice_min = (sys.opts.slice_min_us or sys.slice_min_ns / scx.USEC) * scx.USEC
   slice_max = sys.slice_max_ns
+  if sys.opts.rule ~= false then
+    -- What P.enqueue does below, for the kernel to do by itself.
+    scx.rule(1, { kind = "vtime", slice_ns = slice, slice_min_ns = slice_min,
+                  slice_max_ns = slice_max, slice_by_weight = true, lag_ns = slice,
+                  runtime_cap_ns = 100 * slice, preempt = true })
+    rule = 1
+  end
 end
 
 function P.enqueue(t, now)
@@ -49,6 +63,7 @@ function P.enqueue(t, now)
   -- The runtime penalty is weighted like vtime: see the header.
   t.deadline = v + min(t.exec_runtime * 100 / w, 100 * slice)
   t.slice_ns = min(slice_max, max(slice_min, slice * w / 100))
+  t.rule = rule
 end
 
 return P

@@ -53,6 +53,7 @@ static void to_shared(struct sim *s, int id, double slice, double deadline)
 	t->st = T_DSQ;
 	t->slice = slice;
 	t->pending_deadline = deadline;
+	t->decided = true;
 	t->shared_ts = s->now;
 	heap_push(&s->shared, deadline, s->seq++, (uint32_t)id);
 }
@@ -62,6 +63,7 @@ static void bypass(struct sim *s, int id)
 {
 	to_shared(s, id, s->cfg.slice_ns, s->vtime_max);
 	s->t[id].pending_deadline = 0; /* kernel-dispatched: nobody preempts for it */
+	s->t[id].decided = false;
 	s->r.c.kernel_dispatches++;
 }
 
@@ -99,7 +101,7 @@ static void start_sched(struct sim *s, int c)
  * its place kept). @for_sched: the scheduler takes the CPU. */
 static void preempt(struct sim *s, int c, int why, bool for_sched)
 {
-	int v = sim_stop_running(s, c);
+	int v = sim_stop_running(s, c), was = s->switching;
 
 	s->r.task[v].nr_preempt++;
 	s->r.c.kicks[why]++;
@@ -107,10 +109,10 @@ static void preempt(struct sim *s, int c, int why, bool for_sched)
 	s->t[v].preempted = true;
 	if (for_sched)
 		s->r.nr_sched_preempt++;
-	s->switching = c;
+	s->switching = c;   /* nested: a victim's rule may preempt another CPU */
 	disp_enqueue(s, v, false);
-	s->switching = -1;
-	if (for_sched && !s->sched_running)
+	s->switching = was;
+	if (for_sched && !s->sched_running && s->cpu[c].cur == -1)
 		start_sched(s, c);
 }
 
@@ -157,13 +159,73 @@ static bool keep_preempted(struct sim *s, int id)
 	struct ttask *t = &s->t[id];
 	rule_ns left;
 
-	if (!s->cfg.keep_preempted || !t->preempted || !(t->deadline > 0))
+	if (!s->cfg.keep_preempted || !t->preempted || !t->run_decided)
 		return false;
-	left = rule_slice_left((rule_ns)t->slice, (rule_ns)t->slice_used, (rule_ns)SIM_SLICE_MIN_NS);
+	left = rule_slice_left((rule_ns)t->pslice, (rule_ns)t->slice_used, (rule_ns)SIM_SLICE_MIN_NS);
 	if (!left)
 		return false;
 	to_shared(s, id, (double)left, t->deadline);
 	s->r.c.preempt_kept++;
+	return true;
+}
+
+static void place_shared(struct sim *s, int id, double deadline, int self, bool *slot_free);
+
+/* As take_rule(): the policy gave the task a rule (0: none) and a vtime. */
+void disp_take_rule(struct sim *s, int id, uint32_t rule, double vtime)
+{
+	s->t[id].rule = rule < RULE_MAX ? rule : 0;
+	s->t[id].vtime = (double)rule_ns_of(vtime);
+	if (rule && rule_ns_of(vtime) > s->rule_clock)
+		s->rule_clock = rule_ns_of(vtime);
+}
+
+/* The record of a rule's decision, for the policy (dropped if the ring is full). */
+static void observe(struct sim *s, int id, bool woke, double vtime_before, rule_ns deadline,
+		    rule_ns slice)
+{
+	struct ttask *t = &s->t[id];
+	uint32_t k = s->obs_next++ % s->obs_cap;
+
+	if (s->ring_bytes + SIM_REC_BYTES > s->cfg.queue_bytes) {
+		s->r.c.observe_dropped++;
+		return;
+	}
+	s->obs[k] = (struct obs_rec){
+		.task = id, .rule = t->rule,
+		.flags = SCX_TF_OBSERVED | (woke ? SCX_TF_WAKEUP : t->preempted ? SCX_TF_PREEMPTED : 0),
+		.start_ts = t->run_start, .stop_ts = t->stop_ts, .exec_runtime = t->exec_runtime,
+		.enqueue_ts = s->now, .vtime_before = vtime_before, .deadline = (double)deadline,
+		.slice = (double)slice, .vtime_after = t->vtime,
+	};
+	sim_fifo_push(&s->ring, (int)s->ring_cap, -1 - (int32_t)k);
+	s->ring_bytes += SIM_REC_BYTES;
+}
+
+/* As rule_dispatch() in bpf/fastpath.bpf.h: the task's rule decides it here. */
+static bool rule_dispatch(struct sim *s, int id, bool woke)
+{
+	struct ttask *t = &s->t[id];
+	const struct rule_params *r = &s->rules[t->rule];
+	rule_ns v = rule_ns_of(t->vtime), deadline, slice;
+	double before = t->vtime;
+	bool no_slot = false;
+
+	if (s->cfg.full_user || r->kind == RULE_NONE)
+		return false;
+	rule_decide(r, &v, &s->rule_clock, (rule_ns)(t->stop_ts - t->run_start),
+		    (rule_ns)t->exec_runtime, s->r.task[id].weight, (rule_ns)s->now, &deadline, &slice);
+	t->vtime = (double)v;
+	t->rec_woke = woke;
+	if ((double)deadline > s->vtime_max)
+		s->vtime_max = (double)deadline;
+	to_shared(s, id, (double)slice, (double)deadline);
+	t->pslice = (double)slice;
+	t->slice_used = 0;
+	if (r->preempt)
+		place_shared(s, id, (double)deadline, -1, &no_slot);
+	s->r.c.rule_dispatches++;
+	observe(s, id, woke, before, deadline, slice);
 	return true;
 }
 
@@ -179,6 +241,8 @@ void disp_enqueue(struct sim *s, int id, bool woke)
 	}
 	if (!woke && keep_preempted(s, id))
 		return;
+	if (t->rule && rule_dispatch(s, id, woke))
+		return;
 	if (s->ring_bytes + SIM_REC_BYTES > s->cfg.queue_bytes) {
 		s->r.c.congested++;
 		bypass(s, id);
@@ -189,7 +253,8 @@ void disp_enqueue(struct sim *s, int id, bool woke)
 	t->rec_woke = woke;
 	t->flags = woke ? SCX_TF_WAKEUP : t->preempted ? SCX_TF_PREEMPTED : 0;
 	t->enq_cnt++;
-	sim_fifo_push(&s->ring, s->nr_tasks, id);
+	t->enq_ts = s->now;
+	sim_fifo_push(&s->ring, (int)s->ring_cap, id);
 	s->ring_bytes += SIM_REC_BYTES;
 	s->r.c.queued++;
 	if (!s->pending_since)
@@ -237,12 +302,17 @@ static int take_shared(struct sim *s, int c, bool starved)
  * bumping enq_cnt makes its late decisions stale (as rescue_held()). */
 static void rescue_held(struct sim *s)
 {
-	while (!sim_fifo_empty(&s->ring)) {
-		int id = sim_fifo_pop(&s->ring, s->nr_tasks);
+	for (uint32_t n = s->ring.tail - s->ring.head; n; n--) {
+		int id = sim_fifo_pop(&s->ring, (int)s->ring_cap);
 
+		if (id < 0) {  /* an observed record: nothing to rescue */
+			sim_fifo_push(&s->ring, (int)s->ring_cap, id);
+			continue;
+		}
 		s->ring_bytes -= SIM_REC_BYTES;
 		s->t[id].enq_cnt++;
 		to_shared(s, id, s->cfg.slice_ns, s->vtime_max);
+		s->t[id].decided = false;
 		s->r.c.stuck_rescued++;
 	}
 	for (uint32_t i = 0; i < s->nr_dbuf; i++) {
@@ -251,6 +321,7 @@ static void rescue_held(struct sim *s)
 		if (t->st == T_DSQ && t->enq_cnt == s->dbuf[i].enq_cnt) {
 			t->enq_cnt++;
 			to_shared(s, s->dbuf[i].task, s->cfg.slice_ns, s->vtime_max);
+			t->decided = false;
 			s->r.c.stuck_rescued++;
 		}
 	}
@@ -321,14 +392,15 @@ static void place_shared(struct sim *s, int id, double deadline, int self, bool 
 	bool guarded = false;
 	int victim = -1;
 
-	if (*slot_free && sim_allowed(t, self)) {
+	if (*slot_free && self >= 0 && sim_allowed(t, self)) {
 		*slot_free = false;
 		return;
 	}
 	for (int c = 0; c < s->cfg.nr_cpus; c++)
 		if (idle_for_kick(s, c) && c != self && sim_allowed(t, c)) {
 			s->r.c.kicks[SCX_LUA_KICK_TASK_IDLE]++;
-			return; /* it picks when the decisions are in */
+			s->need_pick = true; /* it picks when this event is done */
+			return;
 		}
 	if (!t->rec_woke)
 		return;
@@ -350,6 +422,7 @@ static void place_shared(struct sim *s, int id, double deadline, int self, bool 
 	if (victim >= 0) {
 		s->r.c.deadline_preempts++;
 		preempt(s, victim, SCX_LUA_KICK_DEADLINE, false);
+		s->need_pick = true;
 	} else if (guarded) {
 		s->r.c.preempt_guarded++;
 	}
@@ -366,6 +439,8 @@ static void land(struct sim *s, struct dbuf_ent *d, int self, bool *slot_free)
 	}
 	sim_record_event(s, d->task, d->cpu >= 0 ? d->cpu : -2);
 	s->r.c.user_dispatches++;
+	disp_take_rule(s, d->task, d->rule, d->vtime);
+	t->pslice = d->slice;
 	t->slice_used = 0;
 	if (d->cpu >= 0 && !sim_allowed(t, d->cpu)) {
 		s->r.c.bounce++;
@@ -380,6 +455,7 @@ static void land(struct sim *s, struct dbuf_ent *d, int self, bool *slot_free)
 	}
 	t->slice = d->slice;
 	t->pending_deadline = d->deadline;
+	t->decided = true;
 	sim_fifo_push(&s->cpu[d->cpu].local, s->nr_tasks, d->task);
 	if ((d->flags & SCX_DF_PREEMPT) && s->cpu[d->cpu].cur >= 0 && d->cpu != self)
 		preempt(s, d->cpu, SCX_LUA_KICK_POLICY, false);
@@ -398,6 +474,10 @@ void disp_sched_done(struct sim *s, int c)
 	sim_set_cpu(s, c, -1);
 	disp_cpu_pick(s, c, true);
 	disp_pick_all_idle(s);
+	/* Its yield (enqueue_usersched()): records that came during the step
+	 * get a CPU or the budget timer. */
+	if (s->pending_since && !s->sched_running)
+		arm_budget(s, (double)s->cfg.tune.budget_ns);
 }
 
 /* The budget timer (as budget_fn()). */

@@ -210,6 +210,8 @@ void sim_start_run(struct sim *s, int id, int c, double slice)
 	t->preempted = false;
 	t->deadline = t->pending_deadline;
 	t->pending_deadline = 0;
+	t->run_decided = t->decided;
+	t->decided = false;
 	t->start_ts = t->run_start = s->now;
 	t->slice = slice;
 	rc->deadline = t->deadline > 0 ? (rule_ns)t->deadline : 0;
@@ -279,15 +281,18 @@ static void finish_task(struct sim *s, int id)
 }
 
 /* A hand-off wakes the next stage while the waker still holds its CPU
- * (write, then read): the wakee cannot simply take this CPU. */
+ * (write, then read): the wakee cannot simply take this CPU, and nobody
+ * preempts the waker, which is about to give it up anyway. */
 static void hand_off(struct sim *s, int id, double ran)
 {
 	struct ttask *t = &s->t[id];
 	const struct wgroup *g = &s->w->g[s->r.task[id].group];
+	struct rule_cpu rc = s->cpu[t->cpu].rc;
 
 	if (g->wakes < 0 || t->burst_left - ran > EPS || t->work_left - ran <= EPS ||
 	    s->now >= t->end_at - EPS)
 		return;
+	s->cpu[t->cpu].rc = (struct rule_cpu){ 0 };
 	s->hold_sched = true;
 	for (int i = 0; i < s->nr_tasks; i++)
 		if (s->r.task[i].group == g->wakes && s->t[i].st == T_WAIT) {
@@ -295,6 +300,7 @@ static void hand_off(struct sim *s, int id, double ran)
 			break;
 		}
 	s->hold_sched = false;
+	s->cpu[t->cpu].rc = rc;
 }
 
 /* Its slice ran out: it goes on if nothing else waits (the same run,
@@ -305,19 +311,22 @@ static void slice_end(struct sim *s, int id, int c)
 	double start = t->run_start, deadline = t->deadline;
 
 	if (!disp_keep_running(s, c)) {
+		int was = s->switching;
+
 		sim_stop_running(s, c);
 		t->runnable_since = s->now;
 		s->switching = c;
 		disp_enqueue(s, id, false);
-		s->switching = -1;
+		s->switching = was;
 		return;
 	}
 	sim_stop_running(s, c);
 	s->r.c.kept++;
 	s->r.task[id].nr_runs--;
 	t->runnable_since = s->now;
-	t->slice_used = 0;
+	t->slice_used = 0;   /* a kept run: a fresh slice of the same length */
 	t->pending_deadline = deadline;
+	t->decided = t->run_decided;
 	sim_start_run(s, id, c, t->slice);
 	t->run_start = start;
 }
@@ -357,7 +366,7 @@ static void run_end(struct sim *s, int id)
 static void set_defaults(struct sim_cfg *c)
 {
 	if (!c->tune.preempt_min_ns && !c->tune.budget_ns)
-		c->tune = (struct rule_tune){ .preempt_min_ns = 1000000, .budget_ns = 1000000 };
+		c->tune = (struct rule_tune){ .preempt_min_ns = 1000000, .budget_ns = 4000000 };
 	if (!c->queue_bytes)
 		c->queue_bytes = 1 << 20;
 	if (!c->starve_ns)
@@ -376,24 +385,29 @@ struct sim *sim_new(const struct workload *w, const struct sim_cfg *cfg)
 	s->w = w;
 	s->switching = -1;
 	set_defaults(&s->cfg);
+	s->base = s->cfg;
 	for (int g = 0; g < w->nr_groups; g++)
 		n += w->g[g].count;
 	s->nr_tasks = n;
 	per_cpu = (size_t)n * sizeof(int32_t);
-	if (arena_init(&s->arena, (size_t)n * 512 + per_cpu * (size_t)cfg->nr_cpus + (4u << 20), 0) ||
+	if (arena_init(&s->arena, (size_t)n * 512 + per_cpu * (size_t)cfg->nr_cpus +
+			       (size_t)(s->cfg.queue_bytes / SIM_REC_BYTES + 1) * 96 + (4u << 20), 0) ||
 	    heap_init(&s->events, &s->arena, (uint32_t)n * 4 + (uint32_t)cfg->nr_cpus + 64) ||
 	    heap_init(&s->shared, &s->arena, (uint32_t)n + 1))
 		goto fail;
 	s->t = arena_carve(&s->arena, (size_t)n * sizeof(*s->t));
 	s->cpu = arena_carve(&s->arena, (size_t)cfg->nr_cpus * sizeof(*s->cpu));
-	s->ring.q = arena_carve(&s->arena, per_cpu);
+	s->obs_cap = (uint32_t)(s->cfg.queue_bytes / SIM_REC_BYTES) + 1;
+	s->ring_cap = (uint32_t)n + s->obs_cap;
+	s->ring.q = arena_carve(&s->arena, (size_t)s->ring_cap * sizeof(int32_t));
+	s->obs = arena_carve(&s->arena, (size_t)s->obs_cap * sizeof(*s->obs));
 	s->dbuf = arena_carve(&s->arena, (size_t)n * sizeof(*s->dbuf));
 	s->scratch = arena_carve(&s->arena, (size_t)n * sizeof(*s->scratch) + 64);
 	s->ev_scratch = arena_carve(&s->arena, ((size_t)n * 4 + (size_t)cfg->nr_cpus + 64) *
 						sizeof(*s->ev_scratch));
 	s->exited = arena_carve(&s->arena, per_cpu);
 	s->r.task = calloc((size_t)n, sizeof(*s->r.task));
-	if (!s->t || !s->cpu || !s->ring.q || !s->dbuf || !s->scratch || !s->ev_scratch ||
+	if (!s->t || !s->cpu || !s->ring.q || !s->obs || !s->dbuf || !s->scratch || !s->ev_scratch ||
 	    !s->exited || !s->r.task)
 		goto fail;
 	for (int c = 0; c < cfg->nr_cpus; c++) {
@@ -474,6 +488,11 @@ int sim_run(struct sim *s, struct sched *core)
 		default:
 			break;
 		}
+		/* Kicked CPUs act once the event that kicked them is done. */
+		if (s->need_pick) {
+			s->need_pick = false;
+			disp_pick_all_idle(s);
+		}
 	}
 	/* Close the books at the end of the run. */
 	s->now = s->cfg.duration_ns;
@@ -507,31 +526,57 @@ void sim_free(struct sim *s)
 
 /* --- the backend interface, as the core sees it --- */
 
+/* An observed record: the task may have run on since, so it comes from
+ * the copy made when its rule decided it. */
+static void drain_observed(struct sim *s, const struct obs_rec *o, struct scx_task *out,
+			   struct task_token *tok)
+{
+	out->flags = o->flags;
+	out->start_ts = o->start_ts;
+	out->stop_ts = o->stop_ts;
+	out->exec_runtime = o->exec_runtime;
+	out->enqueue_ts = o->enqueue_ts;
+	tok->enq_cnt = s->t[o->task].enq_cnt;
+	tok->rule = o->rule;
+	tok->vtime = o->vtime_before;
+	tok->obs_deadline = o->deadline;
+	tok->obs_slice = o->slice;
+	tok->obs_vtime = o->vtime_after;
+}
+
 static int sim_drain(void *ctx, struct scx_task *out, struct task_token *tok)
 {
 	struct sim *s = ctx;
 	struct ttask *t;
+	int32_t e;
 	int id;
 
 	if (sim_fifo_empty(&s->ring))
 		return 0;
-	id = sim_fifo_pop(&s->ring, s->nr_tasks);
+	e = sim_fifo_pop(&s->ring, (int)s->ring_cap);
 	s->ring_bytes -= SIM_REC_BYTES;
+	id = e >= 0 ? e : s->obs[-1 - e].task;
 	t = &s->t[id];
-	t->st = T_HELD;
 	out->pid = s->r.task[id].pid;
 	out->tgid = out->pid;
 	out->prev_cpu = t->prev_cpu;
 	out->nr_cpus_allowed = t->affinity ? __builtin_popcountll(t->affinity) : s->cfg.nr_cpus;
 	out->weight = s->r.task[id].weight;
+	snprintf(SCX_TASK_COMM(out), SCX_COMM_LEN, "%s", s->w->g[s->r.task[id].group].name);
+	tok->cookie = (uint64_t)id;
+	if (e < 0) {
+		drain_observed(s, &s->obs[-1 - e], out, tok);
+		return 1;
+	}
+	t->st = T_HELD;
 	out->flags = t->flags;
 	out->start_ts = t->run_start;
 	out->stop_ts = t->stop_ts;
 	out->exec_runtime = t->exec_runtime;
-	out->enqueue_ts = s->now;
-	snprintf(SCX_TASK_COMM(out), SCX_COMM_LEN, "%s", s->w->g[s->r.task[id].group].name);
+	out->enqueue_ts = t->enq_ts;
 	tok->enq_cnt = t->enq_cnt;
-	tok->cookie = (uint64_t)id;
+	tok->rule = t->rule;
+	tok->vtime = t->vtime;
 	return 1;
 }
 
@@ -550,7 +595,8 @@ static int sim_dispatch(void *ctx, const struct scx_task *d, const struct task_t
 		return -EINVAL;
 	s->t[id].st = T_DSQ;
 	s->dbuf[s->nr_dbuf++] = (struct dbuf_ent){ id, d->cpu, d->slice_ns, d->deadline,
-						   d->dispatch_flags, tok->enq_cnt };
+						   d->dispatch_flags, tok->enq_cnt, d->rule,
+						   d->vtime > 0 ? d->vtime : 0 };
 	return 0;
 }
 
@@ -604,6 +650,40 @@ static int sim_exited(void *ctx, int32_t *pids, int max)
 	return n;
 }
 
+static void sim_set_rules(void *ctx, const struct rule_params *rules)
+{
+	struct sim *s = ctx;
+
+	memcpy(s->rules, rules, sizeof(s->rules));
+}
+
+/* The policy's settings over the command line's (as bpf_set_tune()). */
+static void sim_set_tune(void *ctx, const struct scx_tune *p)
+{
+	struct sim *s = ctx;
+
+	s->cfg.tune = s->base.tune;
+	s->cfg.keep_preempted = s->base.keep_preempted;
+	if (p->budget_ns >= 0 && !s->cfg.budget_fixed)
+		s->cfg.tune.budget_ns = (rule_ns)p->budget_ns;
+	if (p->preempt_min_ns >= 0 && !s->cfg.preempt_fixed)
+		s->cfg.tune.preempt_min_ns = (rule_ns)p->preempt_min_ns;
+	if (p->keep_preempted >= 0)
+		s->cfg.keep_preempted = p->keep_preempted > 0;
+}
+
+/* A control record takes effect at the next drain of decisions: at once here. */
+static int sim_set_task_rule(void *ctx, const struct scx_task *t, const struct task_token *tok)
+{
+	struct sim *s = ctx;
+	int id = (int)tok->cookie;
+
+	if (id < 0 || id >= s->nr_tasks)
+		return -EINVAL;
+	disp_take_rule(s, id, t->rule, t->vtime);
+	return 0;
+}
+
 const struct backend_ops sim_ops = {
 	.name = "sim",
 	.drain = sim_drain,
@@ -614,4 +694,7 @@ const struct backend_ops sim_ops = {
 	.now = sim_now,
 	.wait = sim_wait,
 	.exited = sim_exited,
+	.set_rules = sim_set_rules,
+	.set_tune = sim_set_tune,
+	.set_task_rule = sim_set_task_rule,
 };

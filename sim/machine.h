@@ -61,10 +61,11 @@ struct sim_cfg {
 	bool record;            /* keep run segments and wake-ups (trace, report) */
 	int llc_cpus;           /* CPUs per LLC, for cross-LLC migrations (0: one LLC) */
 	/* the live path's settings, as for `scx_lua run` (0: its default) */
-	struct rule_tune tune;  /* --budget-us, --preempt-us (both 0: 1 ms each) */
+	struct rule_tune tune;  /* --budget-us, --preempt-us (both 0: 4 ms, 1 ms) */
 	double queue_bytes;     /* the ring of records (1 MiB) */
 	double starve_ns;       /* the starvation guard (5 s; < 0: off) */
 	bool keep_preempted;    /* a task we preempt keeps its deadline without a record */
+	bool budget_fixed, preempt_fixed;  /* given explicitly: the policy's (scx.tune) loses */
 };
 
 /* Latency samples, in ns. */

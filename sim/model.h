@@ -36,13 +36,18 @@ struct ttask {
 	double start_ts, stop_ts, exec_runtime, runnable_since;
 	double run_start;              /* for records: a continued run keeps its start */
 	double slice;                  /* of the current run */
-	double slice_used;             /* of the policy's last slice */
+	double pslice;                 /* the policy's (or its rule's) last slice */
+	double slice_used;             /* of it */
 	double pending_deadline;       /* set by a user-space dispatch, taken by the next run */
 	double deadline;               /* of the current run: 0 if the kernel dispatched it */
 	double shared_ts;              /* when it entered the shared queue */
 	bool woke;                     /* since it was made runnable: for wake-up latency */
 	bool rec_woke;                 /* its pending record is a wake-up: it may preempt */
 	bool preempted;                /* we preempted it (its record says so) */
+	bool decided, run_decided;     /* its next / current run has a decision */
+	uint32_t rule;                 /* the policy's rule for its wake-ups (0: none) */
+	double vtime;                  /* under its rule */
+	double enq_ts;                 /* when its pending record was queued */
 	uint64_t enq_cnt, ev_seq, rng;
 	int seq_burst, seq_sleep;
 	uint64_t affinity;
@@ -65,6 +70,17 @@ struct dbuf_ent {
 	double slice, deadline;
 	uint32_t flags;
 	uint64_t enq_cnt;
+	uint32_t rule;
+	double vtime;
+};
+
+/* A rule's decision, for the policy to see (an observed record). */
+struct obs_rec {
+	int32_t task;
+	uint32_t flags;
+	double start_ts, stop_ts, exec_runtime, enqueue_ts;
+	double vtime_before, deadline, slice, vtime_after;
+	uint32_t rule;
 };
 
 struct sim {
@@ -77,8 +93,14 @@ struct sim {
 	int nr_tasks;
 	struct ttask *t;
 	struct tcpu *cpu;
-	struct fifo ring;              /* records for user space */
+	struct fifo ring;              /* records for user space: task ids, or -1 - obs slot */
+	uint32_t ring_cap;             /* entries */
 	double ring_bytes;
+	struct obs_rec *obs;           /* observed records, a ring of obs_cap */
+	uint32_t obs_cap, obs_next;
+	struct rule_params rules[RULE_MAX];
+	struct sim_cfg base;           /* the settings before the policy's (scx.tune) */
+	rule_ns rule_clock;
 	struct dbuf_ent *dbuf;         /* decisions of the running step */
 	uint32_t nr_dbuf;
 	struct heap_entry *scratch;    /* nr_tasks entries, for walks of the shared queue */
@@ -92,6 +114,7 @@ struct sim {
 	uint32_t owed;                 /* RULE_OWED_* */
 	uint64_t held;                 /* decisions the core still holds */
 	bool budget_armed, starve_scan;
+	bool need_pick;                /* a CPU was kicked: idle CPUs look for work */
 	double vtime_max;
 	int32_t *exited;
 	int nr_exited;
@@ -118,6 +141,7 @@ void disp_pick_all_idle(struct sim *s);
 void disp_sched_done(struct sim *s, int c);
 void disp_budget(struct sim *s);
 void disp_heartbeat(struct sim *s);
+void disp_take_rule(struct sim *s, int id, uint32_t rule, double vtime);
 
 /* rules.h's clock: never 0 (0 means "none" there), sim time + 1 ns */
 static inline rule_ns sim_rt(double t)

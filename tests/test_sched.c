@@ -381,17 +381,18 @@ int main(void)
 	sy = mk(&e, 0, 0, 8192);
 	{
 		struct scx_task t = { .pid = 4242, .weight = 100, .start_ts = 1e6, .stop_ts = 3e6 };
+		struct task_token tok = { 0 };
 
-		prepare(&e.sched, &t, 4e6);
+		prepare(&e.sched, &t, &tok, 4e6);
 		CHECK((t.flags & SCX_TF_NEW) && !(t.flags & SCX_TF_REQUEUED) && t.start_ts == 1e6,
 		      "first record: new, run kept");
 		t.start_ts = 1e6, t.stop_ts = 3e6, t.flags = 0;
-		prepare(&e.sched, &t, 5e6);
+		prepare(&e.sched, &t, &tok, 5e6);
 		CHECK((t.flags & SCX_TF_REQUEUED) && t.stop_ts - t.start_ts == 0,
 		      "same stop_ts: requeued, run zeroed (flags %u, run %g)", t.flags,
 		      t.stop_ts - t.start_ts);
 		t.start_ts = 6e6, t.stop_ts = 8e6, t.flags = SCX_TF_WAKEUP;
-		prepare(&e.sched, &t, 9e6);
+		prepare(&e.sched, &t, &tok, 9e6);
 		CHECK(!(t.flags & SCX_TF_REQUEUED) && t.stop_ts - t.start_ts == 2e6,
 		      "after a new run: not requeued, run 2 ms");
 	}

@@ -10,8 +10,7 @@ progress_watchdog 60 $PROGRESS
 r=0
 while [ $r -lt $N ]; do
   r=$((r + 1))
-  scx_lua policies/deadline.lua --stats 2 > /tmp/hp.log 2>&1 & SCX=$!
-  wait_state enabled 30
+  start_scx /tmp/hp.log policies/deadline.lua --stats 2
   hotplug_cycle
   kill -INT $SCX; wait $SCX; rc=$?
   n=$(grep -c restarting /tmp/hp.log)

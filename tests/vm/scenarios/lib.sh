@@ -26,9 +26,17 @@ hotplug_cycle() {
   wait_state enabled 20; s=$(state)
   wait $hp_hogs; ng=$?
 }
-stat_of() { echo "$1" | sed -n "s/.* $2=\([0-9]*\).*/\1/p"; }  # LINE NAME: NAME=N in a stats line
+# stat_of LINE NAME: N (or N/N/N) of NAME=N in a stats line
+stat_of() { echo "$1" | sed -n "s/.* $2=\([0-9/]*\).*/\1/p"; }
+# last_stats LOG core|bpf: the last stats line of that kind scx_lua wrote
+last_stats() { if [ "$2" = core ]; then grep '^\[scx_lua\]' "$1"; else grep '^  \[bpf\]' "$1"; fi | tail -1; }
+# start_scx LOG ARGS...: start scx_lua (pid in SCX), wait until attached
+start_scx() { log=$1; shift; scx_lua "$@" > "$log" 2>&1 & SCX=$!; wait_state enabled 30; }
 finish() { echo "$1: $PASS passed, $FAIL failed"; [ "$FAIL" -eq 0 ]; }
 TRACEFS=/sys/kernel/tracing
+# Policies a case edits live here: scx_lua refuses a policy in a folder
+# others may write (/tmp is world-writable), as it refuses such a file.
+POLDIR=/tmp/policies; mkdir -p $POLDIR; chmod 755 $POLDIR
 
 # A stuck step must not hang the whole boot until the host's timeout, with
 # nothing said: progress_watchdog SECONDS FILE starts a watcher that, when

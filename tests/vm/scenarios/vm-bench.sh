@@ -19,7 +19,7 @@ res() { echo "RESULT $run $sched $1 ${2:-nan}"; }
 # for scx_lua also its records per batch (<figure>_per_batch), from stats
 # lines printed on SIGUSR1 before and after (not for POLICY@base: an older
 # build may not handle SIGUSR1).
-snap() { kill -USR1 $pid 2>/dev/null; sleep 0.3; grep '^\[scx_lua\]' /tmp/scx.log | tail -1; }
+snap() { kill -USR1 $pid 2>/dev/null; sleep 0.3; last_stats /tmp/scx.log core; }
 phase() {  # FIGURE VALUE-COMMAND...: run it, report its value (and CPU)
   fig=$1; shift
   detail=; [ -n "${BENCH_DETAIL:-}" ] && [ -n "${pid:-}" ] && detail=1
@@ -100,7 +100,7 @@ for run in $(seq 1 "$RUNS"); do
     res detached_clean "$([ $rc -eq 0 ] && wait_state disabled 10 && echo 1 || echo 0)"
     [ $ops = scx_lua ] || continue
     # Counters from the last stats lines: the core's, then the BPF side's.
-    l=$(grep '^\[scx_lua\]' /tmp/scx.log | tail -1); b=$(grep '^  \[bpf\]' /tmp/scx.log | tail -1)
+    l=$(last_stats /tmp/scx.log core); b=$(last_stats /tmp/scx.log bpf)
     res page_faults "$(stat_of "$l" faults)"
     for f in user_dispatches kernel_dispatches kept congested cancel; do res $f "$(stat_of "$b" $f)"; done
     # batches: how often user space ran the policy; deadline_preempts: CPUs

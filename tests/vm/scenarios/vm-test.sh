@@ -11,17 +11,9 @@
 SECS=${VM_TEST_SECONDS:-30}
 NCPU=$(nproc)
 seq_now() { cat /sys/kernel/sched_ext/enable_seq 2>/dev/null || echo 0; }
-field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" "$2" | tail -1; }
 # No result for 4 minutes (the longest part runs SECS): say where it is stuck.
 PROGRESS=/tmp/progress; : > $PROGRESS
 progress_watchdog $((SECS + 240)) $PROGRESS
-
-start_scx() {  # start_scx LOG ARGS...: start and wait until attached
-  log=$1; shift
-  scx_lua "$@" > "$log" 2>&1 &
-  SCX=$!
-  wait_state enabled 30
-}
 
 # --- 1. attach
 expect "kernel has sched_ext and nothing attached" test "$(state)" = disabled
@@ -55,9 +47,9 @@ for pol in fifo deadline; do
   kill -INT $SCX; wait $SCX; rc=$?
   expect "$pol: clean exit" test $rc -eq 0
   grep -E '^\[scx_lua\]|^  \[bpf\]' /tmp/$pol.log | tail -2
-  ud=$(field user_dispatches /tmp/$pol.log)
+  ud=$(stat_of "$(last_stats /tmp/$pol.log bpf)" user_dispatches)
   expect "$pol: user dispatches > 0 ($ud)" test "${ud:-0}" -gt 0
-  expect "$pol: no policy errors" test "$(field errors /tmp/$pol.log)" = 0
+  expect "$pol: no policy errors" test "$(stat_of "$(last_stats /tmp/$pol.log core)" errors)" = 0
   errs=$(scx_errors)
   expect "$pol: no sched_ext error or RCU stall in dmesg" test -z "$errs"
   [ -n "$errs" ] && echo "$errs"
@@ -73,21 +65,21 @@ kill -INT $SCX; wait $SCX
 grep -E '^\[scx_lua\]|^  \[bpf\]' /tmp/pick.log | tail -2
 expect "select_cpu policy: load finished" test $hb -eq 0
 expect "select_cpu policy: no errors, no invalid CPU" grep -qE '^\[scx_lua\] policy=pick_cpu .*errors=0 .*bad\(d/s/c\)=0/0/0' /tmp/pick.log
-expect "select_cpu policy: user dispatches > 0" test "$(field user_dispatches /tmp/pick.log)" -gt 0
+expect "select_cpu policy: user dispatches > 0" test "$(stat_of "$(last_stats /tmp/pick.log bpf)" user_dispatches)" -gt 0
 
 # --- 3. hot reload while loaded
-cp policies/fifo.lua /tmp/p.lua
-start_scx /tmp/r.log /tmp/p.lua --stats 1
+cp policies/fifo.lua $POLDIR/p.lua
+start_scx /tmp/r.log $POLDIR/p.lua --stats 1
 seq0=$(seq_now)
 stress-ng --cpu "$NCPU" --timeout 12s --quiet & hogs=$!
 sleep 3
-cp policies/deadline.lua /tmp/p.lua
+cp policies/deadline.lua $POLDIR/p.lua
 kill -HUP $SCX
 sleep 4
-expect "reload: logged" grep -q 'SIGHUP: reloaded /tmp/p.lua (policy "deadline")' /tmp/r.log
+expect "reload: logged" grep -q "SIGHUP: reloaded $POLDIR/p.lua (policy \"deadline\")" /tmp/r.log
 expect "reload: still attached, same enable_seq" test "$(state)" = enabled -a "$(seq_now)" = "$seq0"
 expect "reload: the new policy schedules" grep -qE '^\[scx_lua\] policy=deadline .*reloads=1/0' /tmp/r.log
-cp tests/policies/syntax_error.lua /tmp/p.lua
+cp tests/policies/syntax_error.lua $POLDIR/p.lua
 kill -HUP $SCX
 sleep 2
 expect "broken reload: old policy kept" grep -q 'failed, still running "deadline"' /tmp/r.log

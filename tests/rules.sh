@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The policy's rules (scx.rule, bpf/rules.h) as a user meets them: check
+# compares each decision with the rule the policy published and says when
+# they differ; nonsense is refused or corrected and counted, never lost;
+# in the simulator a rule takes the wake-ups off the scheduler's hands
+# with the same outcomes, and the policy still sees every one of them.
+set -u
+cd "$(dirname "$0")/.."
+. tests/lib.sh
+BIN=${BUILD:-build}/scx_lua
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+W=policies/workloads/interactive.lua
+
+for p in deadline fifo; do
+  $BIN check policies/$p.lua > "$T/c" 2>&1; rc=$?
+  expect "check $p: its rule and P.enqueue agree on every decision" \
+    test $rc -eq 0 -a -n "$(grep -E 'rules: [1-9][0-9]* decisions compared with the task.s rule, 0 differ' "$T/c")"
+done
+$BIN check tests/policies/rule_mismatch.lua > "$T/c" 2>&1; rc=$?
+expect "check rule_mismatch: a rule that is not the policy's arithmetic is a problem" \
+  test $rc -eq 1 -a -n "$(grep -E 'rules: [0-9]+ decisions .* [1-9][0-9]* differ' "$T/c")"
+$BIN check tests/policies/rule_nonsense.lua > "$T/c" 2>&1; rc=$?
+expect "check rule_nonsense: invalid rules and rule ids counted" \
+  test $rc -eq 1 -a -n "$(grep -E '[1-9][0-9]* invalid rules or rule ids' "$T/c")"
+$BIN tests/policies/rule_nonsense.lua --backend synth --duration 1 > "$T/o" 2>&1; rc=$?
+expect "run rule_nonsense: nothing lost (dispatched = queued), bad_rule counted" \
+  test $rc -eq 0 -a -n "$(grep -E 'queued=([0-9]+) dispatched=\1 .*bad_rule=[1-9]' "$T/o")"
+
+cat > "$T/bad.lua" <<'LUA'
+local scx = require "scx"
+return { enqueue = function(t) end, init = function() scx.rule(1, { kind = "vtime", slice_ns = 0/0 }) end }
+LUA
+$BIN check "$T/bad.lua" > "$T/c" 2>&1; rc=$?
+expect "scx.rule with NaN: the load fails naming the field" \
+  test $rc -eq 1 -a -n "$(grep 'slice_ns must be a finite number' "$T/c")"
+cat > "$T/bad.lua" <<'LUA'
+local scx = require "scx"
+return { enqueue = function(t) end, init = function() scx.rule(16, { kind = "fifo" }) end }
+LUA
+$BIN check "$T/bad.lua" > "$T/c" 2>&1; rc=$?
+expect "scx.rule with id 16: the load fails naming the range" test $rc -eq 1 -a -n "$(grep 'from 1 to 15' "$T/c")"
+
+# The rule decides in the simulated kernel: far fewer scheduler steps, the
+# same latency outcome, and every rule decision observed by the policy.
+$BIN sim policies/deadline.lua --workload $W --json > "$T/on" 2>&1
+$BIN sim policies/deadline.lua --workload $W --opt rule=false --json > "$T/off" 2>&1
+steps() { sed -n 's/.*"steps": \([0-9]*\).*/\1/p' "$1" | head -1; }
+p99() { grep "\"name\": \"$2\"" "$1" | sed -n 's/.*"wake_p99_ns": \([0-9.e+]*\).*/\1/p'; }
+expect "sim deadline: with its rule, under a tenth of the steps ($(steps "$T/on") vs $(steps "$T/off"))" \
+  test "$(steps "$T/on")" -gt 0 -a $(( $(steps "$T/on") * 10 )) -lt "$(steps "$T/off")"
+expect "sim deadline: ui wake p99 within 0.5 ms of the Lua path's ($(p99 "$T/on" ui) vs $(p99 "$T/off" ui) ns)" \
+  awk -v a="$(p99 "$T/on" ui)" -v b="$(p99 "$T/off" ui)" 'BEGIN { d = a - b; exit !(a != "" && b != "" && d <= 5e5 && d >= -5e5) }'
+done_testing rules.sh
