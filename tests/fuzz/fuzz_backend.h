@@ -70,20 +70,24 @@ static uint32_t fuzz_slots(void *ctx)
 	return UINT32_MAX;
 }
 
+/* What prepare() and validate() promise the backend: NULL, or what broke. */
+static const char *fuzz_broken(const struct scx_task *t)
+{
+	return !(t->deadline >= 0) || isinf(t->deadline) || t->deadline > 9.3e18 ? "deadline" :
+	       !(t->slice_ns >= 10000) || t->slice_ns > 100e6 ? "slice" :
+	       t->cpu != SCX_CPU_ANY && (t->cpu < 0 || t->cpu >= FUZZ_CPUS) ? "cpu" :
+	       t->dispatch_flags & ~(uint32_t)SCX_DF_PREEMPT ? "dispatch_flags" :
+	       t->weight < 1 || t->weight > 10000 ? "weight" :
+	       !(t->stop_ts >= t->start_ts) ? "timestamps" :
+	       !isfinite(t->vtime) ? "vtime" : SCX_TASK_COMM_CONST(t)[15] != '\0' ? "comm" : NULL;
+}
+
 static int fuzz_dispatch(void *ctx, const struct scx_task *t, const struct task_token *tok)
 {
+	const char *broken = fuzz_broken(t);
+
 	(void)ctx;
 	(void)tok;
-	/* What prepare() and validate() promise the backend. */
-	const char *broken =
-		!(t->deadline >= 0) || isinf(t->deadline) || t->deadline > 9.3e18 ? "deadline" :
-		!(t->slice_ns >= 10000) || t->slice_ns > 100e6 ? "slice" :
-		t->cpu != SCX_CPU_ANY && (t->cpu < 0 || t->cpu >= FUZZ_CPUS) ? "cpu" :
-		t->dispatch_flags & ~(uint32_t)SCX_DF_PREEMPT ? "dispatch_flags" :
-		t->weight < 1 || t->weight > 10000 ? "weight" :
-		!(t->stop_ts >= t->start_ts) ? "timestamps" :
-		!isfinite(t->vtime) ? "vtime" : SCX_TASK_COMM_CONST(t)[15] != '\0' ? "comm" : NULL;
-
 	if (broken) {
 		fprintf(stderr, "fuzz: invalid %s reached the backend (pid %d, deadline %g, slice %g, "
 			"cpu %d, vtime %g, start %g stop %g)\n", broken, t->pid, t->deadline, t->slice_ns,
