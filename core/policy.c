@@ -64,12 +64,17 @@ static void retire(struct policy_host *ph, struct pstate *ps, bool may_close)
 		ph->active = -1;
 }
 
-/* The watchdog fired at stage 2 (or LuaJIT panicked): the state cannot be
- * trusted with another call, not even lua_close(). */
-static void abandon(struct policy_host *ph, struct pstate *ps, const char *fn)
+/* The watchdog fired at stage 2, or LuaJIT panicked (@panic): the state
+ * cannot be trusted with another call, not even lua_close(). */
+static void abandon(struct policy_host *ph, struct pstate *ps, const char *fn, bool panic)
 {
 	watchdog_jumped();
 	retire(ph, ps, false);
+	if (panic) {
+		snprintf(ph->err, sizeof(ph->err), "%s: %s: LuaJIT panicked (an error outside any "
+			 "protected call); its Lua state was dropped", ph->path, fn);
+		return;
+	}
 	ph->stats->nr_watchdog++;
 	snprintf(ph->err, sizeof(ph->err),
 		 "%s: %s did not return within %d ms%s and could not be interrupted "
@@ -205,8 +210,11 @@ static int guarded_call(struct policy_host *ph, struct pstate *ps, const char *f
 		break;
 	case WATCHDOG_JUMP_OOM:
 		return out_of_memory(ph, ps, fn);
+	case WATCHDOG_JUMP_PANIC:
+		abandon(ph, ps, fn, true);
+		return -EINVAL;
 	default:
-		abandon(ph, ps, fn);
+		abandon(ph, ps, fn, false);
 		return -ETIMEDOUT;
 	}
 	sandbox_enter();

@@ -90,7 +90,7 @@ struct scx_scratch {
 };
 
 struct scx_task {
-	/* inputs: set by the core before P.enqueue, read-only by contract */
+	/* inputs: set by the core before P.enqueue; const to Lua (runtime.lua) */
 	int32_t pid;
 	int32_t tgid;
 	int32_t prev_cpu;        /* CPU it last ran on */

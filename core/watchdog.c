@@ -9,7 +9,8 @@
  * the budget it signals the loop thread, whose handler sets a count hook
  * that raises a Lua error at the next instruction (stage 1). If the call is
  * still running one more budget later, the handler siglongjmp()s straight
- * back to the call site (stage 2): the Lua state is then inconsistent, and
+ * back to the call site (stage 2), but only from LuaJIT's own code (see
+ * "Where stage 2 may jump from"): the Lua state is then inconsistent, and
  * the caller drops it without lua_close(). LuaJIT's machine-code area of
  * that state (mmap'ed by LuaJIT itself, at most its maxmcode) is not ours
  * to free and leaks once per abandoned state.
@@ -411,7 +412,7 @@ void watchdog_release(void)
 const char *watchdog_jumped_from(void)
 {
 	return wd.jumped_from == WD_FROM_JIT_CODE ? "JIT-compiled code" :
-	       wd.jumped_from == WD_FROM_LUAJIT ? "LuaJIT's interpreter or runtime" : "a panic";
+	       "LuaJIT's interpreter or runtime";
 }
 
 uint64_t watchdog_nr_deferred(void)
@@ -433,7 +434,6 @@ void watchdog_oom_jump(void)
 {
 	if (wd.in_call && !wd.held) {
 		wd.in_call = 0;
-		wd.jumped_from = WD_FROM_NOWHERE;
 		siglongjmp(wd.jmp, WATCHDOG_JUMP_OOM);
 	}
 }
@@ -442,7 +442,6 @@ void watchdog_panic_jump(void)
 {
 	if (wd.in_call) {
 		wd.in_call = 0;
-		wd.jumped_from = WD_FROM_NOWHERE;
-		siglongjmp(wd.jmp, 2);
+		siglongjmp(wd.jmp, WATCHDOG_JUMP_PANIC);
 	}
 }

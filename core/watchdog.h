@@ -12,7 +12,7 @@
  * Protocol, on the loop thread (policy.c's guarded_call):
  *
  *	if (sigsetjmp(*watchdog_jmp(), 0)) { watchdog_jumped(); drop the state }
- *	                                      (value WATCHDOG_JUMP_OOM: out of memory)
+ *	    (1: stage 2; WATCHDOG_JUMP_PANIC, WATCHDOG_JUMP_OOM: see below)
  *	watchdog_enter(L, "P.enqueue", clock_ns());
  *	rc = lua_pcall(...);
  *	hooked = watchdog_leave();
@@ -51,8 +51,9 @@ const char *watchdog_jumped_from(void);
 uint64_t watchdog_nr_deferred(void);
 /* After a jump to watchdog_jmp(): the handler's signal is unblocked again. */
 void watchdog_jumped(void);
-/* From a LuaJIT panic inside a call: jump to watchdog_jmp() (value 2).
- * Returns only when no call is being watched. */
+/* From a LuaJIT panic inside a call: jump to watchdog_jmp() (value
+ * WATCHDOG_JUMP_PANIC). Returns only when no call is being watched. */
+#define WATCHDOG_JUMP_PANIC 2
 void watchdog_panic_jump(void);
 /* From the allocator, out of memory inside a call: jump to watchdog_jmp()
  * (value WATCHDOG_JUMP_OOM). Returns when no call is being watched or one
