@@ -180,10 +180,13 @@ static int open_folder(int dfd, const char *name, const char *what, char *why, s
 	int fd = dfd < 0 ? open(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC) :
 			   openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
+	if (fd < 0 && dfd >= 0 && (errno == ELOOP || errno == ENOTDIR)) {
+		snprintf(why, len, "refusing %s: not a folder of the policy's own (a symbolic link?)",
+			 what);
+		return -1;
+	}
 	if (fd < 0) {
-		snprintf(why, len, errno == ELOOP || errno == ENOTDIR ?
-			 "refusing %s: not a folder of the policy's own (a symbolic link?)" :
-			 "cannot open %s: %s", what, strerror(errno));
+		snprintf(why, len, "cannot open %s: %s", what, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) || untrusted(&st, what, why, len)) {

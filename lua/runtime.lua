@@ -12,8 +12,10 @@
 --
 -- This chunk also builds the sandbox a policy runs in: a fresh environment
 -- holding copies of the safe parts of the standard library, a `require` that
--- resolves only "scx" and files in the policy's own directory, and `load`
--- restricted to source text. The trusted side keeps io, os, ffi, jit, debug.
+-- resolves only "scx" and regular files in the policy's own directory (no
+-- links followed: sandbox.c), `load` restricted to source text, and library
+-- functions that call back into Lua bounded on the C stack. The trusted side
+-- keeps io, os, ffi, jit, debug.
 
 local ffi = require "ffi"
 local cdef = require "scx.cdef"
@@ -75,7 +77,7 @@ string.dump = nil
 getmetatable("").__metatable = "string"
 
 -- Library functions that call back into Lua from C go one level deeper on
--- the C stack each time (see policy.c, "The C stack"): each checks the
+-- the C stack each time (see sandbox.c, "The C stack"): each checks the
 -- call's C stack budget first. In the real tables, before the sandbox
 -- copies them: ("x"):gsub() reaches string.gsub through the string
 -- metatable, not through the sandbox's copy.

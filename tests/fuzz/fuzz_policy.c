@@ -4,10 +4,10 @@
  * a grammar of what an attacker or a careless student writes (writes of
  * every type to every task field, every scx function with odd arguments,
  * recursion through library functions, allocation bursts, errors under
- * pcall, coroutines, hangs, a module of its own), and the loop runs it the
- * way `check` does: loaded, JIT trace events watched, rounds of the synth
- * backend (refusals, exits, ticks), the JIT report, then replaced by the
- * next input's policy. The core must not crash (ASan/UBSan), must not pass
+ * pcall, coroutines, hangs, a module of its own, kernel rules), and the
+ * loop runs it the way `check` does: loaded, JIT trace events watched,
+ * rounds of the synth backend (refusals, exits, ticks), the JIT report,
+ * then replaced by the next input's policy. The core must not crash (ASan/UBSan), must not pass
  * anything invalid to the backend, must lose no task, and no call may stay
  * past the watchdog's bounds (libFuzzer's -timeout catches that).
  *
@@ -43,6 +43,7 @@ static const char *const fields[] = {
 	"pid", "tgid", "prev_cpu", "nr_cpus_allowed", "weight", "flags", "start_ts", "stop_ts",
 	"exec_runtime", "enqueue_ts", "comm_w0", "comm_w1", "vtime", "deadline", "slice_ns", "cpu",
 	"dispatch_flags", "scratch", "scratch[0]", "scratch[7]", "scratch[8]", "scratch[-1]", "foo",
+	"rule",
 };
 static const char *const recursions[] = {
 	"local function r(d) if d > %d then return end; ('ab'):gsub('.', function() r(d + 1) end) end; r(0)",
@@ -71,6 +72,7 @@ static const char *const stmts[] = {
 	"pcall(scx.charged, V); pcall(scx.scale_by_weight, V, V); pcall(scx.is_new, V)",
 	"local s = scx.comm(t) .. tostring(t) .. tostring(t.scratch)",
 	"pcall(scx.log, V, V)",
+	"pcall(scx.rule, %d, { kind = V, slice_ns = V, lag_ns = V, preempt = V }); t.rule = %d",
 	"print(V, t, now)",
 	"pcall(function() S end)",
 	"S",
