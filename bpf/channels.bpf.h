@@ -146,6 +146,29 @@ static void place_shared(struct task_struct *p, struct task_ctx *tctx, u64 deadl
 	}
 }
 
+/*
+ * @p exits: tell the core, which forgets its pid (a recycled pid must come
+ * back new, not with the old task's vtime and scratch). Best effort: a full
+ * ring drops it (counted) and the core's store forgets the pid after its
+ * time to live instead.
+ */
+static void send_exit(struct task_struct *p)
+{
+	struct queued_task *q = bpf_ringbuf_reserve(&queued, sizeof(*q), 0);
+	s32 pid = p->pid;
+
+	bpf_map_delete_elem(&held, &pid);
+	if (!q) {
+		__sync_fetch_and_add(&nr_exit_dropped, 1);
+		return;
+	}
+	__builtin_memset(q, 0, sizeof(*q));
+	q->pid = pid;
+	q->tgid = p->tgid;
+	q->flags = SCX_LUA_QF_EXIT;
+	bpf_ringbuf_submit(q, BPF_RB_NO_WAKEUP);
+}
+
 /* A CPU the policy named for @p: one it may run on, and online (nobody
  * consumes an offline CPU's DSQ). */
 static bool cpu_usable(struct task_struct *p, s32 cpu)
@@ -332,6 +355,10 @@ int lua_pick_cpu(struct task_cpu_arg *in)
 	p = bpf_task_from_pid(in->pid);
 	if (!p)
 		return -EINVAL;
+	/* A CPU out of range is a kfunc error that ejects the scheduler (6.16+):
+	 * whatever user space sent, only the task's own CPU or a real one. */
+	if (in->cpu < 0 || in->cpu >= nr_cpu_ids_ro || in->cpu >= SCX_LUA_MAX_CPUS)
+		in->cpu = scx_bpf_task_cpu(p);
 	bpf_rcu_read_lock();
 	if (have_select_cpu_and) {
 		cpu = scx_bpf_select_cpu_and(p, in->cpu, 0, p->cpus_ptr, 0);

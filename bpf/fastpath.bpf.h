@@ -1,17 +1,69 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * fastpath.bpf.h - the policy's rule, applied here: a task the policy gave
- * a rule (rules.h) is decided at its enqueue with the rule's arithmetic,
- * without a round trip through user space, and the policy is told after
- * the fact (an observed record, submitted without a wake-up and without
- * anybody waiting on it; dropped and counted when the ring is full). The
- * policy stays in charge: it sees every such decision, can change a
- * task's rule or take the task back (rule 0), and decides every task it
- * gave no rule, every new task, and everything under -u. Included once, by
- * main.bpf.c.
+ * fastpath.bpf.h - what is decided here, without a round trip to user
+ * space: a task whose slice ran out while nothing else waits goes on
+ * (keep_running); a task we preempted keeps its place if the policy asked
+ * for that (keep_preempted); a task the policy gave a rule (rules.h) is
+ * decided at its enqueue with the rule's arithmetic (rule_dispatch), and
+ * the policy is told after the fact (an observed record, submitted without
+ * a wake-up and without anybody waiting on it; dropped and counted when
+ * the ring is full). The policy stays in charge: it sees every such
+ * decision, can change a task's rule or take the task back (rule 0), and
+ * decides every task it gave no rule, every new task, and everything
+ * under -u. Included once, by main.bpf.c.
  */
 #ifndef SCX_LUA_FASTPATH_BPF_H
 #define SCX_LUA_FASTPATH_BPF_H
+
+/*
+ * A task whose slice ran out while nothing else waits for a CPU goes on
+ * here at once (rules.h), with the same slice and deadline as its last
+ * decision and the same start, so the policy's next record shows one run.
+ * Without this, each wake-up of one of the scheduler's own threads, landing
+ * on a CPU that runs a hog, sent the hog through user space and back.
+ */
+static bool keep_running(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
+{
+	s32 cpu = scx_bpf_task_cpu(p);
+	struct rule_sched s;
+
+	sched_view(&s);
+	if (!rule_keep_running(enq_flags & SCX_ENQ_WAKEUP, p->scx.slice, tctx->slice, &s,
+			       scx_bpf_dsq_nr_queued(SCX_LUA_SHARED_DSQ),
+			       scx_bpf_dsq_nr_queued(cpu & CPU_MASK)))
+		return false;
+	tctx->deadline = tctx->run_deadline;
+	tctx->decided = tctx->run_decided;
+	tctx->kept = 1;
+	tctx->slice_used = 0;
+	insert(p, SCX_DSQ_LOCAL, tctx->slice, enq_flags);
+	__sync_fetch_and_add(&nr_kept, 1);
+	return true;
+}
+
+/*
+ * A task we preempted, back without sleeping: if the policy allows it, it
+ * keeps its place (deadline) and what is left of its slice, and the
+ * policy's next record shows one run, as for a kept run.
+ */
+static bool keep_preempted(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
+{
+	u64 left;
+
+	if (!tune_keep_preempted || !tctx->preempted || !tctx->slice || !tctx->run_decided)
+		return false;
+	left = rule_slice_left(tctx->slice, tctx->slice_used, SLICE_MIN_NS);
+	if (!left)
+		return false;
+	tctx->deadline = tctx->run_deadline;
+	tctx->decided = 1;
+	tctx->kept = 1;
+	insert_shared(p, tctx, left, tctx->run_deadline, enq_flags);
+	__sync_fetch_and_add(&nr_preempt_kept, 1);
+	kick_idle_for(p, SCX_LUA_KICK_TASK_IDLE);
+	return true;
+}
+
 
 static bool rule_dispatch(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
 {

@@ -26,6 +26,7 @@ enum scx_lua_consts {
 	SCX_LUA_QF_WAKEUP = 1,
 	SCX_LUA_QF_PREEMPTED = 2,
 	SCX_LUA_QF_OBSERVED = 4,                   /* decided by its rule already: for the record */
+	SCX_LUA_QF_EXIT = 8,                       /* not a task to decide: it exited */
 };
 
 /* Why the scheduler process was given a CPU (nr_sched_runs[]): see rules.h. */

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -59,6 +60,25 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, ap);
 }
 
+/*
+ * The state of sched_ext, once it is not going away: a scheduler that just
+ * detached (its process may already be gone) leaves the kernel "disabling"
+ * for a moment, and starting another then is no conflict. Up to 5 s.
+ */
+static int settled_state(char *state, size_t len)
+{
+	for (int i = 0; i < 100; i++) {
+		struct timespec ts = { 0, 50 * 1000 * 1000 };
+
+		if (read_line("/sys/kernel/sched_ext/state", state, len))
+			return -1;
+		if (strcmp(state, "disabling"))
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+	return 0;
+}
+
 int bpf_backend_preflight(char *why, size_t len)
 {
 	char state[64], ops[128];
@@ -79,8 +99,7 @@ int bpf_backend_preflight(char *why, size_t len)
 			 "CONFIG_DEBUG_INFO_BTF): BPF schedulers cannot load without it");
 		return -ENOTSUP;
 	}
-	if (!read_line("/sys/kernel/sched_ext/state", state, sizeof(state)) &&
-	    strcmp(state, "disabled")) {
+	if (!settled_state(state, sizeof(state)) && strcmp(state, "disabled")) {
 		if (read_line("/sys/kernel/sched_ext/root/ops", ops, sizeof(ops)))
 			snprintf(ops, sizeof(ops), "?");
 		snprintf(why, len, "another sched_ext scheduler (%s) is %s; stop it first",

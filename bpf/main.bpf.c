@@ -188,6 +188,7 @@ volatile u64 rule_clock;
 volatile u64 nr_rule_dispatches;   /* decided here by the policy's rule */
 volatile u64 nr_observe_dropped;   /* their records for the policy: the ring was full */
 volatile u64 nr_rule_invalid;      /* a rule id out of range in a decision */
+volatile u64 nr_exit_dropped;      /* exit records lost to a full ring */
 
 /* What each CPU runs. Written by that CPU, read by all without locks: a
  * stale read costs one needless or one missed preemption, never a task. */
@@ -315,32 +316,6 @@ static void kick_preempt(s32 cpu, int why)
 	kick(cpu, SCX_KICK_PREEMPT, why);
 }
 
-/*
- * A task whose slice ran out while nothing else waits for a CPU goes on
- * here at once (rules.h), with the same slice and deadline as its last
- * decision and the same start, so the policy's next record shows one run.
- * Without this, each wake-up of one of the scheduler's own threads, landing
- * on a CPU that runs a hog, sent the hog through user space and back.
- */
-static bool keep_running(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
-{
-	s32 cpu = scx_bpf_task_cpu(p);
-	struct rule_sched s;
-
-	sched_view(&s);
-	if (!rule_keep_running(enq_flags & SCX_ENQ_WAKEUP, p->scx.slice, tctx->slice, &s,
-			       scx_bpf_dsq_nr_queued(SCX_LUA_SHARED_DSQ),
-			       scx_bpf_dsq_nr_queued(cpu & CPU_MASK)))
-		return false;
-	tctx->deadline = tctx->run_deadline;
-	tctx->decided = tctx->run_decided;
-	tctx->kept = 1;
-	tctx->slice_used = 0;
-	insert(p, SCX_DSQ_LOCAL, tctx->slice, enq_flags);
-	__sync_fetch_and_add(&nr_kept, 1);
-	return true;
-}
-
 #include "channels.bpf.h"
 #include "usersched.bpf.h"
 #include "fastpath.bpf.h"
@@ -359,29 +334,6 @@ s32 BPF_STRUCT_OPS(lua_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake
 		__sync_fetch_and_add(&nr_kernel_dispatches, 1);
 	}
 	return cpu;
-}
-
-/*
- * A task we preempted, back without sleeping: if the policy allows it, it
- * keeps its place (deadline) and what is left of its slice, and the
- * policy's next record shows one run, as for a kept run.
- */
-static bool keep_preempted(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
-{
-	u64 left;
-
-	if (!tune_keep_preempted || !tctx->preempted || !tctx->slice || !tctx->run_decided)
-		return false;
-	left = rule_slice_left(tctx->slice, tctx->slice_used, SLICE_MIN_NS);
-	if (!left)
-		return false;
-	tctx->deadline = tctx->run_deadline;
-	tctx->decided = 1;
-	tctx->kept = 1;
-	insert_shared(p, tctx, left, tctx->run_deadline, enq_flags);
-	__sync_fetch_and_add(&nr_preempt_kept, 1);
-	kick_idle_for(p, SCX_LUA_KICK_TASK_IDLE);
-	return true;
 }
 
 void BPF_STRUCT_OPS(lua_enqueue, struct task_struct *p, u64 enq_flags)
@@ -564,6 +516,13 @@ s32 BPF_STRUCT_OPS(lua_init_task, struct task_struct *p, struct scx_init_task_ar
 	return 0;
 }
 
+void BPF_STRUCT_OPS(lua_exit_task, struct task_struct *p, struct scx_exit_task_args *args)
+{
+	/* cancelled: the scheduler is going away, not the task. */
+	if (!args->cancelled && !is_usersched_task(p))
+		send_exit(p);
+}
+
 s32 BPF_STRUCT_OPS_SLEEPABLE(lua_init)
 {
 	struct timer_slot *t;
@@ -614,6 +573,7 @@ struct sched_ext_ops lua_ops = {
 	.running = (void *)lua_running,
 	.stopping = (void *)lua_stopping,
 	.init_task = (void *)lua_init_task,
+	.exit_task = (void *)lua_exit_task,
 	.init = (void *)lua_init,
 	.exit = (void *)lua_exit,
 	.dispatch_max_batch = 512,

@@ -30,7 +30,8 @@ typedef unsigned long long rule_ns;
 /* What a CPU runs, as the rules see it. */
 struct rule_cpu {
 	rule_ns deadline;     /* the policy's deadline for its task; 0: not ours to preempt */
-	rule_ns run_start;    /* when its task got this CPU; 0: idle, or the scheduler */
+	rule_ns run_start;    /* when its task got this CPU; 0: idle, the scheduler, or
+			       * taken by a preemption of this drain */
 	rule_ns busy_since;   /* since when its task has used CPUs without sleeping; 0: none */
 	rule_ns kicked;       /* we preempted it (its task comes back marked preempted) */
 };
@@ -151,22 +152,27 @@ static inline bool rule_sched_victim_better(const struct rule_cpu *a, const stru
 
 /*
  * May a task just woken with @deadline preempt @c? Its deadline must be
- * earlier than the one @c runs, and @c's task must have had the CPU for
- * preempt_min_ns: a preemption costs a context switch and sends the victim
- * through the policy again, and a wake-up storm would otherwise bounce the
- * same CPUs between freshly woken tasks.
+ * earlier than the one @c runs, and @c's task must have used the CPU for
+ * preempt_min_ns since it last slept: a preemption costs a context switch
+ * (and, without a rule, a record), and tasks that wake each other (pipes,
+ * messages) would otherwise take each other's CPU at every wake-up. A CPU
+ * hog has always used that much, so a sleeper beside hogs gets its CPU at
+ * once, even when the hog got it back a moment ago (a guard on the current
+ * run instead made a task waking every 1 ms wait for the hog's whole slice).
  */
 static inline bool rule_deadline_preempts(const struct rule_cpu *c, const struct rule_tune *tu,
 					  rule_ns deadline, rule_ns now)
 {
-	return c->deadline > deadline && c->run_start && now - c->run_start >= tu->preempt_min_ns;
+	return c->deadline > deadline && c->run_start && c->busy_since &&
+	       now - c->busy_since >= tu->preempt_min_ns;
 }
 
 /* Would it, but for preempt_min_ns (counted: the guard at work)? */
 static inline bool rule_deadline_guarded(const struct rule_cpu *c, const struct rule_tune *tu,
 					 rule_ns deadline, rule_ns now)
 {
-	return c->deadline > deadline && c->run_start && !rule_deadline_preempts(c, tu, deadline, now);
+	return c->deadline > deadline && c->run_start && c->busy_since &&
+	       !rule_deadline_preempts(c, tu, deadline, now);
 }
 
 /* Between two CPUs a woken task may preempt: the latest deadline. */

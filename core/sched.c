@@ -338,8 +338,13 @@ uint32_t sched_step(struct sched *s)
 	while (s->nr_free) {
 		uint32_t slot = s->free_slot[s->nr_free - 1];
 		struct scx_task *t = &s->tasks[slot];
+		int got = s->be->drain(s->bctx, t, &s->tok[slot]);
 
-		if (s->be->drain(s->bctx, t, &s->tok[slot]) != 1)
+		if (got == 2) {
+			store_remove(&s->store, t->pid);
+			continue;
+		}
+		if (got != 1)
 			break;
 		s->nr_free--;
 		prepare(s, t, &s->tok[slot], now);

@@ -2,7 +2,7 @@
 /*
  * report.c - metrics of a simulation and their presentations.
  *
- * Definitions (also in the README): wait = time runnable but not running,
+ * Definitions (also in docs/policy-guide.md): wait = time runnable but not running,
  * one sample per run; wake-up latency = from wake-up to running, one sample
  * per wake-up; share = CPU time / (CPUs x duration); Jain's index over the
  * weight-normalised CPU time of every task (1 = perfectly proportional);

@@ -86,14 +86,19 @@ static void preempt_for_deadline(void)
 		bool preempts, guarded;
 		const char *why;
 	} c[] = {
-		{ { .deadline = 500, .run_start = 5 * MS }, 100, true, false, "earlier, ran 5 ms" },
-		{ { .deadline = 500, .run_start = 9500000 }, 100, false, true,
-		  "earlier, but it ran only 0.5 ms: the guard" },
-		{ { .deadline = 500, .run_start = 5 * MS }, 900, false, false, "later: never" },
-		{ { .deadline = 500, .run_start = 5 * MS }, 500, false, false, "equal: never" },
-		{ { .deadline = 0, .run_start = 5 * MS }, 100, false, false,
+		{ { .deadline = 500, .run_start = 5 * MS, .busy_since = 5 * MS }, 100, true, false,
+		  "earlier, ran 5 ms" },
+		{ { .deadline = 500, .run_start = 9500000, .busy_since = 9500000 }, 100, false, true,
+		  "earlier, but it used only 0.5 ms since it woke: the guard" },
+		{ { .deadline = 500, .run_start = 9900000, .busy_since = 1 * MS }, 100, true, false,
+		  "a hog back on its CPU 0.1 ms ago: preempted at once" },
+		{ { .deadline = 500, .run_start = 5 * MS, .busy_since = 5 * MS }, 900, false, false,
+		  "later: never" },
+		{ { .deadline = 500, .run_start = 5 * MS, .busy_since = 5 * MS }, 500, false, false,
+		  "equal: never" },
+		{ { .deadline = 0, .run_start = 5 * MS, .busy_since = 5 * MS }, 100, false, false,
 		  "kernel-dispatched: no deadline to compare" },
-		{ { .deadline = 500, .run_start = 0 }, 100, false, false,
+		{ { .deadline = 500, .run_start = 0, .busy_since = 5 * MS }, 100, false, false,
 		  "taken by an earlier wake-up of this drain" },
 	};
 	struct rule_cpu late = { .deadline = 900 }, early = { .deadline = 600 };

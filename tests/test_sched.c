@@ -200,6 +200,37 @@ static void never_jump_from_c(void)
 	synth_free(sy);
 }
 
+/* A backend that reads a script: pid 77 queued, pid 77 exits, a new pid 77. */
+static const int exit_script[] = { 1, 2, 1 };
+static int exit_pos, exit_new[2], exit_seen;
+
+static int exit_drain(void *ctx, struct scx_task *t, struct task_token *tok)
+{
+	(void)ctx;
+	if (exit_pos >= 3)
+		return 0;
+	memset(t, 0, sizeof(*t));
+	memset(tok, 0, sizeof(*tok));
+	t->pid = 77;
+	t->weight = 100;
+	t->stop_ts = 1e6 * (exit_pos + 1);
+	return exit_script[exit_pos++];
+}
+
+static void exit_policy(void *arg, struct scx_task *tasks, const uint32_t *batch, uint32_t n,
+			double now)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		exit_new[exit_seen++ & 1] = !!(tasks[batch[i]].flags & SCX_TF_NEW);
+		tasks[batch[i]].vtime = 5e6;
+	}
+}
+
+static int accept_all(void *ctx, const struct scx_task *t, const struct task_token *tok)
+{
+	return 0;
+}
+
 int main(void)
 {
 	struct engine e;
@@ -432,6 +463,28 @@ int main(void)
 	      (unsigned long long)e.stats->nr_bad_deadline);
 	CHECK(e.stats->nr_bad_vtime > 0, "1e308 vtimes refused and counted");
 	check_books("poisoned fallback", sy, &e.sched);
+	engine_free(&e);
+	synth_free(sy);
+
+	/* 15. A pid the backend reports exited is forgotten at once, in the
+	 * ring's order: the next task with that pid is new, with no vtime. */
+	sy = mk(&e, 0, 0, 8192);
+	{
+		static struct backend_ops ops;
+
+		ops = synth_ops;
+		ops.drain = exit_drain;
+		ops.dispatch = accept_all;
+		e.sched.be = &ops;
+		e.sched.cpolicy = exit_policy;
+		sched_step(&e.sched);
+		CHECK(exit_seen == 2 && exit_new[0] && exit_new[1],
+		      "pid 77 after its exit is new again (seen %d, new %d/%d)", exit_seen, exit_new[0],
+		      exit_new[1]);
+		CHECK(store_find(&e.sched.store, 77) && store_find(&e.sched.store, 77)->vtime == 5e6,
+		      "the new pid 77's state is its own");
+		e.sched.be = &synth_ops;
+	}
 	engine_free(&e);
 	synth_free(sy);
 	TEST_END("test_sched");

@@ -102,7 +102,11 @@ for run in $(seq 1 "$RUNS"); do
     # Counters from the last stats lines: the core's, then the BPF side's.
     l=$(last_stats /tmp/scx.log core); b=$(last_stats /tmp/scx.log bpf)
     res page_faults "$(stat_of "$l" faults)"
-    for f in user_dispatches kernel_dispatches kept congested cancel; do res $f "$(stat_of "$b" $f)"; done
+    # decisions by path: the policy (user), its rule in BPF, the kernel's
+    # own (idle CPU, bypass); what the policy changed after the fact
+    for f in user_dispatches rule_dispatches kernel_dispatches kept congested cancel; do
+      res $f "$(stat_of "$b" $f)"; done
+    for f in fallback rule_changes rule_disagree max_batch; do res $f "$(stat_of "$l" $f)"; done
     # batches: how often user space ran the policy; deadline_preempts: CPUs
     # preempted for an earlier deadline (each sends a task through user space)
     res batches "$(stat_of "$l" batches)"

@@ -43,6 +43,7 @@ row() {  # case expected observed ok
   echo "| $1 | $2 | $3 | $r |" | tee -a $ROWS
 }
 start_case() {  # LOG ARGS...: a fresh dmesg, stats every 2 s
+  wait_state disabled 10
   dmesg -c > /dev/null
   start_scx "$@" --stats 2
 }
@@ -55,7 +56,8 @@ for p in policies/*.lua; do
   name=$(basename $p .lua)
   # VM_STRESS_POLICIES="eevdf lottery": only those
   [ -z "${VM_STRESS_POLICIES:-}" ] || echo " $VM_STRESS_POLICIES " | grep -q " $name " || continue
-  start_case /tmp/s.log "$p" || { row "$name under stress-ng" "attached" "did not attach" 0; continue; }
+  start_case /tmp/s.log "$p" ||
+    { row "$name under stress-ng" "attached" "did not attach: $(tail -1 /tmp/s.log)" 0; continue; }
   start_marker; start_watch
   stress-ng --aggressive -M -c "$NCPU" -f "$NCPU" --affinity 1 --affinity-delay 1 \
     --affinity-pin --timeout "${SECS}s" > /tmp/ng.log 2>&1; ng=$?
@@ -72,7 +74,7 @@ done
 # hackbench and the marker
 fault() {  # NAME EXPECTED CHECK-FIELD-REGEX POLICY [ARGS...]: check is a grep on the final stats
   name=$1; expect=$2; want=$3; shift 3
-  start_case /tmp/f.log "$@" || { row "$name" "$expect" "did not attach" 0; return; }
+  start_case /tmp/f.log "$@" || { row "$name" "$expect" "did not attach: $(tail -1 /tmp/f.log)" 0; return; }
   start_marker; start_watch
   stress-ng ${LOAD:---cpu $NCPU} --timeout 10s --quiet & hogs=$!
   hackbench -g 2 -l 100 > /dev/null 2>&1; hb=$?
@@ -109,6 +111,10 @@ LOAD="--cpu $NCPU --taskset 0" fault "CPUs outside the task's mask (hogs pinned 
 # starved runs in a row add up: the bound is 4 s, not 1.
 LOAD="--cpu $((NCPU * 3))" FAULT_MARK_MS=4000 fault "a policy that starves one task (cyclictest: the marker) forever, --starve-ms 1000" \
   "the guard runs it within ~1 s each time (marker < 4 s), counted" 'starve_rescued=[1-9]' $T/starve.lua --starve-ms 1000
+# Rules a policy publishes are checked before the kernel applies them:
+# zero and huge slices, ids that name no rule. Nothing lost, all counted.
+fault "a rule with zero and huge slices, rule ids out of range" "corrected and counted, no stall" \
+  'errors=0 .*bad_rule=[1-9]' $T/rule_nonsense.lua
 fault "memory growth until the heap is exhausted" "policy retired, fallback" 'errors=[1-9].* fallback=[1-9]' $T/oom.lua --arena-mb 32
 }
 
