@@ -185,15 +185,16 @@ expect "--opt values reach sys.opts" has "$T/r" "opts: greeting=hi n=5 type\(n\)
 
 # --- reload: SIGHUP, --watch, and a broken edit keeps the old policy
 cp policies/fifo.lua "$T/p.lua"
-$BIN "$T/p.lua" --backend synth --watch --stats 1 --duration 8 > "$T/r" 2>&1 &
+$BIN "$T/p.lua" --backend synth --watch --stats 1 --duration 60 > "$T/r" 2>&1 &
 pid=$!
-sleep 1.5
+wait_for "$T/r" 'scx_lua: running'
 cp policies/deadline.lua "$T/p.lua"; kill -HUP $pid
-sleep 1.5
+wait_for "$T/r" 'SIGHUP: reloaded'
 cp tests/policies/syntax_error.lua "$T/p.lua"
-sleep 1.5
+wait_for "$T/r" 'reload of .*failed'
 cp policies/fifo.lua "$T/p.lua"
-sleep 1.5
+wait_for "$T/r" 'file changed: reloaded'
+wait_for "$T/r" '^\[scx_lua\] policy=' 4
 kill -TERM $pid; wait $pid; rc=$?
 expect "reload: SIGHUP loads the new policy" has "$T/r" "SIGHUP: reloaded .*p.lua \(policy \"deadline\"\) in [0-9.]+ ms"
 expect "reload: broken edit keeps the old policy, names the line" has "$T/r" "reload of .*p.lua failed, still running \"deadline\""
