@@ -6,9 +6,7 @@
 set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
-BIN=${BUILD:-build}/scx_lua
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+suite_init
 
 # --- version and usage
 $BIN -V > "$T/v" 2>&1

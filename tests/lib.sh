@@ -17,4 +17,10 @@ wait_for() {
     sleep 0.1; i=$((i + 1))
   done
 }
+# suite_init: the binary under test and a scratch folder removed on exit
+suite_init() {
+  BIN=${BUILD:-build}/scx_lua
+  T=$(mktemp -d)
+  trap 'rm -rf "$T"' EXIT
+}
 done_testing() { echo "$1: $PASS passed, $FAIL failed"; [ "$FAIL" -eq 0 ]; }

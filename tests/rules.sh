@@ -8,9 +8,7 @@
 set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
-BIN=${BUILD:-build}/scx_lua
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+suite_init
 W=policies/workloads/interactive.lua
 
 for p in deadline fifo; do

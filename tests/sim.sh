@@ -6,9 +6,7 @@
 set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
-BIN=${BUILD:-build}/scx_lua
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+suite_init
 
 for w in policies/workloads/*.lua; do
   $BIN sim policies/fifo.lua policies/deadline.lua --workload "$w" > "$T/o" 2>&1; rc=$?
