@@ -158,6 +158,10 @@ static void tidy_traceback(char *s)
 static int call_failed(struct policy_host *ph, struct pstate *ps, const char *fn, int rc,
 		       bool hooked)
 {
+	/* A load that ran long but finished is a load (it is not scheduling,
+	 * and a loaded machine slows it); a batch that did is a hang. */
+	if (!rc && ph->loading)
+		return 0;
 	if (rc) {
 		const char *msg = lua_tostring(ps->L, -1);
 
@@ -377,6 +381,7 @@ int policy_load(struct policy_host *ph, const char *path)
 
 	lua_pushcfunction(L, l_setup);
 	lua_pushlightuserdata(L, ps);
+	ph->loading = true;
 	err = guarded_call(ph, ps, "runtime setup", 1, 1);
 	if (!err) {
 		lua_pushlightuserdata(L, &ph->host);
@@ -389,6 +394,7 @@ int policy_load(struct policy_host *ph, const char *path)
 		push_cfuncs(L, dir);
 		err = guarded_call(ph, ps, "loading the policy (top level and P.init)", 8, 3);
 	}
+	ph->loading = false;
 	/* Loading is not scheduling: keep it out of the per-task figure. */
 	ph->stats->policy_ns = policy_ns;
 	if (err) {

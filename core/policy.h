@@ -75,6 +75,7 @@ struct policy_host {
 	char err[2048];         /* the last error, file:line first */
 	double last_report_ns;
 	uint64_t nr_suppressed;
+	bool loading;           /* inside policy_load()'s calls */
 };
 
 /* @heap_bytes is the size of each of the two Lua heaps. 0 or negative
