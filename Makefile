@@ -73,8 +73,9 @@ help:
 	@echo "                  PEERS=1 adds scx_simple/userland/qmap built from the kernel's source"
 	@echo "  make vm-stress  every policy under stress-ng, injected faults, a table (~30 min;"
 	@echo "                  VM_STRESS_SECONDS=45 per policy)"
-	@echo "  make fuzz       libFuzzer+ASan+UBSan on the CLI, workload files, queued records and"
-	@echo "                  policy outputs (FUZZ_SECONDS=60 each; make test runs 5 s each)"
+	@echo "  make fuzz       libFuzzer+ASan+UBSan on the CLI, workload files, queued records,"
+	@echo "                  policy outputs and hostile policies (FUZZ_SECONDS=60 each; make test"
+	@echo "                  runs 5 s each; FUZZERS=fuzz_policy for one)"
 	@echo "  make deps       only install / name the Debian packages the build needs"
 	@echo "  make clean      remove build/"
 	@echo "options: V=1 (full commands), BUILD=dir"
@@ -162,7 +163,7 @@ FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS := $(filter-out -O2 -Wno-format-truncation,$(CFLAGS)) -O1 -Wno-unused-function $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 FUZZ_OBJS := $(addprefix $(FUZZ_DIR)/,$(addsuffix .o,$(LIB_SRCS))) $(BUILD)/gen/embed.o
 FUZZ_CLI_OBJS := $(addprefix $(FUZZ_DIR)/,$(addsuffix .o,$(CLI_SRCS)))
-FUZZERS   := fuzz_cli fuzz_workload fuzz_records fuzz_outputs
+FUZZERS   := fuzz_cli fuzz_workload fuzz_records fuzz_outputs fuzz_policy
 
 # The report test renders HTML in a real browser: Chromium, installed here.
 TEST_STAMP := $(BUILD)/.deps-test

@@ -301,7 +301,7 @@ static int bpf_exited(void *ctx, int32_t *pids, int max)
 	(void)ctx;
 	(void)pids;
 	(void)max;
-	return 0; /* exits are reclaimed by the store's TTL */
+	return 0; /* exits come through drain, as records of ops.exit_task */
 }
 
 const struct backend_ops bpf_ops = {
