@@ -54,7 +54,7 @@ for p in /usr/bin/perf_*; do [ -x "$p" ] && copy_bin "$p" "/usr/bin/$(basename "
 cp -r policies "$root/scx/policies"
 mkdir -p "$root/scx/tests"
 cp -r tests/policies "$root/scx/tests/policies"
-cp tests/vm/scenarios/lib.sh "$script" "$root/scx/"
+cp tests/vm/scenarios/lib.sh tests/vm/scenarios/hostile.inc.sh "$script" "$root/scx/"
 # A user's policy (make demo POLICY=...) travels with its directory, for require.
 if [ -n "${POLICY:-}" ]; then
   [ -f "$POLICY" ] || { echo "run.sh: POLICY=$POLICY: no such file" >&2; exit 2; }

@@ -5,6 +5,7 @@
 # stall unless expected, (3) the workload finished, (4) scx_lua's stats say
 # what happened. One table row per case: case | expected | observed | result.
 . /scx/lib.sh
+. /scx/hostile.inc.sh
 SECS=${VM_STRESS_SECONDS:-45}
 MARK_MS=${VM_STRESS_MARKER_MS:-3000}  # emulated 2 vCPUs under full load: generous
 NCPU=$(nproc)
@@ -26,7 +27,7 @@ stop_marker() {  # prints the worst wake-up delay in ms, 99999 if unknown
   echo $(( ${us:-99999000} / 1000 ))
 }
 # VM_STRESS_ONLY="process pressure" runs only those sections (default: all:
-# policies faults reloads process pressure).
+# policies faults reloads process pressure hostile).
 only() { [ -z "${VM_STRESS_ONLY:-}" ] || echo " $VM_STRESS_ONLY " | grep -q " $1 "; }
 # Watch the scheduler's state every 0.2 s: any moment not "enabled" counts.
 start_watch() {
@@ -245,12 +246,19 @@ row "600 short-lived tasks, hogs reniced 500 times, 50 ms policy" "all finish, a
   "$([ "$s" = enabled ] && [ $rc -eq 0 ] && [ $ng -eq 0 ] && echo 1 || echo 0)"
 }
 
+# --- hostile policies (hostile.inc.sh): each of its checks becomes a row
+hostile() {
+  ok() { row "$*" "attached, exit 0, the attack counted (or refused)" "as the case says" 1; }
+  nok() { row "$*" "attached, exit 0, the attack counted (or refused)" "not so" 0; }
+  hostile_cases
+}
+
 echo "| case | expected | observed | result |" > $ROWS
 echo "|---|---|---|---|" >> $ROWS
 # The longest case (the fork storm, twice) takes about 2 minutes under TCG;
 # VM_STRESS_STALL_S (240) is the slack over the per-policy time.
 progress_watchdog $((SECS + ${VM_STRESS_STALL_S:-240})) $ROWS
-for section in policies faults reloads process pressure; do
+for section in policies faults reloads process pressure hostile; do
   only $section && $section
 done
 kill $WATCHDOG 2>/dev/null
