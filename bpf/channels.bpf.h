@@ -135,7 +135,9 @@ static void place_shared(struct task_struct *p, struct task_ctx *tctx, u64 deadl
 			guarded = true;
 		}
 	}
-	if (victim >= 0) {
+	if (victim >= 0 && !rule_wakeup_may_preempt(&tu, tctx->sync_wake)) {
+		__sync_fetch_and_add(&nr_preempt_sync, 1);
+	} else if (victim >= 0) {
 		/* Taken: the next wake-up in this drain looks elsewhere. */
 		cpus[victim & CPU_MASK].deadline = deadline;
 		cpus[victim & CPU_MASK].run_start = 0;

@@ -24,6 +24,7 @@ struct lua_counters {
 	unsigned long long starve_rescued;     /* waited past --starve-ms: run next */
 	unsigned long long deadline_preempts;  /* preempted for a woken task's earlier deadline */
 	unsigned long long preempt_guarded;    /* would have been, but ran under --preempt-us */
+	unsigned long long preempt_sync;       /* would have been, but the wake-up was a sync one */
 	unsigned long long kept;               /* slice out, nothing waits: went on */
 	unsigned long long preempt_kept;       /* preempted, kept its deadline in BPF */
 	unsigned long long rule_dispatches;    /* decided by the policy's rule, in BPF */
@@ -49,7 +50,8 @@ static inline int lua_counters_format(const struct lua_counters *c, char *buf, s
 		{ "stuck_bypass", c->stuck_bypass }, { "stuck_rescued", c->stuck_rescued },
 		{ "starve_rescued", c->starve_rescued },
 		{ "deadline_preempts", c->deadline_preempts },
-		{ "preempt_guarded", c->preempt_guarded }, { "kept", c->kept },
+		{ "preempt_guarded", c->preempt_guarded }, { "preempt_sync", c->preempt_sync },
+		{ "kept", c->kept },
 		{ "preempt_kept", c->preempt_kept }, { "rule_dispatches", c->rule_dispatches },
 		{ "observe_dropped", c->observe_dropped },
 	};

@@ -22,6 +22,7 @@
 struct bpf_backend_tune {
 	unsigned long long preempt_min_ns;  /* run this long before a deadline preempts it */
 	unsigned long long budget_ns;       /* a record waits at most this for the scheduler */
+	bool preempt_sync;                  /* a sync wake-up may preempt too */
 	bool keep_preempted;                /* a task we preempt keeps its deadline in BPF */
 };
 

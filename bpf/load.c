@@ -338,6 +338,7 @@ void bpf_backend_tune(struct bpf_backend *b, const struct bpf_backend_tune *t)
 
 	tu->preempt_min_ns = t->preempt_min_ns;
 	tu->budget_ns = t->budget_ns;
+	tu->preempt_sync = t->preempt_sync;
 	b->skel->bss->tune_keep_preempted = t->keep_preempted;
 }
 

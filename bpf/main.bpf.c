@@ -91,6 +91,7 @@ const volatile u64 ops_flag_switch_partial = SCX_OPS_SWITCH_PARTIAL;
 volatile struct rule_tune tune = {
 	.preempt_min_ns = 1000ULL * 1000,
 	.budget_ns = 4000ULL * 1000,
+	.preempt_sync = 0,
 };
 volatile u64 tune_keep_preempted;
 
@@ -101,6 +102,7 @@ volatile u64 nr_user_dispatches, nr_kernel_dispatches, nr_cancel_dispatches;
 volatile u64 nr_bounce_dispatches, nr_failed_dispatches, nr_sched_congested;
 volatile u64 nr_heartbeats, nr_stuck_bypass, nr_stuck_rescued, nr_deadline_preempts;
 volatile u64 nr_starve_rescued, nr_kept, nr_preempt_kept, nr_preempt_guarded;
+volatile u64 nr_preempt_sync;
 volatile u64 nr_sched_runs[SCX_LUA_RUN_NR];   /* why it was given a CPU */
 volatile u64 nr_kicks[SCX_LUA_KICK_NR];       /* CPUs kicked, by reason */
 volatile u64 starve_scan;   /* set by the heartbeat: look for starved tasks */
@@ -164,6 +166,8 @@ struct task_ctx {
 	u32 rule;           /* the policy's rule for its wake-ups (0: none) */
 	u32 decided;        /* its next run has a decision (deadline may be 0) */
 	u32 run_decided;    /* its current run had one (not the kernel's fast path) */
+	u32 sync_wake;      /* its last wake-up was a sync one (select_cpu; cleared as it runs) */
+	u32 pad;
 };
 
 struct {
@@ -289,6 +293,7 @@ static void tune_view(struct rule_tune *tu)
 {
 	tu->preempt_min_ns = tune.preempt_min_ns;
 	tu->budget_ns = tune.budget_ns;
+	tu->preempt_sync = tune.preempt_sync;
 }
 
 static void kick(s32 cpu, u64 flags, int why)
@@ -322,11 +327,18 @@ static void kick_preempt(s32 cpu, int why)
 
 s32 BPF_STRUCT_OPS(lua_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
 {
+	struct task_ctx *tctx;
 	bool is_idle = false;
 	s32 cpu;
 
 	if (is_usersched_task(p))
 		return prev_cpu;
+	/* Kept for place_shared (rules.h: a sync wake-up preempts nobody);
+	 * a task that may run on one CPU only skips select_cpu, and its flag
+	 * was cleared when it last ran. */
+	tctx = lookup_task_ctx(p);
+	if (tctx)
+		tctx->sync_wake = !!(wake_flags & SCX_WAKE_SYNC);
 	cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
 	/* The idle fast path: an idle CPU needs no decision to be made. */
 	if (builtin_idle && is_idle) {
@@ -453,6 +465,7 @@ void BPF_STRUCT_OPS(lua_running, struct task_struct *p)
 		return;
 	}
 	tctx->run_ts = now;
+	tctx->sync_wake = 0;
 	if (!tctx->kept)
 		tctx->start_ts = now;
 	tctx->kept = 0;

@@ -49,6 +49,7 @@ struct rule_tune {
 	rule_ns preempt_min_ns; /* a task runs this long before a deadline preempts it */
 	rule_ns budget_ns;      /* a record waits at most this long for the scheduler; a
 				 * task that ran this long since it slept is a hog */
+	rule_ns preempt_sync;   /* a sync wake-up may preempt too (--preempt-sync) */
 };
 
 /* Reasons the scheduler must run first, whatever else waits (owed). */
@@ -165,6 +166,19 @@ static inline bool rule_deadline_preempts(const struct rule_cpu *c, const struct
 {
 	return c->deadline > deadline && c->run_start && c->busy_since &&
 	       now - c->busy_since >= tu->preempt_min_ns;
+}
+
+/*
+ * May this wake-up preempt anyone at all? Not a sync one (the waker said it
+ * goes on or sleeps soon: a pipe write, a message, a hand-off): tasks that
+ * wake each other trade CPUs at their own pace, and preempting for each
+ * message turns one switch per batch of messages into one per message. A
+ * sleeper waiting for a timer or a device wakes without the hint and
+ * preempts as before.
+ */
+static inline bool rule_wakeup_may_preempt(const struct rule_tune *tu, bool sync)
+{
+	return !sync || tu->preempt_sync;
 }
 
 /* Would it, but for preempt_min_ns (counted: the guard at work)? */

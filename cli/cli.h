@@ -28,6 +28,7 @@ struct cli {
 	unsigned queue_kb;        /* --queue-kb, 0 = the BPF object's size */
 	unsigned budget_us;       /* --budget-us: a record waits at most this for the scheduler */
 	unsigned preempt_us;      /* --preempt-us: run this long before a deadline preempts it */
+	bool preempt_sync;        /* --preempt-sync: a sync wake-up may preempt too */
 	bool budget_set, preempt_set;   /* given explicitly: they win over the policy's */
 	unsigned synth_tasks, synth_burst;
 	unsigned long long seed;

@@ -47,6 +47,8 @@ static void usage(FILE *f)
 "                         already decided run first and decisions batch up\n"
 "      --preempt-us N     a woken task with an earlier deadline preempts a CPU only\n"
 "                         after its task ran this long (1000)\n"
+"      --preempt-sync     a sync wake-up (pipe write, message) may preempt too;\n"
+"                         by default it waits for a CPU to free up\n"
 "policy:\n"
 "      --opt KEY=VALUE    pass an option to the policy (sys.opts.KEY); repeatable\n"
 "      --watch            reload the policy when its file changes (also on SIGHUP)\n"

@@ -95,6 +95,7 @@ bool opt_shared(struct opt_err *e, struct cli *o, int c, const char *arg)
 		o->preempt_us = (unsigned)opt_whole(e, "--preempt-us", arg, 0, 1000000);
 		o->preempt_set = true;
 		break;
+	case OPT_PREEMPT_SYNC: o->preempt_sync = true; break;
 	default: return false;
 	}
 	return true;

@@ -32,7 +32,7 @@ struct opt_err {
 
 /* The shared long options without a short name; commands start at OPT_OWN. */
 enum { OPT_SLICE_MAX = 256, OPT_KEYVAL, OPT_CPUS, OPT_SEED, OPT_DURATION, OPT_BUDGET, OPT_PREEMPT,
-       OPT_OWN };
+       OPT_PREEMPT_SYNC, OPT_OWN };
 
 /* Short names: -s, -S, -u (each command adds its own letters). */
 #define OPTS_SHARED_SHORT "s:S:u"
@@ -46,7 +46,8 @@ enum { OPT_SLICE_MAX = 256, OPT_KEYVAL, OPT_CPUS, OPT_SEED, OPT_DURATION, OPT_BU
 	{ "seed", required_argument, 0, OPT_SEED }, \
 	{ "duration", required_argument, 0, OPT_DURATION }, \
 	{ "budget-us", required_argument, 0, OPT_BUDGET }, \
-	{ "preempt-us", required_argument, 0, OPT_PREEMPT }
+	{ "preempt-us", required_argument, 0, OPT_PREEMPT }, \
+	{ "preempt-sync", no_argument, 0, OPT_PREEMPT_SYNC }
 
 /* Record a failure (only the first is kept). */
 void opt_fail(struct opt_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -110,7 +110,8 @@ static int make_backend(struct cli *o, const struct backend_ops **be, void **bct
 			.starve_ns = (unsigned long long)o->starve_ms * 1000000ull,
 			.slice_ns = (unsigned long long)o->ecfg.sched.slice_ns,
 			.tune = { .preempt_min_ns = (unsigned long long)o->preempt_us * 1000,
-				  .budget_ns = (unsigned long long)o->budget_us * 1000 },
+				  .budget_ns = (unsigned long long)o->budget_us * 1000,
+				  .preempt_sync = o->preempt_sync },
 			.tune_fixed = (o->budget_set ? BPF_TUNE_BUDGET : 0) |
 				      (o->preempt_set ? BPF_TUNE_PREEMPT : 0),
 		};

@@ -102,6 +102,7 @@ static void usage(FILE *f)
 "  --cost measured     charge the measured wall time of each step (not deterministic)\n"
 "  --budget-us N       the live path's latency budget, as for run (4000)\n"
 "  --preempt-us N      the live path's preemption guard, as for run (1000)\n"
+"  --preempt-sync      a sync wake-up (pipe, message) may preempt too, as for run\n"
 "  -u, --full-user     no idle fast path: every wake-up goes through the policy\n"
 "  --json              metrics as JSON\n"
 "  --trace OUT.json    Chrome/Perfetto trace (open in ui.perfetto.dev)\n"
@@ -283,7 +284,8 @@ static int machine_cfg(struct cli *o, const struct sim_args *a, const struct wor
 		.record = a->trace || a->report,
 		.llc_cpus = w->llc_cpus,
 		.tune = { .preempt_min_ns = (rule_ns)o->preempt_us * 1000,
-			  .budget_ns = (rule_ns)o->budget_us * 1000 },
+			  .budget_ns = (rule_ns)o->budget_us * 1000,
+			  .preempt_sync = o->preempt_sync },
 		.budget_fixed = o->budget_set,
 		.preempt_fixed = o->preempt_set,
 	};

@@ -217,6 +217,7 @@ static bool rule_dispatch(struct sim *s, int id, bool woke)
 		    (rule_ns)t->exec_runtime, s->r.task[id].weight, (rule_ns)s->now, &deadline, &slice);
 	t->vtime = (double)v;
 	t->rec_woke = woke;
+	t->rec_sync = woke && s->hold_sched;
 	if ((double)deadline > s->vtime_max)
 		s->vtime_max = (double)deadline;
 	to_shared(s, id, (double)slice, (double)deadline);
@@ -251,6 +252,7 @@ void disp_enqueue(struct sim *s, int id, bool woke)
 	}
 	t->st = T_QUEUED;
 	t->rec_woke = woke;
+	t->rec_sync = woke && s->hold_sched;
 	t->flags = woke ? SCX_TF_WAKEUP : t->preempted ? SCX_TF_PREEMPTED : 0;
 	t->enq_cnt++;
 	t->enq_ts = s->now;
@@ -419,7 +421,9 @@ static void place_shared(struct sim *s, int id, double deadline, int self, bool 
 			guarded = true;
 		}
 	}
-	if (victim >= 0) {
+	if (victim >= 0 && !rule_wakeup_may_preempt(&s->cfg.tune, t->rec_sync)) {
+		s->r.c.preempt_sync++;
+	} else if (victim >= 0) {
 		s->r.c.deadline_preempts++;
 		preempt(s, victim, SCX_LUA_KICK_DEADLINE, false);
 		s->need_pick = true;

@@ -43,6 +43,7 @@ struct ttask {
 	double shared_ts;              /* when it entered the shared queue */
 	bool woke;                     /* since it was made runnable: for wake-up latency */
 	bool rec_woke;                 /* its pending record is a wake-up: it may preempt */
+	bool rec_sync;                 /* ... a hand-off's (sync): rules.h says whether */
 	bool preempted;                /* we preempted it (its record says so) */
 	bool decided, run_decided;     /* its next / current run has a decision */
 	uint32_t rule;                 /* the policy's rule for its wake-ups (0: none) */

@@ -26,6 +26,15 @@ expect "another seed: different numbers" test -n "$(cmp "$T/a.json" "$T/c.json")
 expect "JSON has the machine and group metrics" \
   test -n "$(grep -E '"jain": [0-9.]+' "$T/a.json")" -a -n "$(grep -E '"wake_p99_ns": [0-9.e+]+' "$T/a.json")"
 
+# A hand-off (write, then read) is a sync wake-up: it preempts no hog
+# unless --preempt-sync says so (bpf/rules.h, rule_wakeup_may_preempt).
+npre() { sed -n 's/.* \([0-9]*\) for an earlier deadline.*/\1/p' "$1"; }
+$BIN sim policies/deadline.lua --workload policies/workloads/pipeline.lua --duration 2 > "$T/ns" 2>&1
+$BIN sim policies/deadline.lua --workload policies/workloads/pipeline.lua --duration 2 --preempt-sync \
+  > "$T/ps" 2>&1
+expect "sync wake-ups preempt nobody: fewer deadline preemptions than with --preempt-sync ($(npre "$T/ns") vs $(npre "$T/ps"))" \
+  test "$(npre "$T/ns")" -lt "$(npre "$T/ps")"
+
 $BIN sim policies/fifo.lua --workload policies/workloads/pipeline.lua --duration 1 \
   --trace "$T/trace.json" --report "$T/report.html" > /dev/null
 expect "trace: run slices on CPU tracks" test "$(grep -c '"ph": "X"' "$T/trace.json")" -gt 100

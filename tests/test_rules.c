@@ -109,6 +109,10 @@ static void preempt_for_deadline(void)
 		CHECK(rule_deadline_guarded(&c[i].c, &tu, c[i].deadline, 10 * MS) == c[i].guarded,
 		      "rule_deadline_guarded: %s", c[i].why);
 	}
+	CHECK(rule_wakeup_may_preempt(&tu, false), "a wake-up without the sync hint may preempt");
+	CHECK(!rule_wakeup_may_preempt(&tu, true), "a sync wake-up preempts nobody");
+	CHECK(rule_wakeup_may_preempt(&(struct rule_tune){ .preempt_sync = 1 }, true),
+	      "a sync one may, with --preempt-sync");
 	CHECK(rule_deadline_victim_better(&late, &early), "the latest deadline goes first");
 	CHECK(!rule_deadline_victim_better(&early, &late), "not the earlier one");
 }

@@ -111,6 +111,7 @@ for run in $(seq 1 "$RUNS"); do
     # preempted for an earlier deadline (each sends a task through user space)
     res batches "$(stat_of "$l" batches)"
     res deadline_preempts "$(stat_of "$b" deadline_preempts)"
+    res preempt_sync "$(stat_of "$b" preempt_sync)"
     # BENCH_DETAIL=1: every counter of the last stats lines, for the record
     [ -n "${BENCH_DETAIL:-}" ] && { echo "STATS $run $sched $l"; echo "STATS $run $sched $b"; }
   done
