@@ -155,9 +155,13 @@ b=$(last_stats /tmp/p.log bpf)
 stuck=$(stat_of "$b" stuck_bypass)
 rescued=$(stat_of "$b" stuck_rescued)
 cancel=$(stat_of "$b" cancel)
+failed=$(stat_of "$b" failed)
+# A rescued task's late decision is cancelled, or failed if it exited, or
+# never sent when its newer record replaced the old one in user space: no
+# count is required of them, only shown.
 row "SIGSTOP the scheduler 10 s under load" "BPF side runs what user space held and what arrives, resumes" \
-  "stuck_bypass $stuck, stuck_rescued $rescued, late decisions cancelled $cancel, not-enabled $bad, marker ${mark} ms, exit $rc" \
-  "$([ $((${stuck:-0} + ${rescued:-0})) -gt 0 ] && [ "${rescued:-0}" -eq 0 -o "${cancel:-0}" -gt 0 ] && [ "$bad" = 0 ] && [ $rc -eq 0 ] && [ $ng -eq 0 ] && [ "$mark" -lt $MARK_MS ] && echo 1 || echo 0)"
+  "stuck_bypass $stuck, stuck_rescued $rescued, late decisions cancelled $cancel / failed $failed, not-enabled $bad, marker ${mark} ms, exit $rc" \
+  "$([ $((${stuck:-0} + ${rescued:-0})) -gt 0 ] && [ "$bad" = 0 ] && [ $rc -eq 0 ] && [ $ng -eq 0 ] && [ "$mark" -lt $MARK_MS ] && echo 1 || echo 0)"
 
 start_case /tmp/k.log policies/deadline.lua
 stress-ng --cpu "$NCPU" --timeout 12s --quiet & hogs=$!
