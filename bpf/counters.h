@@ -25,6 +25,7 @@ struct lua_counters {
 	unsigned long long deadline_preempts;  /* preempted for a woken task's earlier deadline */
 	unsigned long long preempt_guarded;    /* would have been, but ran under --preempt-us */
 	unsigned long long preempt_sync;       /* would have been, but the wake-up was a sync one */
+	unsigned long long rcu_first;          /* preempted in an RCU read-side section: ran first */
 	unsigned long long kept;               /* slice out, nothing waits: went on */
 	unsigned long long preempt_kept;       /* preempted, kept its deadline in BPF */
 	unsigned long long rule_dispatches;    /* decided by the policy's rule, in BPF */
@@ -51,7 +52,7 @@ static inline int lua_counters_format(const struct lua_counters *c, char *buf, s
 		{ "starve_rescued", c->starve_rescued },
 		{ "deadline_preempts", c->deadline_preempts },
 		{ "preempt_guarded", c->preempt_guarded }, { "preempt_sync", c->preempt_sync },
-		{ "kept", c->kept },
+		{ "rcu_first", c->rcu_first }, { "kept", c->kept },
 		{ "preempt_kept", c->preempt_kept }, { "rule_dispatches", c->rule_dispatches },
 		{ "observe_dropped", c->observe_dropped },
 	};

@@ -15,6 +15,8 @@
 #ifndef SCX_LUA_FASTPATH_BPF_H
 #define SCX_LUA_FASTPATH_BPF_H
 
+#define RCU_READER_SLICE_NS (500ULL * 1000)
+
 /*
  * A task whose slice ran out while nothing else waits for a CPU goes on
  * here at once (rules.h), with the same slice and deadline as its last
@@ -38,6 +40,25 @@ static bool keep_running(struct task_struct *p, struct task_ctx *tctx, u64 enq_f
 	tctx->slice_used = 0;
 	insert(p, SCX_DSQ_LOCAL, tctx->slice, enq_flags);
 	__sync_fetch_and_add(&nr_kept, 1);
+	return true;
+}
+
+/*
+ * A task preempted inside an RCU read-side section (or with migration
+ * disabled) holds up every grace period on the machine until it runs
+ * again, and the kernel ends a sched_ext scheduler at the first RCU stall
+ * (21 s): in a fork storm such a task, queued behind the backlog, was
+ * enough. It goes first on its own CPU, with a short slice: it only has to
+ * leave the section, and it is preempted again soon if it lingers there.
+ */
+static bool rcu_reader_first(struct task_struct *p, u64 enq_flags)
+{
+	if (enq_flags & SCX_ENQ_WAKEUP)
+		return false;   /* a sleeper is in no read-side section */
+	if (p->rcu_read_lock_nesting <= 0 && !p->migration_disabled)
+		return false;
+	insert(p, SCX_DSQ_LOCAL, RCU_READER_SLICE_NS, enq_flags | SCX_ENQ_HEAD);
+	__sync_fetch_and_add(&nr_rcu_first, 1);
 	return true;
 }
 

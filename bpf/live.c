@@ -57,7 +57,8 @@ void bpf_backend_counters(struct bpf_backend *b, struct lua_counters *c)
 		.starve_rescued = s->nr_starve_rescued,
 		.deadline_preempts = s->nr_deadline_preempts,
 		.preempt_guarded = s->nr_preempt_guarded,
-		.preempt_sync = s->nr_preempt_sync, .kept = s->nr_kept,
+		.preempt_sync = s->nr_preempt_sync, .rcu_first = s->nr_rcu_first,
+		.kept = s->nr_kept,
 		.preempt_kept = s->nr_preempt_kept, .rule_dispatches = s->nr_rule_dispatches,
 		.observe_dropped = s->nr_observe_dropped,
 	};

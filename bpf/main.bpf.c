@@ -16,9 +16,9 @@
  *
  * What never goes to user space, and why:
  * - the scheduler's own threads (they produce the decisions);
- * - per-CPU kernel threads and the memory-reclaim threads (kswapd,
- *   kcompactd, khugepaged): a page-in the scheduler needs may depend on
- *   them, so they must not wait for it;
+ * - per-CPU kernel threads, RCU's and the memory-reclaim threads (kswapd,
+ *   kcompactd, khugepaged): the scheduler's own progress may depend on them;
+ * - a task preempted in an RCU read-side section: first on its CPU;
  * - a wake-up that finds an idle CPU (select_cpu; -u turns this off);
  * - a task whose slice ran out while nothing else waits (rules.h,
  *   rule_keep_running), and, if the policy allows it (tune_keep_preempted),
@@ -102,7 +102,7 @@ volatile u64 nr_user_dispatches, nr_kernel_dispatches, nr_cancel_dispatches;
 volatile u64 nr_bounce_dispatches, nr_failed_dispatches, nr_sched_congested;
 volatile u64 nr_heartbeats, nr_stuck_bypass, nr_stuck_rescued, nr_deadline_preempts;
 volatile u64 nr_starve_rescued, nr_kept, nr_preempt_kept, nr_preempt_guarded;
-volatile u64 nr_preempt_sync;
+volatile u64 nr_preempt_sync, nr_rcu_first;
 volatile u64 nr_sched_runs[SCX_LUA_RUN_NR];   /* why it was given a CPU */
 volatile u64 nr_kicks[SCX_LUA_KICK_NR];       /* CPUs kicked, by reason */
 volatile u64 starve_scan;   /* set by the heartbeat: look for starved tasks */
@@ -245,7 +245,8 @@ static bool is_kernel_bypass(const struct task_struct *p)
 	bpf_probe_read_kernel_str(c, sizeof(c), p->comm);
 	return (c[0] == 'k' && c[1] == 's' && c[2] == 'w' && c[3] == 'a' && c[4] == 'p') ||
 	       (c[0] == 'k' && c[1] == 'c' && c[2] == 'o' && c[3] == 'm' && c[4] == 'p') ||
-	       (c[0] == 'k' && c[1] == 'h' && c[2] == 'u' && c[3] == 'g' && c[4] == 'e');
+	       (c[0] == 'k' && c[1] == 'h' && c[2] == 'u' && c[3] == 'g' && c[4] == 'e') ||
+	       (c[0] == 'r' && c[1] == 'c' && c[2] == 'u');   /* grace periods wait on them */
 }
 
 static bool usersched_stuck(void)
@@ -362,6 +363,8 @@ void BPF_STRUCT_OPS(lua_enqueue, struct task_struct *p, u64 enq_flags)
 		__sync_fetch_and_add(&nr_kernel_dispatches, 1);
 		return;
 	}
+	if (rcu_reader_first(p, enq_flags))
+		return;
 	tctx = lookup_task_ctx(p);
 	if (!tctx || usersched_stuck()) {
 		if (tctx)

@@ -49,6 +49,12 @@ start_case() {  # LOG ARGS...: a fresh dmesg, stats every 2 s
   start_scx "$@" --stats 2
 }
 stop_scx() { kill -INT $SCX 2>/dev/null; wait $SCX; }
+# why LOG: the kernel's reason when it stopped the scheduler (empty if not)
+# and, for an RCU stall, which task RCU was waiting for
+why() {
+  w=$(grep -m1 'the kernel stopped the scheduler' "$1" | cut -c1-300)
+  [ -z "$w" ] || echo " ($w$(dmesg | grep -m3 -E 'rcu: .*(starved|blocking|detected|Possible timer)' | cut -c1-160 | tr '\n' ';'))"
+}
 errs() { [ -z "$(scx_errors)" ] && echo 0 || echo 1; }
 
 # --- every shipped policy under the scx CI stress command
@@ -216,7 +222,7 @@ b=$(last_stats /tmp/fs.log bpf)
 c=$(stat_of "$b" congested)
 row "fork storm (hackbench 40 groups, stress-ng --fork), 16 KiB ring" \
   "ring fills: congestion counted, nothing lost, marker < max(8 x EEVDF, 25000) ms" \
-  "$(echo "$b" | grep -oE "(congested|kernel_dispatches|user_dispatches)=[0-9]*" | tr '\n' ' '); hackbench rc $hb, fork rc $ng, marker ${mark} ms (EEVDF ${base} ms), not-enabled $bad, exit $rc" \
+  "$(echo "$b" | grep -oE "(congested|kernel_dispatches|user_dispatches|rcu_first)=[0-9]*" | tr '\n' ' '); hackbench rc $hb, fork rc $ng, marker ${mark} ms (EEVDF ${base} ms), not-enabled $bad, exit $rc$(why /tmp/fs.log)" \
   "$([ "${c:-0}" -gt 0 ] && [ $hb -eq 0 ] && [ $ng -eq 0 ] && [ "$bad" = 0 ] && [ $rc -eq 0 ] && [ "$mark" -lt $lim ] && echo 1 || echo 0)"
 
 # scx_lua has no ops.cpu_online/offline (bpf/main.bpf.c says why): the
