@@ -53,9 +53,16 @@ static bool keep_running(struct task_struct *p, struct task_ctx *tctx, u64 enq_f
  */
 static bool rcu_reader_first(struct task_struct *p, u64 enq_flags)
 {
+	int own;
+
 	if (enq_flags & SCX_ENQ_WAKEUP)
 		return false;   /* a sleeper is in no read-side section */
-	if (p->rcu_read_lock_nesting <= 0 && !p->migration_disabled)
+	/* A task preempted is enqueued in its own context, where this very
+	 * program's trampoline holds an RCU read lock and migration disabled:
+	 * those are not the task's. Counting them made every preempted task
+	 * go first, and a CPU hog took its CPU back from everyone, forever. */
+	own = p->pid == (s32)bpf_get_current_pid_tgid();
+	if (p->rcu_read_lock_nesting <= own && p->migration_disabled <= own)
 		return false;
 	insert(p, SCX_DSQ_LOCAL, RCU_READER_SLICE_NS, enq_flags | SCX_ENQ_HEAD);
 	__sync_fetch_and_add(&nr_rcu_first, 1);
