@@ -42,7 +42,7 @@ CORE_SRCS := core/arena core/buddy core/heap core/store core/logring core/policy
 	     core/rulebook \
 	     core/sandbox core/fallback core/sched core/engine core/synth
 SIM_SRCS  := sim/workload sim/machine sim/dispatcher sim/backend sim/report
-CLI_SRCS  := cli/main cli/opts cli/run cli/check cli/sim_cmd bpf/load bpf/live
+CLI_SRCS  := cli/main cli/opts cli/find cli/run cli/check cli/sim_cmd bpf/load bpf/live
 LIB_SRCS  := $(CORE_SRCS) $(SIM_SRCS)
 LIB_OBJS  := $(addprefix $(BUILD)/,$(addsuffix .o,$(LIB_SRCS))) $(BUILD)/gen/embed.o
 CLI_OBJS  := $(addprefix $(BUILD)/,$(addsuffix .o,$(CLI_SRCS)))
@@ -58,7 +58,7 @@ SUITES     := cli.sh sim.sh labs.sh rules.sh fuzz.sh
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all test bench help deps clean vm-test demo vm-bench fuzz vm-stress
+.PHONY: all test bench help deps clean vm-test demo vm-bench fuzz vm-stress install uninstall
 
 all: $(BUILD)/scx_lua
 
@@ -76,6 +76,8 @@ help:
 	@echo "  make fuzz       libFuzzer+ASan+UBSan on the CLI, workload files, queued records,"
 	@echo "                  policy outputs and hostile policies (FUZZ_SECONDS=60 each; make test"
 	@echo "                  runs 5 s each; FUZZERS=fuzz_policy for one)"
+	@echo "  make install    the binary, the policy library (PREFIX=/usr/local, DESTDIR=),"
+	@echo "                  scx_lua.service and /etc/default/scx_lua; make uninstall"
 	@echo "  make deps       only install / name the Debian packages the build needs"
 	@echo "  make clean      remove build/"
 	@echo "options: V=1 (full commands), BUILD=dir"
@@ -232,5 +234,29 @@ endif
 
 clean:
 	rm -rf $(BUILD)
+
+# The binary finds the library beside it (BIN/../share/scx_lua/policies,
+# cli/find.c), so PREFIX needs no rebuild. The lab solutions stay out: the
+# library is what students are handed. /etc/default/scx_lua is the
+# administrator's: never overwritten.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(SYSCONFDIR)/systemd/system
+install: $(BUILD)/scx_lua
+	$(Q)install -D -m 755 $(BUILD)/scx_lua $(DESTDIR)$(PREFIX)/bin/scx_lua
+	$(Q)mkdir -p $(DESTDIR)$(PREFIX)/share/scx_lua
+	$(Q)cp -R policies $(DESTDIR)$(PREFIX)/share/scx_lua/
+	$(Q)rm -rf $(DESTDIR)$(PREFIX)/share/scx_lua/policies/labs/solutions
+	$(Q)mkdir -p $(DESTDIR)$(UNITDIR)
+	$(Q)sed -e 's|@BINDIR@|$(PREFIX)/bin|' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|' \
+		dist/scx_lua.service.in > $(DESTDIR)$(UNITDIR)/scx_lua.service
+	$(Q)[ -e $(DESTDIR)$(SYSCONFDIR)/default/scx_lua ] || \
+		install -D -m 644 dist/scx_lua.default $(DESTDIR)$(SYSCONFDIR)/default/scx_lua
+	@echo "installed scx_lua in $(DESTDIR)$(PREFIX); start it with: systemctl enable --now scx_lua"
+uninstall:
+	$(Q)rm -f $(DESTDIR)$(PREFIX)/bin/scx_lua $(DESTDIR)$(UNITDIR)/scx_lua.service
+	$(Q)rm -rf $(DESTDIR)$(PREFIX)/share/scx_lua
+	@echo "removed scx_lua from $(DESTDIR)$(PREFIX) (kept $(SYSCONFDIR)/default/scx_lua)"
 
 -include $(shell find $(addprefix $(BUILD)/,core sim cli bpf tests bench fuzz) -name '*.d' -type f 2>/dev/null)

@@ -6,6 +6,7 @@
 #ifndef SCX_CLI_H
 #define SCX_CLI_H
 
+#include <limits.h>
 #include <stdbool.h>
 
 #include "engine.h"
@@ -15,7 +16,8 @@
 
 struct cli {
 	const char *cmd;          /* "run" or "check" */
-	const char *policy;
+	const char *policy;       /* as found (find.c): a path */
+	char found[PATH_MAX];
 	const char *backend;      /* "bpf" or "synth" */
 	struct engine_cfg ecfg;
 	const char *opts[CLI_MAX_OPTS];
@@ -50,7 +52,7 @@ struct sim_expect {
  */
 struct sim_args {
 	const char *workload, *trace, *report;
-	char **policies;          /* into argv */
+	char **policies;          /* into argv; sim_main() replaces names by paths */
 	int nr_policies;
 	double cost_batch_ns, cost_task_ns;
 	bool cost_measured, json;
@@ -69,5 +71,15 @@ int check_main(struct cli *o);
 /* As cli_parse(), for `sim` (argv[0] is "sim"); @o from cli_defaults(). */
 int sim_parse(struct cli *o, struct sim_args *a, int argc, char **argv, char *err, size_t errlen);
 int sim_main(struct cli *o, int argc, char **argv);
+/*
+ * find.c: the file for a policy (or, with @workload, a workload) given by
+ * name or path. A path comes back as given; a name as the first match in
+ * the search path, written to @out; NULL if none, @err listing where it
+ * looked and what to do.
+ */
+const char *cli_find(const char *arg, bool workload, char *out, size_t len, char *err,
+		     size_t errlen);
+/* `scx_lua list`: every policy the search path finds, with its idea. */
+int list_main(void);
 
 #endif

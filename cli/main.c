@@ -25,11 +25,14 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: scx_lua [run] POLICY.lua [options]     run the scheduler with a Lua policy\n"
-"       scx_lua check POLICY.lua [options]     load a policy, run it on synthetic\n"
+"usage: scx_lua [run] POLICY [options]         run the scheduler with a Lua policy\n"
+"       scx_lua check POLICY [options]         load a policy, run it on synthetic\n"
 "                                              batches, report errors and JIT aborts\n"
-"       scx_lua sim POLICY.lua... --workload F  run policies on a simulated machine\n"
+"       scx_lua sim POLICY... --workload W     run policies on a simulated machine\n"
 "                                              (scx_lua sim --help)\n"
+"       scx_lua list                           the policies found by name, with their idea\n"
+"POLICY is a file (my.lua, ./dir/p.lua) or a name (deadline), looked for in the\n"
+"current folder, ./policies, /etc/scx_lua/policies, then BIN/../share/scx_lua/policies.\n"
 "\n"
 "scheduling:\n"
 "  -s, --slice-us N       default time slice (20000)\n"
@@ -193,6 +196,8 @@ int main(int argc, char **argv)
 	cli_defaults(&o);
 	if (argc > 1 && !strcmp(argv[1], "sim"))
 		return sim_main(&o, argc - 1, argv + 1);
+	if (argc == 2 && !strcmp(argv[1], "list"))
+		return list_main();
 	if (argc > 1 && (!strcmp(argv[1], "run") || !strcmp(argv[1], "check"))) {
 		o.cmd = argv[1];
 		argv++;
@@ -205,6 +210,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "scx_lua: %s\n", err);
 		if (strstr(err, "which policy") || strstr(err, "unknown option"))
 			usage(stderr);
+		return 2;
+	}
+	o.policy = cli_find(o.policy, false, o.found, sizeof(o.found), err, sizeof(err));
+	if (!o.policy) {
+		fprintf(stderr, "scx_lua: %s\n", err);
 		return 2;
 	}
 	o.ecfg.lock = !strcmp(o.backend, "bpf");

@@ -93,8 +93,10 @@ static int grade(const struct sim_metrics *m, const struct sim_expect *e, int n)
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: scx_lua sim POLICY.lua [POLICY.lua ...] --workload FILE [options]\n"
-"  --workload FILE     a workload table (policies/workloads/*.lua)\n"
+"usage: scx_lua sim POLICY [POLICY ...] --workload W [options]\n"
+"  POLICY, W           a file, or a name looked for as scx_lua run does (a\n"
+"                      workload in the same folders' workloads/: interactive)\n"
+"  --workload W        a workload table (policies/workloads/*.lua)\n"
 "  --cpus N            CPUs, 1 to 1024 (default: the workload's, else 4)\n"
 "  --duration S        simulated seconds, decimals allowed (default: the workload's, else 10)\n"
 "  --seed N            random seed (default 1)\n"
@@ -238,6 +240,19 @@ int sim_parse(struct cli *o, struct sim_args *a, int argc, char **argv, char *er
 	return 0;
 }
 
+/* Names to files (find.c): the workload, then each policy. */
+static int find_files(struct sim_args *a, char *err, size_t errlen)
+{
+	static char found[SIM_MAX_POLICIES + 1][PATH_MAX];
+
+	a->workload = cli_find(a->workload, true, found[0], PATH_MAX, err, errlen);
+	for (int n = 0; a->workload && n < a->nr_policies; n++)
+		if (!(a->policies[n] = (char *)cli_find(a->policies[n], false, found[n + 1],
+							 PATH_MAX, err, errlen)))
+			return 2;
+	return a->workload ? 0 : 2;
+}
+
 /* Load the workload; every --expect must name one of its metrics. */
 static int load_workload(const struct sim_args *a, struct workload *w, char *err, size_t errlen)
 {
@@ -339,6 +354,8 @@ int sim_main(struct cli *o, int argc, char **argv)
 	rc = sim_parse(o, &a, argc, argv, err, sizeof(err));
 	if (rc == 1)
 		return 0;
+	if (!rc)
+		rc = find_files(&a, err, sizeof(err));
 	if (!rc)
 		rc = load_workload(&a, &w, err, sizeof(err));
 	if (!rc)

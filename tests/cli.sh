@@ -214,4 +214,36 @@ else
   echo "skip - ownership checks need root"
 fi
 
+# --- policies and workloads by name; the installed library
+$BIN list > "$T/l" 2>&1; rc=$?
+expect "list: exit 0, each policy with its idea and file" test $rc -eq 0 -a -n "$(grep -E '^deadline +scx_rustland.s rule.*\[policies/deadline.lua\]' "$T/l")"
+expect "list: every shipped policy" test "$(grep -c '\[policies/' "$T/l")" -eq "$(ls policies/*.lua | wc -l)"
+$BIN check fifo > "$T/o" 2>&1; rc=$?
+expect "check by name: policies/fifo.lua, exit 0" test $rc -eq 0 -a -n "$(grep '^scx_lua check: policies/fifo.lua' "$T/o")"
+$BIN check no_such_policy > "$T/o" 2>&1; rc=$?
+expect "an unknown name: exit 2, where it looked, what to do" test $rc -eq 2 -a -n "$(grep 'no policy named "no_such_policy" in \., policies, /etc/scx_lua/policies, .*scx_lua list' "$T/o")"
+$BIN sim fifo deadline --workload interactive --duration 0.2 > "$T/o" 2>&1; rc=$?
+expect "sim by name: policies and workload found" test $rc -eq 0 -a -n "$(grep 'workload "interactive' "$T/o")"
+$BIN sim fifo --workload no_such_load > "$T/o" 2>&1; rc=$?
+expect "sim, unknown workload name: exit 2, named" test $rc -eq 2 -a -n "$(grep 'no workload named "no_such_load"' "$T/o")"
+P=$T/prefix
+make -s install BUILD="${BUILD:-build}" PREFIX="$P" SYSCONFDIR="$P/etc" > "$T/i" 2>&1; rc=$?
+expect "make install PREFIX=: exit 0" test $rc -eq 0
+( cd "$T" && "$P/bin/scx_lua" check deadline ) > "$T/o" 2>&1; rc=$?
+expect "installed: a name resolves to the library beside the binary" test $rc -eq 0 -a -n "$(grep "^scx_lua check: $P/bin/../share/scx_lua/policies/deadline.lua" "$T/o")"
+( cd "$T" && "$P/bin/scx_lua" list ) > "$T/l" 2>&1
+expect "installed: list shows the library" has "$T/l" "^fifo .*share/scx_lua/policies/fifo.lua"
+expect "installed: workloads and labs, not the lab solutions" test -f "$P/share/scx_lua/policies/workloads/interactive.lua" -a -x "$P/share/scx_lua/policies/labs/grade" -a ! -e "$P/share/scx_lua/policies/labs/solutions"
+expect "installed: the unit runs the installed binary" has "$P/etc/systemd/system/scx_lua.service" "^ExecStart=$P/bin/scx_lua run \\\$SCX_LUA_POLICY"
+expect "installed: the unit reads the installed defaults" has "$P/etc/systemd/system/scx_lua.service" "^EnvironmentFile=-$P/etc/default/scx_lua\$"
+expect "installed: the defaults name a policy" has "$P/etc/default/scx_lua" "^SCX_LUA_POLICY=deadline\$"
+if command -v systemd-analyze > /dev/null; then
+  systemd-analyze verify "$P/etc/systemd/system/scx_lua.service" > "$T/v" 2>&1; rc=$?
+  expect "the unit passes systemd-analyze verify" test $rc -eq 0
+else
+  echo "skip - no systemd-analyze: the unit is not verified"
+fi
+make -s uninstall PREFIX="$P" SYSCONFDIR="$P/etc" > /dev/null 2>&1
+expect "make uninstall: binary, library and unit gone, defaults kept" test ! -e "$P/bin/scx_lua" -a ! -e "$P/share/scx_lua" -a ! -e "$P/etc/systemd/system/scx_lua.service" -a -f "$P/etc/default/scx_lua"
+
 done_testing "cli.sh"
