@@ -76,8 +76,8 @@ help:
 	@echo "  make fuzz       libFuzzer+ASan+UBSan on the CLI, workload files, queued records,"
 	@echo "                  policy outputs and hostile policies (FUZZ_SECONDS=60 each; make test"
 	@echo "                  runs 5 s each; FUZZERS=fuzz_policy for one)"
-	@echo "  make install    the binary, the policy library (PREFIX=/usr/local, DESTDIR=),"
-	@echo "                  scx_lua.service and /etc/default/scx_lua; make uninstall"
+	@echo "  make install    the binary, the policy library, scx_lua(8) (PREFIX=/usr/local,"
+	@echo "                  DESTDIR=), scx_lua.service and /etc/default/scx_lua; make uninstall"
 	@echo "  make deps       only install / name the Debian packages the build needs"
 	@echo "  make clean      remove build/"
 	@echo "options: V=1 (full commands), BUILD=dir"
@@ -248,6 +248,7 @@ install: $(BUILD)/scx_lua
 	$(Q)mkdir -p $(DESTDIR)$(PREFIX)/share/scx_lua
 	$(Q)cp -R policies $(DESTDIR)$(PREFIX)/share/scx_lua/
 	$(Q)rm -rf $(DESTDIR)$(PREFIX)/share/scx_lua/policies/labs/solutions
+	$(Q)install -D -m 644 dist/scx_lua.8 $(DESTDIR)$(PREFIX)/share/man/man8/scx_lua.8
 	$(Q)mkdir -p $(DESTDIR)$(UNITDIR)
 	$(Q)sed -e 's|@BINDIR@|$(PREFIX)/bin|' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|' \
 		dist/scx_lua.service.in > $(DESTDIR)$(UNITDIR)/scx_lua.service
@@ -255,7 +256,8 @@ install: $(BUILD)/scx_lua
 		install -D -m 644 dist/scx_lua.default $(DESTDIR)$(SYSCONFDIR)/default/scx_lua
 	@echo "installed scx_lua in $(DESTDIR)$(PREFIX); start it with: systemctl enable --now scx_lua"
 uninstall:
-	$(Q)rm -f $(DESTDIR)$(PREFIX)/bin/scx_lua $(DESTDIR)$(UNITDIR)/scx_lua.service
+	$(Q)rm -f $(DESTDIR)$(PREFIX)/bin/scx_lua $(DESTDIR)$(UNITDIR)/scx_lua.service \
+		$(DESTDIR)$(PREFIX)/share/man/man8/scx_lua.8
 	$(Q)rm -rf $(DESTDIR)$(PREFIX)/share/scx_lua
 	@echo "removed scx_lua from $(DESTDIR)$(PREFIX) (kept $(SYSCONFDIR)/default/scx_lua)"
 

@@ -22,7 +22,7 @@ struct cli {
 	struct engine_cfg ecfg;
 	const char *opts[CLI_MAX_OPTS];
 	int nr_opts;
-	int stats_s;              /* --stats: seconds between lines, 0 = off */
+	double stats_s;           /* --stats: seconds between lines, 0 = off */
 	double duration_s;        /* --duration: stop after, 0 = until signalled */
 	bool watch, verbose, partial, full_user;
 	int exit_dump_len;

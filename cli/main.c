@@ -66,7 +66,7 @@ static void usage(FILE *f)
 "      --synth-tasks N    synth: live tasks (256); --synth-burst N: per round (64)\n"
 "      --seed N           synth: random seed\n"
 "output:\n"
-"      --stats S          print a stats line every S seconds\n"
+"      --stats S          print a stats line every S seconds (0.1 to 3600; SIGUSR1: now)\n"
 "      --duration S       stop after S seconds (decimals allowed)\n"
 "  -v, --verbose          libbpf's debug output (verifier log) and more messages\n"
 "  -V, --version          print versions and exit\n"
@@ -126,7 +126,7 @@ static bool own_option(struct opt_err *e, struct cli *o, int c, const char *arg)
 		break;
 	case O_SYNTH_TASKS: o->synth_tasks = (unsigned)opt_whole(e, "--synth-tasks", arg, 1, 1 << 20); break;
 	case O_SYNTH_BURST: o->synth_burst = (unsigned)opt_whole(e, "--synth-burst", arg, 1, 1 << 20); break;
-	case O_STATS: o->stats_s = (int)opt_whole(e, "--stats", arg, 1, 3600); break;
+	case O_STATS: o->stats_s = opt_number(e, "--stats", arg, 0.1, 3600); break;
 	case 'v': o->verbose = true; break;
 	default: return false;
 	}

@@ -190,7 +190,7 @@ static int setup(struct runner *r)
 	r->fs = stamp(o->policy);
 	r->t_start = clock_ns();
 	r->warm_at = r->t_start + 1000000000ull;
-	r->next_stats = o->stats_s ? r->t_start + (uint64_t)o->stats_s * 1000000000ull : UINT64_MAX;
+	r->next_stats = o->stats_s ? r->t_start + (uint64_t)(o->stats_s * 1e9) : UINT64_MAX;
 	r->next_watch = r->t_start + 250000000ull;
 	return 0;
 }
@@ -224,7 +224,7 @@ static void housekeeping(struct runner *r, uint64_t now)
 			logring_put(&r->e.log, 1, r->line, strlen(r->line));
 		}
 		if (o->stats_s)
-			r->next_stats = now + (uint64_t)o->stats_s * 1000000000ull;
+			r->next_stats = now + (uint64_t)(o->stats_s * 1e9);
 	}
 }
 

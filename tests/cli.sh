@@ -200,6 +200,8 @@ expect "reload: error says p.lua:4" has "$T/r" "p.lua:4: unexpected symbol"
 expect "reload: --watch picks up the fixed file" has "$T/r" "file changed: reloaded .*p.lua \(policy \"fifo\"\)"
 expect "SIGTERM: clean stop, exit 0" test $rc -eq 0 -a -n "$(grep 'stopped (Terminated)' "$T/r")"
 expect "stats lines printed every second" test "$(grep -c '^\[scx_lua\] policy=' "$T/r")" -ge 4
+$BIN fifo --backend synth --stats 0.2 --duration 1.5 > "$T/s" 2>&1
+expect "--stats 0.2: a line every 0.2 s (at least 5 in 1.5 s)" test "$(grep -c '^\[scx_lua\] policy=' "$T/s")" -ge 5
 expect "reload: no task lost" books "$T/r"
 
 # --- policy files a root scheduler must not trust
@@ -237,13 +239,24 @@ expect "installed: workloads and labs, not the lab solutions" test -f "$P/share/
 expect "installed: the unit runs the installed binary" has "$P/etc/systemd/system/scx_lua.service" "^ExecStart=$P/bin/scx_lua run \\\$SCX_LUA_POLICY"
 expect "installed: the unit reads the installed defaults" has "$P/etc/systemd/system/scx_lua.service" "^EnvironmentFile=-$P/etc/default/scx_lua\$"
 expect "installed: the defaults name a policy" has "$P/etc/default/scx_lua" "^SCX_LUA_POLICY=deadline\$"
+expect "installed: scx_lua(8)" test -f "$P/share/man/man8/scx_lua.8"
+# The man page names only options that exist, and renders without warnings.
+missing=
+for opt in $(sed -n '/^\.SH OPTIONS/,/^\.SH THE POLICY/p' dist/scx_lua.8 | sed 's/\\//g' | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
+  $BIN -h 2>&1 | grep -q -- "$opt" || missing="$missing $opt"
+done
+expect "scx_lua(8) names only options scx_lua -h lists${missing:+ (not:$missing)}" test -z "$missing"
+if command -v groff > /dev/null; then
+  expect "scx_lua(8) renders without warnings" test -z "$(groff -man -ww -z dist/scx_lua.8 2>&1)"
+fi
 if command -v systemd-analyze > /dev/null; then
-  systemd-analyze verify "$P/etc/systemd/system/scx_lua.service" > "$T/v" 2>&1; rc=$?
+  # --man=no: its man page is in the scratch prefix, not where man looks
+  systemd-analyze verify --man=no "$P/etc/systemd/system/scx_lua.service" > "$T/v" 2>&1; rc=$?
   expect "the unit passes systemd-analyze verify" test $rc -eq 0
 else
   echo "skip - no systemd-analyze: the unit is not verified"
 fi
 make -s uninstall PREFIX="$P" SYSCONFDIR="$P/etc" > /dev/null 2>&1
-expect "make uninstall: binary, library and unit gone, defaults kept" test ! -e "$P/bin/scx_lua" -a ! -e "$P/share/scx_lua" -a ! -e "$P/etc/systemd/system/scx_lua.service" -a -f "$P/etc/default/scx_lua"
+expect "make uninstall: binary, library, man page and unit gone, defaults kept" test ! -e "$P/bin/scx_lua" -a ! -e "$P/share/scx_lua" -a ! -e "$P/share/man/man8/scx_lua.8" -a ! -e "$P/etc/systemd/system/scx_lua.service" -a -f "$P/etc/default/scx_lua"
 
 done_testing "cli.sh"
