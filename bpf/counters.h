@@ -34,38 +34,87 @@ struct lua_counters {
 	unsigned long long kicks[SCX_LUA_KICK_NR];  /* CPUs kicked, by reason */
 };
 
+/* One counter: its name in the stats line, its value, what it counts. */
+struct lua_counter {
+	const char *name;
+	unsigned long long v;
+	const char *help;
+};
+
+#define LUA_COUNTERS_NR (17 + SCX_LUA_RUN_NR + SCX_LUA_KICK_NR)
+
+/*
+ * Every counter of @c, in the stats line's order, with its help: the one
+ * table the line, --help-stats and any other view are made from.
+ */
+static inline int lua_counters_list(const struct lua_counters *c, struct lua_counter *out)
+{
+	static const char *const runs[SCX_LUA_RUN_NR][2] = {
+		{ "run_midbatch", "the scheduler got a CPU: it had lost one with a batch in hand" },
+		{ "run_hog", "... a CPU hog was preempted for a woken task's record" },
+		{ "run_heartbeat", "... housekeeping, at least every 100 ms" },
+		{ "run_budget", "... its oldest record had waited --budget-us" },
+		{ "run_ring", "... the ring of records passed its watermark" },
+		{ "run_idle", "... the CPU had nothing else to run" },
+	};
+	static const char *const kicks[SCX_LUA_KICK_NR][2] = {
+		{ "kick_task_idle", "CPUs kicked: an idle CPU woken for a task" },
+		{ "kick_deadline", "... preempted for a woken task's earlier deadline" },
+		{ "kick_policy", "... preempted because the policy asked (DF_PREEMPT)" },
+		{ "kick_sched_idle", "... an idle CPU woken for the scheduler" },
+		{ "kick_sched_hog", "... a CPU hog preempted for the scheduler" },
+		{ "kick_sched_budget", "... preempted from a tick: the budget ran out" },
+		{ "kick_heartbeat", "... for the scheduler's heartbeat" },
+	};
+	const struct lua_counter f[] = {
+		{ "queued", c->queued, "records sent to the scheduler process" },
+		{ "user_dispatches", c->user_dispatches, "its decisions carried out" },
+		{ "kernel_dispatches", c->kernel_dispatches,
+		  "decided without it: an idle CPU, kernel threads, bypasses" },
+		{ "cancel", c->cancel, "decisions for a record replaced since (stale)" },
+		{ "bounce", c->bounce, "decisions naming a CPU the task may not use: shared queue" },
+		{ "congested", c->congested, "the ring was full: the task bypassed the policy" },
+		{ "stuck_bypass", c->stuck_bypass, "the scheduler process was stuck: bypassed" },
+		{ "stuck_rescued", c->stuck_rescued, "held by a stuck scheduler process: run anyway" },
+		{ "starve_rescued", c->starve_rescued, "waited past --starve-ms: run next" },
+		{ "deadline_preempts", c->deadline_preempts,
+		  "CPUs preempted for a woken task's earlier deadline" },
+		{ "preempt_guarded", c->preempt_guarded,
+		  "would have been, but the task had run less than --preempt-us" },
+		{ "preempt_sync", c->preempt_sync,
+		  "would have been, but the wake-up was a sync one (--preempt-sync)" },
+		{ "rcu_first", c->rcu_first,
+		  "preempted in an RCU read-side section: first on its CPU" },
+		{ "kept", c->kept, "slice out while nothing waits: went on" },
+		{ "preempt_kept", c->preempt_kept, "preempted by us, kept its deadline (keep_preempted)" },
+		{ "rule_dispatches", c->rule_dispatches, "decided in the kernel by the policy's rule" },
+		{ "observe_dropped", c->observe_dropped,
+		  "their records for the policy, lost to a full ring" },
+	};
+	int n = 0;
+
+	_Static_assert(sizeof(f) / sizeof(f[0]) + SCX_LUA_RUN_NR + SCX_LUA_KICK_NR == LUA_COUNTERS_NR,
+		       "LUA_COUNTERS_NR counts every counter");
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		out[n++] = f[i];
+	for (int i = 0; i < SCX_LUA_RUN_NR; i++)
+		out[n++] = (struct lua_counter){ runs[i][0], c->runs[i], runs[i][1] };
+	for (int i = 0; i < SCX_LUA_KICK_NR; i++)
+		out[n++] = (struct lua_counter){ kicks[i][0], c->kicks[i], kicks[i][1] };
+	return n;
+}
+
 /* " name=value" for every counter, in this order. Returns the length. */
 static inline int lua_counters_format(const struct lua_counters *c, char *buf, size_t len)
 {
-	static const char *const runs[SCX_LUA_RUN_NR] = {
-		"run_midbatch", "run_hog", "run_heartbeat", "run_budget", "run_ring", "run_idle",
-	};
-	static const char *const kicks[SCX_LUA_KICK_NR] = {
-		"kick_task_idle", "kick_deadline", "kick_policy", "kick_sched_idle",
-		"kick_sched_hog", "kick_sched_budget", "kick_heartbeat",
-	};
-	const struct { const char *name; unsigned long long v; } f[] = {
-		{ "queued", c->queued }, { "user_dispatches", c->user_dispatches },
-		{ "kernel_dispatches", c->kernel_dispatches }, { "cancel", c->cancel },
-		{ "bounce", c->bounce }, { "congested", c->congested },
-		{ "stuck_bypass", c->stuck_bypass }, { "stuck_rescued", c->stuck_rescued },
-		{ "starve_rescued", c->starve_rescued },
-		{ "deadline_preempts", c->deadline_preempts },
-		{ "preempt_guarded", c->preempt_guarded }, { "preempt_sync", c->preempt_sync },
-		{ "rcu_first", c->rcu_first }, { "kept", c->kept },
-		{ "preempt_kept", c->preempt_kept }, { "rule_dispatches", c->rule_dispatches },
-		{ "observe_dropped", c->observe_dropped },
-	};
+	struct lua_counter f[LUA_COUNTERS_NR];
+	int nr = lua_counters_list(c, f);
 	size_t n = 0;
 
 	if (len)
 		buf[0] = '\0';
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]) && n < len; i++)
+	for (int i = 0; i < nr && n < len; i++)
 		n += (size_t)snprintf(buf + n, len - n, " %s=%llu", f[i].name, f[i].v);
-	for (int i = 0; i < SCX_LUA_RUN_NR && n < len; i++)
-		n += (size_t)snprintf(buf + n, len - n, " %s=%llu", runs[i], c->runs[i]);
-	for (int i = 0; i < SCX_LUA_KICK_NR && n < len; i++)
-		n += (size_t)snprintf(buf + n, len - n, " %s=%llu", kicks[i], c->kicks[i]);
 	return (int)(n < len ? n : len);
 }
 

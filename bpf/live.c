@@ -68,6 +68,26 @@ void bpf_backend_counters(struct bpf_backend *b, struct lua_counters *c)
 		c->kicks[i] = s->nr_kicks[i];
 }
 
+void bpf_backend_describe_stats(FILE *f)
+{
+	static const struct lua_counters zero;
+	static const char *const more[][2] = {
+		{ "scheduled", "tasks user space holds, undecided, as it last told the BPF side" },
+		{ "running", "tasks on a CPU now" },
+		{ "failed", "decisions for tasks that exited while user space held them" },
+		{ "heartbeats", "heartbeat timer runs (every 100 ms)" },
+		{ "sched_switches", "context switches of the scheduler's batch loop" },
+		{ "online_cpus", "CPUs online when it attached" },
+	};
+	struct lua_counter c[LUA_COUNTERS_NR];
+	int nr = lua_counters_list(&zero, c);
+
+	for (int i = 0; i < nr; i++)
+		fprintf(f, "  %-18s %s\n", c[i].name, c[i].help);
+	for (size_t i = 0; i < sizeof(more) / sizeof(more[0]); i++)
+		fprintf(f, "  %-18s %s\n", more[i][0], more[i][1]);
+}
+
 int bpf_backend_format_stats(struct bpf_backend *b, char *buf, size_t len)
 {
 	volatile struct scx_lua__bss *s = b->skel->bss;

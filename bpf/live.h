@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "backend.h"
 #include "counters.h"
@@ -52,6 +53,8 @@ void bpf_backend_close(struct bpf_backend *b);
 int bpf_backend_nr_cpus(const struct bpf_backend *b);
 int bpf_backend_ended(struct bpf_backend *b, char *why, size_t len, bool *restart);
 int bpf_backend_format_stats(struct bpf_backend *b, char *buf, size_t len);
+/* A line per name of that stats line, saying what it counts. */
+void bpf_backend_describe_stats(FILE *f);
 void bpf_backend_tune(struct bpf_backend *b, const struct bpf_backend_tune *t);
 void bpf_backend_counters(struct bpf_backend *b, struct lua_counters *c);
 

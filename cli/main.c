@@ -16,6 +16,7 @@
 #include <luajit.h>
 
 #include "cli.h"
+#include "live.h"
 #include "opts.h"
 
 #ifndef SCX_LUA_VERSION
@@ -67,15 +68,25 @@ static void usage(FILE *f)
 "      --seed N           synth: random seed\n"
 "output:\n"
 "      --stats S          print a stats line every S seconds (0.1 to 3600; SIGUSR1: now)\n"
+"      --help-stats       what each name in the stats lines counts\n"
 "      --duration S       stop after S seconds (decimals allowed)\n"
 "  -v, --verbose          libbpf's debug output (verifier log) and more messages\n"
 "  -V, --version          print versions and exit\n"
 "  -h, --help             this text\n");
 }
 
+/* --help-stats: every name of the two stats lines, from their own tables. */
+static void help_stats(void)
+{
+	printf("--stats prints two lines. The core's, [scx_lua]:\n");
+	engine_describe_stats(stdout);
+	printf("The BPF side's, [bpf] (the live backend only):\n");
+	bpf_backend_describe_stats(stdout);
+}
+
 enum {
 	O_EXIT_DUMP = OPT_OWN, O_WATCH, O_NO_SANDBOX, O_WATCHDOG, O_ARENA, O_MAX_TASKS, O_BATCH,
-	O_BACKEND, O_SYNTH_TASKS, O_SYNTH_BURST, O_STATS, O_QUEUE_KB, O_STARVE,
+	O_BACKEND, O_SYNTH_TASKS, O_SYNTH_BURST, O_STATS, O_QUEUE_KB, O_STARVE, O_HELP_STATS,
 };
 
 static const struct option longopts[] = {
@@ -97,6 +108,7 @@ static const struct option longopts[] = {
 	{ "verbose", no_argument, 0, 'v' },
 	{ "version", no_argument, 0, 'V' },
 	{ "help", no_argument, 0, 'h' },
+	{ "help-stats", no_argument, 0, O_HELP_STATS },
 	{ 0, 0, 0, 0 },
 };
 
@@ -154,6 +166,7 @@ int cli_parse(struct cli *o, int argc, char **argv, char *err, size_t errlen)
 			       LUAJIT_VERSION, libbpf_version_string());
 			return 1;
 		case 'h': usage(stdout); return 1;
+		case O_HELP_STATS: help_stats(); return 1;
 		default: opt_unknown(&e, argc, argv, "scx_lua");
 		}
 	}

@@ -116,6 +116,36 @@ void engine_free(struct engine *e)
 	arena_free(&e->arena);
 }
 
+/* What engine_format_stats() prints, name by name, in its order. */
+static const char *const stats_help[][2] = {
+	{ "policy", "the policy's name (P.name)" },
+	{ "queued", "tasks received from the backend" },
+	{ "dispatched", "decisions the backend accepted" },
+	{ "requeued", "decisions refused and put back in the heap, original key kept" },
+	{ "pending", "tasks in the heap now" },
+	{ "batches", "policy calls over a batch" },
+	{ "errors", "policy calls that raised an error" },
+	{ "fallback", "batches ordered by the built-in fallback instead of the policy" },
+	{ "bad(d/s/c)", "outputs corrected: deadlines, slices, CPUs" },
+	{ "watchdog", "policy calls stopped for running past --watchdog-ms" },
+	{ "reloads", "policy reloads done / refused (the old policy kept running)" },
+	{ "evicted", "pids dropped from the full task store, least recently seen first" },
+	{ "faults", "page faults of the scheduler process since warm-up (want 0)" },
+	{ "policy=...ns/task", "mean time inside the policy per task" },
+	{ "lua_mem", "memory the policy's Lua state holds" },
+	{ "max_batch", "the most tasks one policy call saw" },
+	{ "observed", "tasks decided in the kernel by their rule, shown to the policy" },
+	{ "rule_disagree", "tasks the policy's P.enqueue and its rule ordered differently" },
+	{ "rule_changes", "rules the policy changed after the fact" },
+	{ "bad_rule", "rules, or rule ids, refused as invalid" },
+};
+
+void engine_describe_stats(FILE *f)
+{
+	for (size_t i = 0; i < sizeof(stats_help) / sizeof(stats_help[0]); i++)
+		fprintf(f, "  %-18s %s\n", stats_help[i][0], stats_help[i][1]);
+}
+
 int engine_format_stats(struct engine *e, char *buf, size_t len)
 {
 	const struct scx_stats *s = e->stats;

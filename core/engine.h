@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "arena.h"
 #include "backend.h"
@@ -41,5 +42,7 @@ void engine_free(struct engine *e);
 void engine_cfg_default(struct engine_cfg *cfg);
 /* One human-readable stats line, newline-terminated. */
 int engine_format_stats(struct engine *e, char *buf, size_t len);
+/* A line per name of that stats line, saying what it counts. */
+void engine_describe_stats(FILE *f);
 
 #endif

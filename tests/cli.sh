@@ -201,6 +201,13 @@ expect "reload: --watch picks up the fixed file" has "$T/r" "file changed: reloa
 expect "SIGTERM: clean stop, exit 0" test $rc -eq 0 -a -n "$(grep 'stopped (Terminated)' "$T/r")"
 expect "stats lines printed every second" test "$(grep -c '^\[scx_lua\] policy=' "$T/r")" -ge 4
 $BIN fifo --backend synth --stats 0.2 --duration 1.5 > "$T/s" 2>&1
+$BIN --help-stats > "$T/hs" 2>&1; rc=$?
+missing=
+for n in $(grep -m1 '^\[scx_lua\]' "$T/s" | tr ' ' '\n' | grep = | cut -d= -f1 | sort -u); do
+  grep -qF "  $n " "$T/hs" || missing="$missing $n"
+done
+expect "--help-stats: exit 0, describes every name of the core's stats line${missing:+ (not:$missing)}" test $rc -eq 0 -a -z "$missing"
+expect "--help-stats: the BPF side's counters too" has "$T/hs" "^  rcu_first +preempted in an RCU"
 expect "--stats 0.2: a line every 0.2 s (at least 5 in 1.5 s)" test "$(grep -c '^\[scx_lua\] policy=' "$T/s")" -ge 5
 expect "reload: no task lost" books "$T/r"
 
