@@ -167,10 +167,11 @@ FUZZ_OBJS := $(addprefix $(FUZZ_DIR)/,$(addsuffix .o,$(LIB_SRCS))) $(BUILD)/gen/
 FUZZ_CLI_OBJS := $(addprefix $(FUZZ_DIR)/,$(addsuffix .o,$(CLI_SRCS)))
 FUZZERS   := fuzz_cli fuzz_workload fuzz_records fuzz_outputs fuzz_policy
 
-# The report test renders HTML in a real browser: Chromium, installed here.
+# The report test renders HTML in a real browser: Chromium, installed here;
+# python3 parses the JSON scx_lua prints.
 TEST_STAMP := $(BUILD)/.deps-test
 $(TEST_STAMP): tests/deps.sh
-	$(Q)mkdir -p $(@D) && tests/deps.sh "the tests" chromium && touch $@
+	$(Q)mkdir -p $(@D) && tests/deps.sh "the tests" chromium python3 && touch $@
 
 test: $(BUILD)/scx_lua $(addprefix $(BUILD)/tests/,$(UNIT_TESTS) pause_thread) $(TEST_STAMP) \
       $(addprefix $(FUZZ_DIR)/,$(FUZZERS))

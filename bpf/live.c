@@ -88,6 +88,32 @@ void bpf_backend_describe_stats(FILE *f)
 		fprintf(f, "  %-18s %s\n", more[i][0], more[i][1]);
 }
 
+int bpf_backend_format_stats_json(struct bpf_backend *b, char *buf, size_t len)
+{
+	volatile struct scx_lua__bss *s = b->skel->bss;
+	struct lua_counter f[LUA_COUNTERS_NR];
+	struct lua_counters c;
+	int nr;
+	size_t n;
+
+	bpf_backend_counters(b, &c);
+	nr = lua_counters_list(&c, f);
+	n = (size_t)snprintf(buf, len, "{");
+	for (int i = 0; i < nr && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s\"%s\":%llu", i ? "," : "", f[i].name,
+				      f[i].v);
+	if (n < len)
+		n += (size_t)snprintf(buf + n, len - n,
+				      ",\"scheduled\":%llu,\"running\":%llu,\"failed\":%llu,"
+				      "\"heartbeats\":%llu,\"sched_switches\":%llu,\"online_cpus\":%llu}",
+				      (unsigned long long)s->nr_scheduled,
+				      (unsigned long long)s->nr_running,
+				      (unsigned long long)s->nr_failed_dispatches,
+				      (unsigned long long)s->nr_heartbeats, loop_switches(),
+				      (unsigned long long)s->nr_online_cpus);
+	return (int)(n < len ? n : len - 1);
+}
+
 int bpf_backend_format_stats(struct bpf_backend *b, char *buf, size_t len)
 {
 	volatile struct scx_lua__bss *s = b->skel->bss;

@@ -55,6 +55,8 @@ int bpf_backend_ended(struct bpf_backend *b, char *why, size_t len, bool *restar
 int bpf_backend_format_stats(struct bpf_backend *b, char *buf, size_t len);
 /* A line per name of that stats line, saying what it counts. */
 void bpf_backend_describe_stats(FILE *f);
+/* The same counters as one JSON object. */
+int bpf_backend_format_stats_json(struct bpf_backend *b, char *buf, size_t len);
 void bpf_backend_tune(struct bpf_backend *b, const struct bpf_backend_tune *t);
 void bpf_backend_counters(struct bpf_backend *b, struct lua_counters *c);
 

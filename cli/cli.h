@@ -23,6 +23,7 @@ struct cli {
 	const char *opts[CLI_MAX_OPTS];
 	int nr_opts;
 	double stats_s;           /* --stats: seconds between lines, 0 = off */
+	bool stats_json;          /* --stats-json: one JSON object instead of the lines */
 	double duration_s;        /* --duration: stop after, 0 = until signalled */
 	bool watch, verbose, partial, full_user;
 	int exit_dump_len;

@@ -68,6 +68,7 @@ static void usage(FILE *f)
 "      --seed N           synth: random seed\n"
 "output:\n"
 "      --stats S          print a stats line every S seconds (0.1 to 3600; SIGUSR1: now)\n"
+"      --stats-json       the stats as one JSON object per interval (default: 1 s)\n"
 "      --help-stats       what each name in the stats lines counts\n"
 "      --duration S       stop after S seconds (decimals allowed)\n"
 "  -v, --verbose          libbpf's debug output (verifier log) and more messages\n"
@@ -87,6 +88,7 @@ static void help_stats(void)
 enum {
 	O_EXIT_DUMP = OPT_OWN, O_WATCH, O_NO_SANDBOX, O_WATCHDOG, O_ARENA, O_MAX_TASKS, O_BATCH,
 	O_BACKEND, O_SYNTH_TASKS, O_SYNTH_BURST, O_STATS, O_QUEUE_KB, O_STARVE, O_HELP_STATS,
+	O_STATS_JSON,
 };
 
 static const struct option longopts[] = {
@@ -109,6 +111,7 @@ static const struct option longopts[] = {
 	{ "version", no_argument, 0, 'V' },
 	{ "help", no_argument, 0, 'h' },
 	{ "help-stats", no_argument, 0, O_HELP_STATS },
+	{ "stats-json", no_argument, 0, O_STATS_JSON },
 	{ 0, 0, 0, 0 },
 };
 
@@ -139,6 +142,7 @@ static bool own_option(struct opt_err *e, struct cli *o, int c, const char *arg)
 	case O_SYNTH_TASKS: o->synth_tasks = (unsigned)opt_whole(e, "--synth-tasks", arg, 1, 1 << 20); break;
 	case O_SYNTH_BURST: o->synth_burst = (unsigned)opt_whole(e, "--synth-burst", arg, 1, 1 << 20); break;
 	case O_STATS: o->stats_s = opt_number(e, "--stats", arg, 0.1, 3600); break;
+	case O_STATS_JSON: o->stats_json = true; break;
 	case 'v': o->verbose = true; break;
 	default: return false;
 	}
@@ -179,6 +183,8 @@ int cli_parse(struct cli *o, int argc, char **argv, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", e.msg);
 		return 2;
 	}
+	if (o->stats_json && !o->stats_s)
+		o->stats_s = 1;
 	o->policy = argv[optind];
 	return 0;
 }

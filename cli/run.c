@@ -143,7 +143,7 @@ struct runner {
 	struct engine e;
 	struct filestamp fs;
 	uint64_t t_start, next_stats, next_watch, warm_at;
-	char line[LOGRING_LINE], ended[1400];
+	char line[LOGRING_LINE], ended[1400], json[4 * LOGRING_LINE];
 	bool restart;
 };
 
@@ -195,6 +195,40 @@ static int setup(struct runner *r)
 	return 0;
 }
 
+/*
+ * The stats: the core's line and, live, the BPF side's; or with
+ * --stats-json one object {"t": seconds, "core": {...}, "bpf": {...}}.
+ */
+static void put_stats(struct runner *r, uint64_t now, bool direct)
+{
+	size_t n;
+
+	if (!r->o->stats_json) {
+		engine_format_stats(&r->e, r->line, sizeof(r->line));
+		logring_put(&r->e.log, 1, r->line, strlen(r->line));
+		if (is_live(r)) {
+			bpf_backend_format_stats(r->bctx, r->line, sizeof(r->line));
+			logring_put(&r->e.log, 1, r->line, strlen(r->line));
+		}
+		return;
+	}
+	n = (size_t)snprintf(r->json, sizeof(r->json), "{\"t\":%.3f,\"core\":",
+			     (double)(now - r->t_start) / 1e9);
+	n += (size_t)engine_format_stats_json(&r->e, r->json + n, sizeof(r->json) - n);
+	if (is_live(r) && n + 8 < sizeof(r->json)) {
+		n += (size_t)snprintf(r->json + n, sizeof(r->json) - n, ",\"bpf\":");
+		n += (size_t)bpf_backend_format_stats_json(r->bctx, r->json + n,
+							   sizeof(r->json) - n);
+	}
+	if (n + 3 > sizeof(r->json))
+		n = sizeof(r->json) - 3;
+	n += (size_t)snprintf(r->json + n, sizeof(r->json) - n, "}\n");
+	if (direct)
+		fputs(r->json, stdout);
+	else
+		logring_put_long(&r->e.log, 1, r->json, n);
+}
+
 /* Between steps: warm-up, reloads, --watch, --stats. */
 static void housekeeping(struct runner *r, uint64_t now)
 {
@@ -217,12 +251,7 @@ static void housekeeping(struct runner *r, uint64_t now)
 	}
 	if (now >= r->next_stats || stats_req) {
 		stats_req = 0;
-		engine_format_stats(&r->e, r->line, sizeof(r->line));
-		logring_put(&r->e.log, 1, r->line, strlen(r->line));
-		if (is_live(r)) {
-			bpf_backend_format_stats(r->bctx, r->line, sizeof(r->line));
-			logring_put(&r->e.log, 1, r->line, strlen(r->line));
-		}
+		put_stats(r, now, false);
 		if (o->stats_s)
 			r->next_stats = now + (uint64_t)(o->stats_s * 1e9);
 	}
@@ -258,11 +287,15 @@ static int report(struct runner *r)
 	policy_exit(&r->e.ph, r->ended[0] ? "kernel" :
 			      stop_sig ? (stop_sig == SIGINT ? "SIGINT" : "SIGTERM") : "duration");
 	logring_stop(&r->e.log);
-	engine_format_stats(&r->e, r->line, sizeof(r->line));
-	fputs(r->line, stdout);
-	if (is_live(r)) {
-		bpf_backend_format_stats(r->bctx, r->line, sizeof(r->line));
+	if (r->o->stats_json) {
+		put_stats(r, clock_ns(), true);
+	} else {
+		engine_format_stats(&r->e, r->line, sizeof(r->line));
 		fputs(r->line, stdout);
+		if (is_live(r)) {
+			bpf_backend_format_stats(r->bctx, r->line, sizeof(r->line));
+			fputs(r->line, stdout);
+		}
 	}
 	fflush(stdout);
 	if (!r->ended[0]) {

@@ -7,6 +7,7 @@
  * heaps. The Lua heaps take what is left, so --arena-mb grows only them.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -116,6 +117,15 @@ void engine_free(struct engine *e)
 	arena_free(&e->arena);
 }
 
+/* The counters the core keeps elsewhere, brought into e->stats. */
+static void stats_refresh(struct engine *e)
+{
+	sched_update_stats(&e->sched);
+	e->stats->nr_log_dropped = e->log.nr_dropped;
+	if (!policy_active(&e->ph))
+		e->stats->lua_mem = 0;
+}
+
 /* What engine_format_stats() prints, name by name, in its order. */
 static const char *const stats_help[][2] = {
 	{ "policy", "the policy's name (P.name)" },
@@ -140,6 +150,62 @@ static const char *const stats_help[][2] = {
 	{ "bad_rule", "rules, or rule ids, refused as invalid" },
 };
 
+/* The counters --stats-json shows, under the names of the text line. */
+#define STAT(name, field) { name, offsetof(struct scx_stats, field) }
+static const struct { const char *name; size_t off; } stats_json[] = {
+	STAT("queued", nr_queued), STAT("dispatched", nr_dispatched),
+	STAT("requeued", nr_requeued), STAT("pending", nr_pending),
+	STAT("batches", nr_batches), STAT("errors", nr_policy_errors),
+	STAT("fallback", nr_fallback_batches), STAT("bad_deadline", nr_bad_deadline),
+	STAT("bad_slice", nr_bad_slice), STAT("bad_cpu", nr_bad_cpu),
+	STAT("watchdog", nr_watchdog), STAT("reloads", nr_reloads),
+	STAT("reload_failures", nr_reload_failures), STAT("evicted", nr_store_evictions),
+	STAT("faults", nr_page_faults), STAT("policy_ns", policy_ns), STAT("lua_mem", lua_mem),
+	STAT("max_batch", max_batch), STAT("observed", nr_observed),
+	STAT("rule_disagree", nr_rule_disagree), STAT("rule_changes", nr_rule_changes),
+	STAT("bad_rule", nr_bad_rule),
+};
+#undef STAT
+
+/* @s as a JSON string: quotes, backslashes and control characters escaped. */
+static int json_string(char *buf, size_t len, const char *s)
+{
+	size_t n = 0;
+
+	if (len < 3)
+		return 0;
+	buf[n++] = '"';
+	for (; *s && n + 8 < len; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			n += (size_t)snprintf(buf + n, len - n, "\\%c", c);
+		else if (c < 0x20)
+			n += (size_t)snprintf(buf + n, len - n, "\\u%04x", c);
+		else
+			buf[n++] = (char)c;
+	}
+	buf[n++] = '"';
+	buf[n] = '\0';
+	return (int)n;
+}
+
+int engine_format_stats_json(struct engine *e, char *buf, size_t len)
+{
+	const struct scx_stats *s = e->stats;
+	size_t n;
+
+	stats_refresh(e);
+	n = (size_t)snprintf(buf, len, "{\"policy\":");
+	n += (size_t)json_string(buf + n, len - n, policy_name(&e->ph));
+	for (size_t i = 0; i < sizeof(stats_json) / sizeof(stats_json[0]) && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, ",\"%s\":%llu", stats_json[i].name,
+				      *(const unsigned long long *)((const char *)s + stats_json[i].off));
+	if (n < len)
+		n += (size_t)snprintf(buf + n, len - n, "}");
+	return (int)(n < len ? n : len - 1);
+}
+
 void engine_describe_stats(FILE *f)
 {
 	for (size_t i = 0; i < sizeof(stats_help) / sizeof(stats_help[0]); i++)
@@ -151,10 +217,7 @@ int engine_format_stats(struct engine *e, char *buf, size_t len)
 	const struct scx_stats *s = e->stats;
 	double per_task = s->nr_queued ? (double)s->policy_ns / (double)s->nr_queued : 0;
 
-	sched_update_stats(&e->sched);
-	e->stats->nr_log_dropped = e->log.nr_dropped;
-	if (!policy_active(&e->ph))
-		e->stats->lua_mem = 0;
+	stats_refresh(e);
 	return snprintf(buf, len,
 		"[scx_lua] policy=%s queued=%llu dispatched=%llu requeued=%llu pending=%llu "
 		"batches=%llu errors=%llu fallback=%llu bad(d/s/c)=%llu/%llu/%llu watchdog=%llu "

@@ -44,5 +44,7 @@ void engine_cfg_default(struct engine_cfg *cfg);
 int engine_format_stats(struct engine *e, char *buf, size_t len);
 /* A line per name of that stats line, saying what it counts. */
 void engine_describe_stats(FILE *f);
+/* The same counters as one JSON object, values unscaled (ns, bytes). */
+int engine_format_stats_json(struct engine *e, char *buf, size_t len);
 
 #endif

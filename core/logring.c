@@ -118,6 +118,20 @@ void logring_put(struct logring *r, int fd, const char *msg, size_t len)
 	__atomic_store_n(&r->head, r->head + 1, __ATOMIC_RELEASE);
 }
 
+void logring_put_long(struct logring *r, int fd, const char *msg, size_t len)
+{
+	size_t pieces = (len + LOGRING_LINE - 1) / LOGRING_LINE;
+
+	/* One producer: the free slots seen here can only grow meanwhile. */
+	if (r->running &&
+	    LOGRING_SLOTS - (r->head - __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE)) < pieces) {
+		r->nr_dropped++;
+		return;
+	}
+	for (size_t off = 0; off < len; off += LOGRING_LINE)
+		logring_put(r, fd, msg + off, len - off < LOGRING_LINE ? len - off : LOGRING_LINE);
+}
+
 void logring_printf(struct logring *r, int fd, const char *fmt, ...)
 {
 	char buf[LOGRING_LINE];

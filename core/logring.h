@@ -38,6 +38,8 @@ int logring_init(struct logring *r, struct logring_slot *slots);
 int logring_start(struct logring *r);
 void logring_stop(struct logring *r);
 void logring_put(struct logring *r, int fd, const char *msg, size_t len);
+/* A message longer than a line, in consecutive pieces: all or none. */
+void logring_put_long(struct logring *r, int fd, const char *msg, size_t len);
 void logring_printf(struct logring *r, int fd, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -201,6 +201,20 @@ expect "reload: --watch picks up the fixed file" has "$T/r" "file changed: reloa
 expect "SIGTERM: clean stop, exit 0" test $rc -eq 0 -a -n "$(grep 'stopped (Terminated)' "$T/r")"
 expect "stats lines printed every second" test "$(grep -c '^\[scx_lua\] policy=' "$T/r")" -ge 4
 $BIN fifo --backend synth --stats 0.2 --duration 1.5 > "$T/s" 2>&1
+$BIN fifo --backend synth --stats-json --stats 0.3 --duration 1 > "$T/j" 2> /dev/null; rc=$?
+expect "--stats-json: one JSON object per interval and at the end, each valid" \
+  python3 -c 'import json, sys
+objs = [json.loads(l) for l in open(sys.argv[1])]
+assert len(objs) >= 3 and all(o["core"]["policy"] == "fifo" and o["core"]["queued"] > 0 for o in objs)' "$T/j"
+cat > "$T/q.lua" <<'EOF2'
+local P = { name = 'say "hi" \\ there' }
+function P.enqueue(t, now) t.deadline = now end
+return P
+EOF2
+$BIN "$T/q.lua" --backend synth --stats-json --duration 0.3 > "$T/j" 2> /dev/null
+expect "--stats-json: the policy's name escaped" \
+  python3 -c 'import json, sys
+assert json.loads(open(sys.argv[1]).readline())["core"]["policy"] == "say \"hi\" \\ there"' "$T/j"
 $BIN --help-stats > "$T/hs" 2>&1; rc=$?
 missing=
 for n in $(grep -m1 '^\[scx_lua\]' "$T/s" | tr ' ' '\n' | grep = | cut -d= -f1 | sort -u); do

@@ -67,6 +67,14 @@ expect "select_cpu policy: load finished" test $hb -eq 0
 expect "select_cpu policy: no errors, no invalid CPU" grep -qE '^\[scx_lua\] policy=pick_cpu .*errors=0 .*bad\(d/s/c\)=0/0/0' /tmp/pick.log
 expect "select_cpu policy: user dispatches > 0" test "$(stat_of "$(last_stats /tmp/pick.log bpf)" user_dispatches)" -gt 0
 
+# --- 2c. --stats-json on the live backend: whole objects, the BPF side's too
+start_scx /tmp/j.log policies/deadline.lua --stats-json --stats 0.5
+hackbench -g 2 -l 100 > /dev/null 2>&1; sleep 1
+kill -INT $SCX; wait $SCX
+objs=$(grep -c '^{' /tmp/j.log)
+whole=$(grep -cE '^\{"t":[0-9.]+,"core":\{"policy":"deadline",.*"bad_rule":[0-9]+\},"bpf":\{"queued":[0-9]+,.*"online_cpus":[0-9]+\}\}$' /tmp/j.log)
+expect "--stats-json live: $whole of $objs lines whole objects with both parts (at least 3)" test "$objs" -ge 3 -a "$whole" = "$objs"
+
 # --- 3. hot reload while loaded
 cp policies/fifo.lua $POLDIR/p.lua
 start_scx /tmp/r.log $POLDIR/p.lua --stats 1
