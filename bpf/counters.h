@@ -104,18 +104,4 @@ static inline int lua_counters_list(const struct lua_counters *c, struct lua_cou
 	return n;
 }
 
-/* " name=value" for every counter, in this order. Returns the length. */
-static inline int lua_counters_format(const struct lua_counters *c, char *buf, size_t len)
-{
-	struct lua_counter f[LUA_COUNTERS_NR];
-	int nr = lua_counters_list(c, f);
-	size_t n = 0;
-
-	if (len)
-		buf[0] = '\0';
-	for (int i = 0; i < nr && n < len; i++)
-		n += (size_t)snprintf(buf + n, len - n, " %s=%llu", f[i].name, f[i].v);
-	return (int)(n < len ? n : len);
-}
-
 #endif

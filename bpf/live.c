@@ -68,68 +68,66 @@ void bpf_backend_counters(struct bpf_backend *b, struct lua_counters *c)
 		c->kicks[i] = s->nr_kicks[i];
 }
 
-void bpf_backend_describe_stats(FILE *f)
+#define LIVE_EXTRAS 6
+
+/* Every counter of the [bpf] line: the shared ones (counters.h), then
+ * the live backend's own. @b NULL: names and help only. */
+static int live_counters(struct bpf_backend *b, struct lua_counter *out)
 {
 	static const struct lua_counters zero;
-	static const char *const more[][2] = {
-		{ "scheduled", "tasks user space holds, undecided, as it last told the BPF side" },
-		{ "running", "tasks on a CPU now" },
-		{ "failed", "decisions for tasks that exited while user space held them" },
-		{ "heartbeats", "heartbeat timer runs (every 100 ms)" },
-		{ "sched_switches", "context switches of the scheduler's batch loop" },
-		{ "online_cpus", "CPUs online when it attached" },
-	};
-	struct lua_counter c[LUA_COUNTERS_NR];
-	int nr = lua_counters_list(&zero, c);
+	volatile struct scx_lua__bss *s = b ? b->skel->bss : NULL;
+	struct lua_counters c = zero;
+	int n;
+
+	if (b)
+		bpf_backend_counters(b, &c);
+	n = lua_counters_list(&c, out);
+	out[n++] = (struct lua_counter){ "scheduled", s ? s->nr_scheduled : 0,
+		"tasks user space holds, undecided, as it last told the BPF side" };
+	out[n++] = (struct lua_counter){ "running", s ? s->nr_running : 0, "tasks on a CPU now" };
+	out[n++] = (struct lua_counter){ "failed", s ? s->nr_failed_dispatches : 0,
+		"decisions for tasks that exited while user space held them" };
+	out[n++] = (struct lua_counter){ "heartbeats", s ? s->nr_heartbeats : 0,
+		"heartbeat timer runs (every 100 ms)" };
+	out[n++] = (struct lua_counter){ "sched_switches", b ? loop_switches() : 0,
+		"context switches of the scheduler's batch loop" };
+	out[n++] = (struct lua_counter){ "online_cpus", s ? s->nr_online_cpus : 0,
+		"CPUs online when it attached" };
+	return n;
+}
+
+void bpf_backend_describe_stats(FILE *f)
+{
+	struct lua_counter c[LUA_COUNTERS_NR + LIVE_EXTRAS];
+	int nr = live_counters(NULL, c);
 
 	for (int i = 0; i < nr; i++)
 		fprintf(f, "  %-18s %s\n", c[i].name, c[i].help);
-	for (size_t i = 0; i < sizeof(more) / sizeof(more[0]); i++)
-		fprintf(f, "  %-18s %s\n", more[i][0], more[i][1]);
+}
+
+/* The [bpf] line (@json false) or the same counters as a JSON object. */
+static int format_counters(struct bpf_backend *b, char *buf, size_t len, bool json)
+{
+	struct lua_counter f[LUA_COUNTERS_NR + LIVE_EXTRAS];
+	int nr = live_counters(b, f);
+	size_t n = (size_t)snprintf(buf, len, json ? "{" : "  [bpf]");
+
+	for (int i = 0; i < nr && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, json ? "%s\"%s\":%llu" : "%s%s=%llu",
+				      json ? (i ? "," : "") : " ", f[i].name, f[i].v);
+	if (n < len)
+		n += (size_t)snprintf(buf + n, len - n, json ? "}" : "\n");
+	return (int)(n < len ? n : len - 1);
 }
 
 int bpf_backend_format_stats_json(struct bpf_backend *b, char *buf, size_t len)
 {
-	volatile struct scx_lua__bss *s = b->skel->bss;
-	struct lua_counter f[LUA_COUNTERS_NR];
-	struct lua_counters c;
-	int nr;
-	size_t n;
-
-	bpf_backend_counters(b, &c);
-	nr = lua_counters_list(&c, f);
-	n = (size_t)snprintf(buf, len, "{");
-	for (int i = 0; i < nr && n < len; i++)
-		n += (size_t)snprintf(buf + n, len - n, "%s\"%s\":%llu", i ? "," : "", f[i].name,
-				      f[i].v);
-	if (n < len)
-		n += (size_t)snprintf(buf + n, len - n,
-				      ",\"scheduled\":%llu,\"running\":%llu,\"failed\":%llu,"
-				      "\"heartbeats\":%llu,\"sched_switches\":%llu,\"online_cpus\":%llu}",
-				      (unsigned long long)s->nr_scheduled,
-				      (unsigned long long)s->nr_running,
-				      (unsigned long long)s->nr_failed_dispatches,
-				      (unsigned long long)s->nr_heartbeats, loop_switches(),
-				      (unsigned long long)s->nr_online_cpus);
-	return (int)(n < len ? n : len - 1);
+	return format_counters(b, buf, len, true);
 }
 
 int bpf_backend_format_stats(struct bpf_backend *b, char *buf, size_t len)
 {
-	volatile struct scx_lua__bss *s = b->skel->bss;
-	struct lua_counters c;
-	int n;
-
-	bpf_backend_counters(b, &c);
-	n = snprintf(buf, len, "  [bpf]");
-	n += lua_counters_format(&c, buf + n, len - (size_t)n);
-	n += snprintf(buf + n, len - (size_t)n,
-		      " scheduled=%llu running=%llu failed=%llu heartbeats=%llu sched_switches=%llu "
-		      "online_cpus=%llu\n", (unsigned long long)s->nr_scheduled,
-		      (unsigned long long)s->nr_running, (unsigned long long)s->nr_failed_dispatches,
-		      (unsigned long long)s->nr_heartbeats, loop_switches(),
-		      (unsigned long long)s->nr_online_cpus);
-	return n < (int)len ? n : (int)len - 1;
+	return format_counters(b, buf, len, false);
 }
 
 static double rel(struct bpf_backend *b, unsigned long long ts)

@@ -198,8 +198,9 @@ static int setup(struct runner *r)
 /*
  * The stats: the core's line and, live, the BPF side's; or with
  * --stats-json one object {"t": seconds, "core": {...}, "bpf": {...}}.
+ * Through the log ring, which writes at once once it is stopped (exit).
  */
-static void put_stats(struct runner *r, uint64_t now, bool direct)
+static void put_stats(struct runner *r, uint64_t now)
 {
 	size_t n;
 
@@ -223,10 +224,7 @@ static void put_stats(struct runner *r, uint64_t now, bool direct)
 	if (n + 3 > sizeof(r->json))
 		n = sizeof(r->json) - 3;
 	n += (size_t)snprintf(r->json + n, sizeof(r->json) - n, "}\n");
-	if (direct)
-		fputs(r->json, stdout);
-	else
-		logring_put_long(&r->e.log, 1, r->json, n);
+	logring_put_long(&r->e.log, 1, r->json, n);
 }
 
 /* Between steps: warm-up, reloads, --watch, --stats. */
@@ -251,7 +249,7 @@ static void housekeeping(struct runner *r, uint64_t now)
 	}
 	if (now >= r->next_stats || stats_req) {
 		stats_req = 0;
-		put_stats(r, now, false);
+		put_stats(r, now);
 		if (o->stats_s)
 			r->next_stats = now + (uint64_t)(o->stats_s * 1e9);
 	}
@@ -287,17 +285,8 @@ static int report(struct runner *r)
 	policy_exit(&r->e.ph, r->ended[0] ? "kernel" :
 			      stop_sig ? (stop_sig == SIGINT ? "SIGINT" : "SIGTERM") : "duration");
 	logring_stop(&r->e.log);
-	if (r->o->stats_json) {
-		put_stats(r, clock_ns(), true);
-	} else {
-		engine_format_stats(&r->e, r->line, sizeof(r->line));
-		fputs(r->line, stdout);
-		if (is_live(r)) {
-			bpf_backend_format_stats(r->bctx, r->line, sizeof(r->line));
-			fputs(r->line, stdout);
-		}
-	}
 	fflush(stdout);
+	put_stats(r, clock_ns());
 	if (!r->ended[0]) {
 		fprintf(stderr, "scx_lua: stopped (%s), detached\n",
 			stop_sig ? strsignal(stop_sig) : "--duration elapsed");
