@@ -42,7 +42,7 @@ CORE_SRCS := core/arena core/buddy core/heap core/store core/logring core/policy
 	     core/rulebook \
 	     core/sandbox core/fallback core/sched core/engine core/synth
 SIM_SRCS  := sim/workload sim/machine sim/dispatcher sim/backend sim/report
-CLI_SRCS  := cli/main cli/opts cli/find cli/run cli/check cli/sim_cmd bpf/load bpf/live
+CLI_SRCS  := cli/main cli/opts cli/find cli/run cli/check cli/sim_cmd cli/statsd bpf/load bpf/live
 LIB_SRCS  := $(CORE_SRCS) $(SIM_SRCS)
 LIB_OBJS  := $(addprefix $(BUILD)/,$(addsuffix .o,$(LIB_SRCS))) $(BUILD)/gen/embed.o
 CLI_OBJS  := $(addprefix $(BUILD)/,$(addsuffix .o,$(CLI_SRCS)))
@@ -54,7 +54,7 @@ TEST_UNDER_test_store := core/store
 TEST_UNDER_test_buddy := core/buddy
 TEST_UNDER_test_sched := core/sched
 TEST_UNDER_test_machine := sim/machine
-SUITES     := cli.sh sim.sh labs.sh rules.sh fuzz.sh
+SUITES     := cli.sh stats.sh sim.sh labs.sh rules.sh fuzz.sh
 
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -165,7 +165,7 @@ FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS := $(filter-out -O2 -Wno-format-truncation,$(CFLAGS)) -O1 -Wno-unused-function $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 FUZZ_OBJS := $(addprefix $(FUZZ_DIR)/,$(addsuffix .o,$(LIB_SRCS))) $(BUILD)/gen/embed.o
 FUZZ_CLI_OBJS := $(addprefix $(FUZZ_DIR)/,$(addsuffix .o,$(CLI_SRCS)))
-FUZZERS   := fuzz_cli fuzz_workload fuzz_records fuzz_outputs fuzz_policy
+FUZZERS   := fuzz_cli fuzz_workload fuzz_records fuzz_outputs fuzz_policy fuzz_statsd
 
 # The report test renders HTML in a real browser: Chromium, installed here;
 # python3 parses the JSON scx_lua prints.

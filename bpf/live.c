@@ -28,6 +28,7 @@
 #include <bpf/bpf.h>
 
 #include "clock.h"
+#include "json.h"
 #include "live_int.h"
 
 #define RB_BUSY (1U << 31)
@@ -103,6 +104,17 @@ void bpf_backend_describe_stats(FILE *f)
 
 	for (int i = 0; i < nr; i++)
 		fprintf(f, "  %-18s %s\n", c[i].name, c[i].help);
+}
+
+size_t bpf_backend_stats_meta(char *buf, size_t len)
+{
+	struct lua_counter c[LUA_COUNTERS_NR + LIVE_EXTRAS];
+	struct json_field f[LUA_COUNTERS_NR + LIVE_EXTRAS];
+	int nr = live_counters(NULL, c);
+
+	for (int i = 0; i < nr; i++)
+		f[i] = (struct json_field){ c[i].name, "u64", c[i].help };
+	return json_meta(buf, len, "bpf", "the BPF side: who decided, runs, kicks", 0, f, nr);
 }
 
 /* The [bpf] line (@json false) or the same counters as a JSON object. */

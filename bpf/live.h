@@ -57,6 +57,8 @@ int bpf_backend_format_stats(struct bpf_backend *b, char *buf, size_t len);
 void bpf_backend_describe_stats(FILE *f);
 /* The same counters as one JSON object. */
 int bpf_backend_format_stats_json(struct bpf_backend *b, char *buf, size_t len);
+/* Its description, as an entry of scx_stats' metadata map (json.h). */
+size_t bpf_backend_stats_meta(char *buf, size_t len);
 void bpf_backend_tune(struct bpf_backend *b, const struct bpf_backend_tune *t);
 void bpf_backend_counters(struct bpf_backend *b, struct lua_counters *c);
 

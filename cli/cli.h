@@ -24,6 +24,8 @@ struct cli {
 	int nr_opts;
 	double stats_s;           /* --stats: seconds between lines, 0 = off */
 	bool stats_json;          /* --stats-json: one JSON object instead of the lines */
+	const char *stats_socket; /* --stats-socket: NULL = the default, "none" = off */
+	double monitor_s;         /* --monitor: read a running scheduler's stats, 0 = run one */
 	double duration_s;        /* --duration: stop after, 0 = until signalled */
 	bool watch, verbose, partial, full_user;
 	int exit_dump_len;

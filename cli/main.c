@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "live.h"
 #include "opts.h"
+#include "statsd.h"
 
 #ifndef SCX_LUA_VERSION
 #define SCX_LUA_VERSION "0.1.0"
@@ -32,6 +33,8 @@ static void usage(FILE *f)
 "       scx_lua sim POLICY... --workload W     run policies on a simulated machine\n"
 "                                              (scx_lua sim --help)\n"
 "       scx_lua list                           the policies found by name, with their idea\n"
+"       scx_lua --monitor S [--stats-socket P] print a running scheduler's stats every\n"
+"                                              S seconds (--stats-json: as JSON)\n"
 "POLICY is a file (my.lua, ./dir/p.lua) or a name (deadline), looked for in the\n"
 "current folder, ./policies, /etc/scx_lua/policies, then BIN/../share/scx_lua/policies.\n"
 "\n"
@@ -70,6 +73,8 @@ static void usage(FILE *f)
 "      --stats S          print a stats line every S seconds (0.1 to 3600; SIGUSR1: now)\n"
 "      --stats-json       the stats as one JSON object per interval (default: 1 s)\n"
 "      --help-stats       what each name in the stats lines counts\n"
+"      --stats-socket P   serve the stats on UNIX socket P (scx_stats' protocol;\n"
+"                         live default " STATSD_DEFAULT_PATH ", none: off)\n"
 "      --duration S       stop after S seconds (decimals allowed)\n"
 "  -v, --verbose          libbpf's debug output (verifier log) and more messages\n"
 "  -V, --version          print versions and exit\n"
@@ -88,7 +93,7 @@ static void help_stats(void)
 enum {
 	O_EXIT_DUMP = OPT_OWN, O_WATCH, O_NO_SANDBOX, O_WATCHDOG, O_ARENA, O_MAX_TASKS, O_BATCH,
 	O_BACKEND, O_SYNTH_TASKS, O_SYNTH_BURST, O_STATS, O_QUEUE_KB, O_STARVE, O_HELP_STATS,
-	O_STATS_JSON,
+	O_STATS_JSON, O_STATS_SOCKET, O_MONITOR,
 };
 
 static const struct option longopts[] = {
@@ -112,6 +117,8 @@ static const struct option longopts[] = {
 	{ "help", no_argument, 0, 'h' },
 	{ "help-stats", no_argument, 0, O_HELP_STATS },
 	{ "stats-json", no_argument, 0, O_STATS_JSON },
+	{ "stats-socket", required_argument, 0, O_STATS_SOCKET },
+	{ "monitor", required_argument, 0, O_MONITOR },
 	{ 0, 0, 0, 0 },
 };
 
@@ -143,6 +150,12 @@ static bool own_option(struct opt_err *e, struct cli *o, int c, const char *arg)
 	case O_SYNTH_BURST: o->synth_burst = (unsigned)opt_whole(e, "--synth-burst", arg, 1, 1 << 20); break;
 	case O_STATS: o->stats_s = opt_number(e, "--stats", arg, 0.1, 3600); break;
 	case O_STATS_JSON: o->stats_json = true; break;
+	case O_STATS_SOCKET:
+		if (!arg[0] || strlen(arg) > 107)
+			opt_fail(e, "--stats-socket expects a path of 1 to 107 characters (or none)");
+		o->stats_socket = arg;
+		break;
+	case O_MONITOR: o->monitor_s = opt_number(e, "--monitor", arg, 0.1, 3600); break;
 	case 'v': o->verbose = true; break;
 	default: return false;
 	}
@@ -174,7 +187,9 @@ int cli_parse(struct cli *o, int argc, char **argv, char *err, size_t errlen)
 		default: opt_unknown(&e, argc, argv, "scx_lua");
 		}
 	}
-	if (!e.failed && optind != argc - 1)
+	if (!e.failed && o->monitor_s && optind != argc)
+		opt_fail(&e, "--monitor reads a running scheduler: no policy file with it");
+	else if (!e.failed && !o->monitor_s && optind != argc - 1)
 		opt_fail(&e, "%s", optind >= argc ? "which policy? e.g. scx_lua policies/deadline.lua"
 					      : "one policy file at a time");
 	if (!e.failed)
@@ -183,9 +198,9 @@ int cli_parse(struct cli *o, int argc, char **argv, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", e.msg);
 		return 2;
 	}
-	if (o->stats_json && !o->stats_s)
+	if (o->stats_json && !o->stats_s && !o->monitor_s)
 		o->stats_s = 1;
-	o->policy = argv[optind];
+	o->policy = o->monitor_s ? NULL : argv[optind];
 	return 0;
 }
 
@@ -231,6 +246,9 @@ int main(int argc, char **argv)
 			usage(stderr);
 		return 2;
 	}
+	if (o.monitor_s)
+		return statsd_monitor(o.stats_socket ? o.stats_socket : STATSD_DEFAULT_PATH,
+				      o.monitor_s, o.stats_json, 0);
 	o.policy = cli_find(o.policy, false, o.found, sizeof(o.found), err, sizeof(err));
 	if (!o.policy) {
 		fprintf(stderr, "scx_lua: %s\n", err);

@@ -4,7 +4,7 @@
  *
  * The control plane around the loop: signals (SIGINT/SIGTERM stop,
  * SIGHUP reloads, SIGUSR1 prints the stats lines now), --watch, --stats,
- * warm-up and the final report. The
+ * the stats socket (statsd.c), warm-up and the final report. The
  * loop thread only ever polls flags set by the handlers; nothing here runs
  * inside a signal handler but a store to a flag.
  */
@@ -17,8 +17,10 @@
 
 #include "clock.h"
 
+#include "json.h"
 #include "live.h"
 #include "cli.h"
+#include "statsd.h"
 
 static volatile sig_atomic_t stop_sig, reload_req, stats_req;
 
@@ -143,13 +145,54 @@ struct runner {
 	struct engine e;
 	struct filestamp fs;
 	uint64_t t_start, next_stats, next_watch, warm_at;
-	char line[LOGRING_LINE], ended[1400], json[4 * LOGRING_LINE];
+	struct statsd *statsd;
+	char line[LOGRING_LINE], ended[1400], json[STATSD_MAX], pstats[8192];
 	bool restart;
 };
 
 static bool is_live(const struct runner *r)
 {
 	return r->be == &bpf_ops;
+}
+
+/*
+ * The stats socket: where --stats-socket says, or scx's default when live
+ * (a warning there if it cannot be, the scheduler matters more), none for
+ * the synth backend unless asked. 0, or 1 with the message said.
+ */
+static int open_statsd(struct runner *r)
+{
+	const char *path = r->o->stats_socket;
+	static char meta[32768];
+	static const struct json_field top[] = {
+		{ "t", "float", "seconds since the scheduler started" },
+		{ "core", "core", "the core: batches, the policy's calls and outputs" },
+		{ "bpf", "bpf", "the BPF side (live backend only)" },
+		{ "policy", "dict", "the policy's own metrics (P.stats), if it has any" },
+	};
+	struct json_field f[4] = { top[0], top[1], top[2], top[3] };
+	size_t n;
+
+	if ((path && !strcmp(path, "none")) || (!path && !is_live(r)))
+		return 0;
+	if (!is_live(r))   /* no BPF side */
+		f[2] = f[3];
+	n = json_meta(meta, sizeof(meta), "scx_lua", "scx_lua: a scheduler whose policy is Lua",
+		      1, f, is_live(r) ? 4 : 3);
+	n = json_put(meta, sizeof(meta), n, ",");
+	n += engine_stats_meta(meta + n, sizeof(meta) - n);
+	if (is_live(r)) {
+		n = json_put(meta, sizeof(meta), n, ",");
+		bpf_backend_stats_meta(meta + n, sizeof(meta) - n);
+	}
+	r->statsd = statsd_open(path ? path : STATSD_DEFAULT_PATH, meta, r->line, sizeof(r->line));
+	if (r->statsd || !path) {
+		if (!r->statsd)
+			fprintf(stderr, "scx_lua: warning: %s; running without it\n", r->line);
+		return 0;
+	}
+	fprintf(stderr, "scx_lua: %s\n", r->line);
+	return 1;
 }
 
 /* Backend, engine, policy, signals, attach. 0, or 1 with a message said. */
@@ -178,6 +221,8 @@ static int setup(struct runner *r)
 	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = on_usr1;
 	sigaction(SIGUSR1, &sa, NULL);
+	if (open_statsd(r))
+		return 1;
 	fprintf(stderr, "scx_lua: running \"%s\" (%s) on the %s backend%s\n",
 		policy_name(&r->e.ph), o->policy, r->be->name,
 		o->ecfg.lock ? (r->e.arena.locked ? ", memory locked" : ", memory NOT locked") : "");
@@ -196,35 +241,60 @@ static int setup(struct runner *r)
 }
 
 /*
- * The stats: the core's line and, live, the BPF side's; or with
- * --stats-json one object {"t": seconds, "core": {...}, "bpf": {...}}.
- * Through the log ring, which writes at once once it is stopped (exit).
+ * The stats as one JSON object {"t": seconds, "core": {...}, "bpf": {...},
+ * "policy": {...}}: what --stats-json prints and the socket serves. The
+ * length; the object is whole or, past r->json, cut before "bpf" or
+ * "policy" (never in the middle of one).
+ */
+static size_t stats_json(struct runner *r, uint64_t now)
+{
+	size_t n, max = sizeof(r->json) - 2;
+
+	n = (size_t)snprintf(r->json, max, "{\"t\":%.3f,\"core\":",
+			     (double)(now - r->t_start) / 1e9);
+	n += (size_t)engine_format_stats_json(&r->e, r->json + n, max - n);
+	if (is_live(r) && n + 8 < max) {
+		size_t m = n + (size_t)snprintf(r->json + n, max - n, ",\"bpf\":");
+
+		m += (size_t)bpf_backend_format_stats_json(r->bctx, r->json + m, max - m);
+		if (m + 1 < max)
+			n = m;
+	}
+	if (policy_stats(&r->e.ph, true, r->pstats, sizeof(r->pstats)) > 0 &&
+	    n + strlen(r->pstats) + 12 < max)
+		n += (size_t)snprintf(r->json + n, max - n, ",\"policy\":%s", r->pstats);
+	r->json[n++] = '}';
+	r->json[n] = '\0';
+	return n;
+}
+
+/*
+ * --stats: the core's line, live the BPF side's, and the policy's own if
+ * it has P.stats; or with --stats-json the object above. Through the log
+ * ring, which writes at once once it is stopped (exit).
  */
 static void put_stats(struct runner *r, uint64_t now)
 {
 	size_t n;
 
-	if (!r->o->stats_json) {
-		engine_format_stats(&r->e, r->line, sizeof(r->line));
-		logring_put(&r->e.log, 1, r->line, strlen(r->line));
-		if (is_live(r)) {
-			bpf_backend_format_stats(r->bctx, r->line, sizeof(r->line));
-			logring_put(&r->e.log, 1, r->line, strlen(r->line));
-		}
+	if (r->o->stats_json) {
+		n = stats_json(r, now);
+		r->json[n++] = '\n';
+		logring_put_long(&r->e.log, 1, r->json, n);
 		return;
 	}
-	n = (size_t)snprintf(r->json, sizeof(r->json), "{\"t\":%.3f,\"core\":",
-			     (double)(now - r->t_start) / 1e9);
-	n += (size_t)engine_format_stats_json(&r->e, r->json + n, sizeof(r->json) - n);
-	if (is_live(r) && n + 8 < sizeof(r->json)) {
-		n += (size_t)snprintf(r->json + n, sizeof(r->json) - n, ",\"bpf\":");
-		n += (size_t)bpf_backend_format_stats_json(r->bctx, r->json + n,
-							   sizeof(r->json) - n);
+	engine_format_stats(&r->e, r->line, sizeof(r->line));
+	logring_put(&r->e.log, 1, r->line, strlen(r->line));
+	if (is_live(r)) {
+		bpf_backend_format_stats(r->bctx, r->line, sizeof(r->line));
+		logring_put(&r->e.log, 1, r->line, strlen(r->line));
 	}
-	if (n + 3 > sizeof(r->json))
-		n = sizeof(r->json) - 3;
-	n += (size_t)snprintf(r->json + n, sizeof(r->json) - n, "}\n");
-	logring_put_long(&r->e.log, 1, r->json, n);
+	if (policy_stats(&r->e.ph, false, r->pstats + 11, sizeof(r->pstats) - 12) > 0) {
+		memcpy(r->pstats, "  [policy] ", 11);
+		n = strlen(r->pstats);
+		r->pstats[n++] = '\n';
+		logring_put_long(&r->e.log, 1, r->pstats, n);
+	}
 }
 
 /* Between steps: warm-up, reloads, --watch, --stats. */
@@ -247,6 +317,8 @@ static void housekeeping(struct runner *r, uint64_t now)
 			reload(&r->e, o->policy, "file changed");
 		r->fs = nf;
 	}
+	if (statsd_wanted(r->statsd))
+		statsd_publish(r->statsd, r->json, stats_json(r, now));
 	if (now >= r->next_stats || stats_req) {
 		stats_req = 0;
 		put_stats(r, now);
@@ -282,6 +354,8 @@ static int report(struct runner *r)
 
 	if (is_live(r))
 		bpf_backend_detach(r->bctx);
+	statsd_close(r->statsd);
+	r->statsd = NULL;
 	policy_exit(&r->e.ph, r->ended[0] ? "kernel" :
 			      stop_sig ? (stop_sig == SIGINT ? "SIGINT" : "SIGTERM") : "duration");
 	logring_stop(&r->e.log);
@@ -314,6 +388,7 @@ int run_main(struct cli *o)
 	} else if (r.be && is_live(&r)) {
 		bpf_backend_detach(r.bctx);
 	}
+	statsd_close(r.statsd);
 	if (r.be) {
 		engine_free(&r.e);
 		close_backend(r.be, r.bctx);

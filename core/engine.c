@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "json.h"
 
 void engine_cfg_default(struct engine_cfg *cfg)
 {
@@ -150,44 +151,46 @@ static const char *const stats_help[][2] = {
 	{ "bad_rule", "rules, or rule ids, refused as invalid" },
 };
 
-/* The counters --stats-json shows, under the names of the text line. */
-#define STAT(name, field) { name, offsetof(struct scx_stats, field) }
-static const struct { const char *name; size_t off; } stats_json[] = {
-	STAT("queued", nr_queued), STAT("dispatched", nr_dispatched),
-	STAT("requeued", nr_requeued), STAT("pending", nr_pending),
-	STAT("batches", nr_batches), STAT("errors", nr_policy_errors),
-	STAT("fallback", nr_fallback_batches), STAT("bad_deadline", nr_bad_deadline),
-	STAT("bad_slice", nr_bad_slice), STAT("bad_cpu", nr_bad_cpu),
-	STAT("watchdog", nr_watchdog), STAT("reloads", nr_reloads),
-	STAT("reload_failures", nr_reload_failures), STAT("evicted", nr_store_evictions),
-	STAT("faults", nr_page_faults), STAT("policy_ns", policy_ns), STAT("lua_mem", lua_mem),
-	STAT("max_batch", max_batch), STAT("observed", nr_observed),
-	STAT("rule_disagree", nr_rule_disagree), STAT("rule_changes", nr_rule_changes),
-	STAT("bad_rule", nr_bad_rule),
+/* The counters --stats-json and the stats socket show, under the names of
+ * the text line, with what each counts (the socket's "stats_meta"). */
+#define STAT(name, field, help) { name, offsetof(struct scx_stats, field), help }
+static const struct { const char *name; size_t off; const char *help; } stats_json[] = {
+	STAT("queued", nr_queued, "tasks received from the backend"),
+	STAT("dispatched", nr_dispatched, "decisions the backend accepted"),
+	STAT("requeued", nr_requeued, "decisions refused and put back in the heap"),
+	STAT("pending", nr_pending, "tasks in the heap now"),
+	STAT("batches", nr_batches, "policy calls over a batch"),
+	STAT("errors", nr_policy_errors, "policy calls that raised an error"),
+	STAT("fallback", nr_fallback_batches, "batches ordered by the built-in fallback"),
+	STAT("bad_deadline", nr_bad_deadline, "deadlines the policy set that were corrected"),
+	STAT("bad_slice", nr_bad_slice, "slices the policy set that were corrected"),
+	STAT("bad_cpu", nr_bad_cpu, "CPUs the policy set that were corrected"),
+	STAT("watchdog", nr_watchdog, "policy calls stopped for running past --watchdog-ms"),
+	STAT("reloads", nr_reloads, "policy reloads done"),
+	STAT("reload_failures", nr_reload_failures, "reloads refused: the old policy kept running"),
+	STAT("evicted", nr_store_evictions, "pids dropped from the full task store"),
+	STAT("faults", nr_page_faults, "page faults of the scheduler process since warm-up"),
+	STAT("policy_ns", policy_ns, "time inside the policy, ns"),
+	STAT("lua_mem", lua_mem, "bytes the policy's Lua state holds"),
+	STAT("max_batch", max_batch, "the most tasks one policy call saw"),
+	STAT("observed", nr_observed, "tasks decided in the kernel by their rule, shown to the policy"),
+	STAT("rule_disagree", nr_rule_disagree, "tasks P.enqueue and the rule ordered differently"),
+	STAT("rule_changes", nr_rule_changes, "rules the policy changed after the fact"),
+	STAT("bad_rule", nr_bad_rule, "rules, or rule ids, refused as invalid"),
 };
 #undef STAT
+#define NR_STATS_JSON (int)(sizeof(stats_json) / sizeof(stats_json[0]))
 
-/* @s as a JSON string: quotes, backslashes and control characters escaped. */
-static int json_string(char *buf, size_t len, const char *s)
+size_t engine_stats_meta(char *buf, size_t len)
 {
-	size_t n = 0;
+	struct json_field f[NR_STATS_JSON + 1] = {
+		{ "policy", "string", "the policy's name (P.name)" },
+	};
 
-	if (len < 3)
-		return 0;
-	buf[n++] = '"';
-	for (; *s && n + 8 < len; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			n += (size_t)snprintf(buf + n, len - n, "\\%c", c);
-		else if (c < 0x20)
-			n += (size_t)snprintf(buf + n, len - n, "\\u%04x", c);
-		else
-			buf[n++] = (char)c;
-	}
-	buf[n++] = '"';
-	buf[n] = '\0';
-	return (int)n;
+	for (int i = 0; i < NR_STATS_JSON; i++)
+		f[i + 1] = (struct json_field){ stats_json[i].name, "u64", stats_json[i].help };
+	return json_meta(buf, len, "core", "the core: batches, the policy's calls and outputs",
+			 0, f, NR_STATS_JSON + 1);
 }
 
 int engine_format_stats_json(struct engine *e, char *buf, size_t len)
@@ -198,7 +201,7 @@ int engine_format_stats_json(struct engine *e, char *buf, size_t len)
 	stats_refresh(e);
 	n = (size_t)snprintf(buf, len, "{\"policy\":");
 	n += (size_t)json_string(buf + n, len - n, policy_name(&e->ph));
-	for (size_t i = 0; i < sizeof(stats_json) / sizeof(stats_json[0]) && n < len; i++)
+	for (int i = 0; i < NR_STATS_JSON && n < len; i++)
 		n += (size_t)snprintf(buf + n, len - n, ",\"%s\":%llu", stats_json[i].name,
 				      *(const unsigned long long *)((const char *)s + stats_json[i].off));
 	if (n < len)

@@ -46,5 +46,7 @@ int engine_format_stats(struct engine *e, char *buf, size_t len);
 void engine_describe_stats(FILE *f);
 /* The same counters as one JSON object, values unscaled (ns, bytes). */
 int engine_format_stats_json(struct engine *e, char *buf, size_t len);
+/* Its description, as an entry of scx_stats' metadata map (json.h). */
+size_t engine_stats_meta(char *buf, size_t len);
 
 #endif

@@ -291,6 +291,7 @@ static int l_setup(lua_State *L)
 	ps->ref_dispatch = ref_field(L, -1, "dispatch");
 	ps->ref_tick = ref_field(L, -1, "tick");
 	ps->ref_exit = ref_field(L, -1, "exit");
+	ps->ref_stats = ref_field(L, -1, "stats");
 	ps->ref_jit_watch = ref_field(L, -1, "jit_watch");
 	ps->ref_jit_report = ref_field(L, -1, "jit_report");
 	lua_getfield(L, -1, "load");
@@ -495,6 +496,31 @@ void policy_exit(struct policy_host *ph, const char *reason)
 	lua_pushstring(ps->L, reason);
 	if (guarded_call(ph, ps, "P.exit", 1, 0))
 		policy_report(ph, ph->err);
+}
+
+int policy_stats(struct policy_host *ph, bool json, char *buf, size_t len)
+{
+	struct pstate *ps;
+	const char *s;
+	int err;
+
+	buf[0] = '\0';
+	if (ph->active < 0)
+		return 0;
+	ps = &ph->st[ph->active];
+	lua_rawgeti(ps->L, LUA_REGISTRYINDEX, ps->ref_stats);
+	lua_pushboolean(ps->L, json);
+	err = guarded_call(ph, ps, "P.stats", 1, 1);
+	if (err) {
+		policy_report(ph, ph->err);
+		return err;
+	}
+	s = lua_tostring(ps->L, -1);
+	/* All or nothing: half an object is not JSON. */
+	if (s && strlen(s) < len)
+		memcpy(buf, s, strlen(s) + 1);
+	lua_pop(ps->L, 1);
+	return (int)strlen(buf);
 }
 
 int policy_jit_watch(struct policy_host *ph)

@@ -57,7 +57,7 @@ struct policy_pool {
 struct pstate {
 	struct lua_State *L;
 	struct buddy heap;
-	int ref_traceback, ref_enqueue, ref_dispatch, ref_tick, ref_exit;
+	int ref_traceback, ref_enqueue, ref_dispatch, ref_tick, ref_exit, ref_stats;
 	int ref_jit_watch, ref_jit_report;
 	bool has_dispatch, has_tick;
 	char name[64];
@@ -100,6 +100,10 @@ int policy_enqueue(struct policy_host *ph, uint32_t n, double now);
 int policy_dispatch(struct policy_host *ph, uint32_t n, double now);
 int policy_tick(struct policy_host *ph, double now);
 void policy_exit(struct policy_host *ph, const char *reason);
+/* The policy's own metrics (P.stats) into @buf: a JSON object (@json) or
+ * "name=value ..."; "" when it has none or they do not fit. The length, or
+ * a negative errno after an error (reported; the policy stays). */
+int policy_stats(struct policy_host *ph, bool json, char *buf, size_t len);
 
 /* For `check`: start watching JIT traces, then report. */
 int policy_jit_watch(struct policy_host *ph);

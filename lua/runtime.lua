@@ -207,7 +207,7 @@ function R.load(host_ptr, abi, path, dir, sandbox, opts, sys, c)
   if type(p.enqueue) ~= "function" then
     error(chunkname:sub(2) .. ": the policy has no enqueue function (function P.enqueue(t, now))", 0)
   end
-  for _, k in ipairs({ "init", "dispatch", "tick", "exit" }) do
+  for _, k in ipairs({ "init", "dispatch", "tick", "exit", "stats" }) do
     if p[k] ~= nil and type(p[k]) ~= "function" then
       error(("%s: P.%s must be a function, not a %s"):format(chunkname:sub(2), k, type(p[k])), 0)
     end
@@ -259,6 +259,45 @@ function R.tick(now)
     stats_t[k] = tonumber(s[k])
   end
   P.tick(now, stats_t)
+end
+
+-- P.stats(): the policy's own metrics, served with the core's (--stats,
+-- --stats-json, the stats socket). A stranger's table: at most STATS_MAX
+-- names of [A-Za-z_][A-Za-z0-9_]* up to 48 characters, each a finite number
+-- (JSON has no NaN), anything else an error naming the fix. Returned as a
+-- JSON object (@json) or as "name=value ..." for the text line, names
+-- sorted so that two calls print in the same order.
+local STATS_MAX = 64
+function R.stats(json)
+  if not P.stats then return nil end
+  local m = P.stats()
+  if type(m) ~= "table" then
+    error(("P.stats must return a table of name = number, not a %s"):format(type(m)), 0)
+  end
+  local names = {}
+  for k, v in pairs(m) do
+    if type(k) ~= "string" or #k > 48 or not k:find("^[%a_][%w_]*$") then
+      error(("P.stats: %s is not a metric name: use letters, digits and _ (48 at most)")
+        :format(type(k) == "string" and '"' .. k:sub(1, 60):gsub("[%c\\\"]", function(c)
+          return "\\" .. c:byte() end) .. '"' or "a " .. type(k) .. " key"), 0)
+    end
+    if type(v) ~= "number" or v ~= v or v == math.huge or v == -math.huge then
+      error(("P.stats: %s is %s: metrics are finite numbers")
+        :format(k, type(v) == "number" and tostring(v) or "a " .. type(v)), 0)
+    end
+    names[#names + 1] = k
+    if #names > STATS_MAX then
+      error(("P.stats: more than %d metrics: return the ones that matter"):format(STATS_MAX), 0)
+    end
+  end
+  table.sort(names)
+  local out = {}
+  for i, k in ipairs(names) do
+    local v = m[k]
+    local s = (v == math.floor(v) and v >= -2^53 and v <= 2^53) and ("%d"):format(v) or ("%.6g"):format(v)
+    out[i] = json and ('"%s":%s'):format(k, s) or ("%s=%s"):format(k, s)
+  end
+  return json and "{" .. table.concat(out, ",") .. "}" or table.concat(out, " ")
 end
 
 function R.exit(reason)

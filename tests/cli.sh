@@ -115,13 +115,6 @@ if [ "$(id -u)" = 0 ]; then
 fi
 
 # --- run on the synthetic backend: hangs and errors fall back, nothing lost
-books() {  # the final stats line: queued == dispatched + pending
-  local l q d p
-  l=$(grep '^\[scx_lua\]' "$1" | tail -1)
-  q=$(sed -E 's/.* queued=([0-9]+).*/\1/' <<< "$l"); d=$(sed -E 's/.* dispatched=([0-9]+).*/\1/' <<< "$l")
-  p=$(sed -E 's/.* pending=([0-9]+).*/\1/' <<< "$l")
-  [ -n "$q" ] && [ "$q" -gt 0 ] && [ "$q" -eq $((d + p)) ]
-}
 $BIN tests/policies/hang_jit.lua --backend synth --duration 2 > "$T/r" 2>&1; rc=$?
 expect "run hang_jit: exits 0" test $rc -eq 0
 expect "run hang_jit: abandoned and says why" has "$T/r" "P.enqueue did not return within 500 ms of CPU time and could not be interrupted"

@@ -17,6 +17,15 @@ wait_for() {
     sleep 0.1; i=$((i + 1))
   done
 }
+# books FILE: the last [scx_lua] stats line in FILE adds up:
+# queued == dispatched + pending (no task lost)
+books() {
+  local l q d p
+  l=$(grep '^\[scx_lua\]' "$1" | tail -1)
+  q=$(sed -E 's/.* queued=([0-9]+).*/\1/' <<< "$l"); d=$(sed -E 's/.* dispatched=([0-9]+).*/\1/' <<< "$l")
+  p=$(sed -E 's/.* pending=([0-9]+).*/\1/' <<< "$l")
+  [ -n "$q" ] && [ "$q" -gt 0 ] && [ "$q" -eq $((d + p)) ]
+}
 # suite_init: the binary under test and a scratch folder removed on exit
 suite_init() {
   BIN=${BUILD:-build}/scx_lua
