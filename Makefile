@@ -58,7 +58,7 @@ SUITES     := cli.sh stats.sh sim.sh labs.sh rules.sh fuzz.sh
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all test bench help deps clean vm-test demo vm-bench fuzz vm-stress install uninstall
+.PHONY: all test bench help deps clean vm-test demo vm-bench fuzz vm-stress install uninstall deb
 
 all: $(BUILD)/scx_lua
 
@@ -78,6 +78,7 @@ help:
 	@echo "                  runs 5 s each; FUZZERS=fuzz_policy for one)"
 	@echo "  make install    the binary, the policy library, scx_lua(8) (PREFIX=/usr/local,"
 	@echo "                  DESTDIR=), scx_lua.service and /etc/default/scx_lua; make uninstall"
+	@echo "  make deb        the same as a Debian package: build/scx-lua_VERSION_ARCH.deb"
 	@echo "  make deps       only install / name the Debian packages the build needs"
 	@echo "  make clean      remove build/"
 	@echo "options: V=1 (full commands), BUILD=dir"
@@ -261,5 +262,9 @@ uninstall:
 		$(DESTDIR)$(PREFIX)/share/man/man8/scx_lua.8
 	$(Q)rm -rf $(DESTDIR)$(PREFIX)/share/scx_lua
 	@echo "removed scx_lua from $(DESTDIR)$(PREFIX) (kept $(SYSCONFDIR)/default/scx_lua)"
+
+# A .deb from the same install rules: build/scx-lua_VERSION_ARCH.deb.
+deb: $(BUILD)/scx_lua
+	$(Q)dist/mkdeb.sh $(BUILD) $(BUILD)
 
 -include $(shell find $(addprefix $(BUILD)/,core sim cli bpf tests bench fuzz) -name '*.d' -type f 2>/dev/null)

@@ -270,6 +270,18 @@ if command -v systemd-analyze > /dev/null; then
 else
   echo "skip - no systemd-analyze: the unit is not verified"
 fi
+deb=$(dist/mkdeb.sh "${BUILD:-build}" "$T" 2> "$T/o"); rc=$?
+expect "make deb: a package" test $rc -eq 0 -a -f "$deb"
+dpkg-deb -f "$deb" Package Depends > "$T/d"
+expect "deb: scx-lua, depending on LuaJIT's and libbpf's runtime packages" test -n "$(grep '^Package: scx-lua$' "$T/d")" -a -n "$(grep '^Depends: .*libbpf1.*libluajit' "$T/d")"
+dpkg --dry-run -i "$deb" > "$T/o" 2>&1; rc=$?
+expect "deb: its dependencies resolve and it would install here (dpkg --dry-run -i)" test $rc -eq 0
+dpkg-deb -x "$deb" "$T/x"
+expect "deb: /usr/bin/scx_lua --version runs" has <("$T/x/usr/bin/scx_lua" --version 2>&1) "^scx_lua [0-9.]+ \(ABI"
+( cd "$T" && "$T/x/usr/bin/scx_lua" check deadline ) > "$T/o" 2>&1; rc=$?
+expect "deb: a name resolves to its library" test $rc -eq 0 -a -n "$(grep "^scx_lua check: $T/x/usr/bin/../share/scx_lua/policies/deadline.lua" "$T/o")"
+expect "deb: the unit in /lib/systemd/system runs /usr/bin/scx_lua" has "$T/x/lib/systemd/system/scx_lua.service" '^ExecStart=/usr/bin/scx_lua run \$SCX_LUA_POLICY'
+expect "deb: /etc/default/scx_lua is a conffile, the man page is there" test "$(dpkg-deb -I "$deb" conffiles)" = /etc/default/scx_lua -a -f "$T/x/usr/share/man/man8/scx_lua.8.gz"
 make -s uninstall PREFIX="$P" SYSCONFDIR="$P/etc" > /dev/null 2>&1
 expect "make uninstall: binary, library, man page and unit gone, defaults kept" test ! -e "$P/bin/scx_lua" -a ! -e "$P/share/scx_lua" -a ! -e "$P/share/man/man8/scx_lua.8" -a ! -e "$P/etc/systemd/system/scx_lua.service" -a -f "$P/etc/default/scx_lua"
 
