@@ -311,8 +311,12 @@ static int machine_cfg(struct cli *o, const struct sim_args *a, const struct wor
 			 pinned_group(w));
 		return 2;
 	}
-	for (int c = 0; c < sc->nr_cpus; c++)
+	/* The simulated machine has LLCs, but one node and no SMT. */
+	for (int c = 0; c < sc->nr_cpus; c++) {
 		o->ecfg.cpu_llc[c] = w->llc_cpus ? c / w->llc_cpus : 0;
+		o->ecfg.cpu_node[c] = 0;
+		o->ecfg.cpu_core[c] = c;
+	}
 	/* The simulator holds every task at once, in the worst case. */
 	o->ecfg.arena_bytes = 64u << 20;
 	return 0;

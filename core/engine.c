@@ -15,6 +15,64 @@
 #include "engine.h"
 #include "json.h"
 
+/* The first number in sysfs file @path, or @dflt. */
+static int sysfs_int(const char *path, int dflt)
+{
+	FILE *f = fopen(path, "r");
+	int v;
+
+	if (!f)
+		return dflt;
+	if (fscanf(f, "%d", &v) != 1)
+		v = dflt;
+	fclose(f);
+	return v;
+}
+
+/* @cpu's NUMA node: sysfs links cpuN/nodeM, or 0 without NUMA. */
+static int cpu_node(int cpu)
+{
+	char path[96];
+
+	for (int n = 0; n < 64; n++) {
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/node%d", cpu, n);
+		if (access(path, F_OK) == 0)
+			return n;
+	}
+	return 0;
+}
+
+/*
+ * The machine as the kernel reports it, for the CPUs the system has (each
+ * probe of a missing one is a failed open): the LLC (L3, else L2), the
+ * NUMA node, and the physical core as the lowest CPU of its SMT siblings
+ * (a CPU without siblings is its own core).
+ */
+static void topology_read(struct engine_cfg *cfg)
+{
+	long nconf = sysconf(_SC_NPROCESSORS_CONF);
+
+	for (int c = 0; c < 1024; c++) {
+		char path[96];
+
+		cfg->cpu_llc[c] = 0;
+		cfg->cpu_node[c] = 0;
+		cfg->cpu_core[c] = c;
+		if (c >= nconf)
+			continue;
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/cache/index3/id", c);
+		cfg->cpu_llc[c] = sysfs_int(path, -1);
+		if (cfg->cpu_llc[c] < 0) {
+			snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/cache/index2/id", c);
+			cfg->cpu_llc[c] = sysfs_int(path, 0);
+		}
+		cfg->cpu_node[c] = cpu_node(c);
+		snprintf(path, sizeof(path),
+			 "/sys/devices/system/cpu/cpu%d/topology/thread_siblings_list", c);
+		cfg->cpu_core[c] = sysfs_int(path, c);
+	}
+}
+
 void engine_cfg_default(struct engine_cfg *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -30,28 +88,7 @@ void engine_cfg_default(struct engine_cfg *cfg)
 	cfg->sched.store_ttl_ns = 60e9;
 	cfg->policy.sandbox = true;
 	cfg->policy.watchdog_ms = 250;
-	/* The LLC a CPU belongs to, as the kernel reports it (L3, else L2);
-	 * only for CPUs the system has (each probe is a failed open). */
-	long nconf = sysconf(_SC_NPROCESSORS_CONF);
-
-	for (int c = 0; c < 1024 && c < nconf; c++) {
-		char path[96];
-		FILE *f;
-		int id = 0;
-
-		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/cache/index3/id", c);
-		f = fopen(path, "r");
-		if (!f) {
-			snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/cache/index2/id", c);
-			f = fopen(path, "r");
-		}
-		if (f) {
-			if (fscanf(f, "%d", &id) != 1)
-				id = 0;
-			fclose(f);
-		}
-		cfg->cpu_llc[c] = id;
-	}
+	topology_read(cfg);
 }
 
 int engine_init(struct engine *e, const struct engine_cfg *cfg,
@@ -94,6 +131,8 @@ int engine_init(struct engine *e, const struct engine_cfg *cfg,
 				     .ctx = bctx };
 	pc.nr_cpus = cfg->sched.nr_cpus;
 	pc.cpu_llc = cfg->cpu_llc;
+	pc.cpu_node = cfg->cpu_node;
+	pc.cpu_core = cfg->cpu_core;
 	pc.slice_ns = cfg->sched.slice_ns;
 	pc.slice_min_ns = cfg->sched.slice_min_ns;
 	pc.slice_max_ns = cfg->sched.slice_max_ns;

@@ -23,7 +23,10 @@ struct engine_cfg {
 	bool lock;               /* mlockall (the live backend) */
 	struct sched_cfg sched;
 	struct policy_cfg policy;
-	int32_t cpu_llc[1024];   /* filled by engine_cfg_default from sysfs; commands may override */
+	/* Per CPU, filled by engine_cfg_default from sysfs; commands may override. */
+	int32_t cpu_llc[1024];   /* last-level cache id */
+	int32_t cpu_node[1024];  /* NUMA node */
+	int32_t cpu_core[1024];  /* physical core: the lowest CPU among its SMT siblings */
 };
 
 struct engine {

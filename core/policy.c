@@ -298,6 +298,17 @@ static int l_setup(lua_State *L)
 	return 1;
 }
 
+/* t[name] = { [cpu] = v[cpu] } for cpu 0..@nr-1; without @v, 0 or (@self) the CPU. */
+static void push_per_cpu(lua_State *L, int nr, const int32_t *v, bool self, const char *name)
+{
+	lua_createtable(L, nr, 1);
+	for (int c = 0; c < nr; c++) {
+		lua_pushinteger(L, v ? v[c] : self ? c : 0);
+		lua_rawseti(L, -2, c);
+	}
+	lua_setfield(L, -2, name);
+}
+
 static void push_sys(struct policy_host *ph, lua_State *L, const char *path)
 {
 	lua_createtable(L, 0, 8);
@@ -315,13 +326,10 @@ static void push_sys(struct policy_host *ph, lua_State *L, const char *path)
 	lua_setfield(L, -2, "backend");
 	lua_pushstring(L, path);
 	lua_setfield(L, -2, "policy_path");
-	/* sys.llc[cpu]: which last-level cache a CPU shares (0-based keys). */
-	lua_createtable(L, ph->cfg.nr_cpus, 1);
-	for (int c = 0; c < ph->cfg.nr_cpus; c++) {
-		lua_pushinteger(L, ph->cfg.cpu_llc ? ph->cfg.cpu_llc[c] : 0);
-		lua_rawseti(L, -2, c);
-	}
-	lua_setfield(L, -2, "llc");
+	/* sys.llc[cpu], sys.node[cpu], sys.core[cpu] (0-based keys). */
+	push_per_cpu(L, ph->cfg.nr_cpus, ph->cfg.cpu_llc, false, "llc");
+	push_per_cpu(L, ph->cfg.nr_cpus, ph->cfg.cpu_node, false, "node");
+	push_per_cpu(L, ph->cfg.nr_cpus, ph->cfg.cpu_core, true, "core");
 }
 
 static void push_opts(struct policy_host *ph, lua_State *L)

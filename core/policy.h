@@ -40,6 +40,8 @@ struct policy_cfg {
 	const char *backend;    /* reported to P.init as sys.backend */
 	const char *const *opts; /* "key=value" strings */
 	const int32_t *cpu_llc; /* nr_cpus entries: last-level cache id per CPU (NULL: all 0) */
+	const int32_t *cpu_node; /* ... NUMA node per CPU (NULL: all 0) */
+	const int32_t *cpu_core; /* ... physical core: lowest SMT sibling (NULL: the CPU itself) */
 	int nr_opts;
 };
 

@@ -79,6 +79,10 @@ end
 function scx.is_preempted(t) return band(checked(t, "scx.is_preempted").flags, C.SCX_TF_PREEMPTED) ~= 0 end
 function scx.is_wakeup(t) return band(checked(t, "scx.is_wakeup").flags, C.SCX_TF_WAKEUP) ~= 0 end
 function scx.is_new(t) return band(checked(t, "scx.is_new").flags, C.SCX_TF_NEW) ~= 0 end
+-- A task that may run on one CPU only (a per-CPU worker, a pinned thread):
+-- no choice to make about where it runs, only when. Policies usually run it
+-- on t.prev_cpu, its one CPU, soon (rustland's --percpu-local).
+function scx.is_percpu(t) return checked(t, "scx.is_percpu").nr_cpus_allowed == 1 end
 
 -- The task's command name as a Lua string (allocates: fine per batch,
 -- costly per task in a hot policy; compare pids where you can).

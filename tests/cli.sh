@@ -230,6 +230,19 @@ else
   echo "skip - ownership checks need root"
 fi
 
+# --- the machine's topology in sys: SMT cores and NUMA nodes from sysfs
+topo=()
+for ((c = 0; c < $(nproc); c++)); do
+  d=/sys/devices/system/cpu/cpu$c
+  core=$(grep -oE '^[0-9]+' "$d/topology/thread_siblings_list" 2>/dev/null || echo $c)
+  node=$(ls -d "$d"/node* 2>/dev/null | head -1 | grep -oE '[0-9]+$' || echo 0)
+  topo+=(--opt "core$c=$core" --opt "node$c=$node")
+done
+$BIN check tests/policies/topology.lua "${topo[@]}" > "$T/o" 2>&1; rc=$?
+expect "sys.core and sys.node as sysfs says, for each of $(nproc) CPUs" test $rc -eq 0
+$BIN sim tests/policies/topology.lua --workload interactive --cpus 6 --duration 0.2 > "$T/o" 2>&1; rc=$?
+expect "sim: sys.core[c] == c and sys.node[c] == 0 (no SMT, one node)" test $rc -eq 0
+
 # --- policies and workloads by name; the installed library
 $BIN list > "$T/l" 2>&1; rc=$?
 expect "list: exit 0, each policy with its idea and file" test $rc -eq 0 -a -n "$(grep -E '^deadline +scx_rustland.s rule.*\[policies/deadline.lua\]' "$T/l")"
