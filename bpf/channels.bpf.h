@@ -230,6 +230,7 @@ static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
 	if (!p) {
 		/* exited while user space held it: nothing left to run */
 		bpf_map_delete_elem(&held, &d.pid);
+		trace("dsp %d: exited meanwhile", d.pid);
 		__sync_fetch_and_add(&nr_failed_dispatches, 1);
 		return scx_bpf_dispatch_nr_slots() ? 0 : 1;
 	}
@@ -237,6 +238,7 @@ static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
 	if (!tctx || tctx->enq_cnt != d.enq_cnt) {
 		/* re-enqueued (or rescued) since: the newer record decides */
 		__sync_fetch_and_add(&nr_cancel_dispatches, 1);
+		trace("dsp %d: stale (enq_cnt %llu), cancelled", d.pid, d.enq_cnt);
 		bpf_task_release(p);
 		return scx_bpf_dispatch_nr_slots() ? 0 : 1;
 	}
@@ -250,6 +252,7 @@ static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
 	tctx->slice = d.slice_ns;
 	tctx->slice_used = 0;
 	take_rule(tctx, d.rule, d.vtime);
+	trace("dsp %d: cpu %d deadline %llu slice %llu", d.pid, d.cpu, d.deadline, d.slice_ns);
 	if (d.cpu >= 0) {
 		insert(p, d.cpu & CPU_MASK, d.slice_ns, 0);
 		if (d.flags & SCX_LUA_DF_PREEMPT)
@@ -292,6 +295,7 @@ static long rescue_held(struct bpf_map *map, s32 *pid, u64 *cnt, void *ctx)
 	if (tctx && tctx->enq_cnt == *cnt) {
 		tctx->enq_cnt++;
 		insert_shared(p, tctx, slice_ns, vtime_max, 0);
+		trace("rescue %d: held by a stuck scheduler, shared", *pid);
 		__sync_fetch_and_add(&nr_stuck_rescued, 1);
 	}
 	bpf_task_release(p);
@@ -320,6 +324,7 @@ static bool rescue_starved(s32 cpu)
 			    !bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
 				continue;
 			if (move_from_iter(&it, p, SCX_DSQ_LOCAL)) {
+				trace("rescue %d: starved, runs on cpu %d", p->pid, cpu);
 				__sync_fetch_and_add(&nr_starve_rescued, 1);
 				moved = true;
 				break;
@@ -338,6 +343,7 @@ static bool run_usersched(const struct rule_sched *s, const struct rule_tune *tu
 	if (!move_to_local(SCX_LUA_SCHED_DSQ))
 		return false;
 	why = rule_run_reason(s, tu, bpf_ktime_get_ns());
+	trace("dispatch: the scheduler runs, reason %d", why);
 	if (why >= 0 && why < SCX_LUA_RUN_NR)
 		__sync_fetch_and_add(&nr_sched_runs[why], 1);
 	return true;

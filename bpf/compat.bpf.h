@@ -40,6 +40,7 @@ u32 scx_bpf_nr_cpu_ids(void) __ksym;
 s32 scx_bpf_dsq_nr_queued(u64 dsq_id) __ksym;
 s32 scx_bpf_task_cpu(const struct task_struct *p) __ksym;
 void scx_bpf_error_bstr(char *fmt, unsigned long long *data, u32 data_len) __ksym;
+void scx_bpf_dump_bstr(char *fmt, unsigned long long *data, u32 data_len) __ksym;
 bool bpf_cpumask_test_cpu(u32 cpu, const struct cpumask *cpumask) __ksym;
 const struct cpumask *scx_bpf_get_online_cpumask(void) __ksym;
 void scx_bpf_put_cpumask(const struct cpumask *cpumask) __ksym;
@@ -68,6 +69,24 @@ const volatile bool have_set_slice;       /* scx_bpf_task_set_slice */
 	___bpf_fill(___param, args);						\
 	_Pragma("GCC diagnostic pop")						\
 	scx_bpf_error_bstr(___fmt, ___param, sizeof(___param));			\
+})
+
+/*
+ * scx_bpf_dump("fmt", args...): a line of the kernel's debug dump, from
+ * ops.dump, ops.dump_cpu and ops.dump_task only (elsewhere the kernel
+ * takes it for an error and ends the scheduler). At most 12 arguments
+ * (the kernel's bprintf limit).
+ */
+#define scx_bpf_dump(fmt, args...)						\
+({										\
+	static char ___fmt[] = fmt;						\
+	unsigned long long ___param[___bpf_narg(args)];				\
+										\
+	_Pragma("GCC diagnostic push")						\
+	_Pragma("GCC diagnostic ignored \"-Wint-conversion\"")			\
+	___bpf_fill(___param, args);						\
+	_Pragma("GCC diagnostic pop")						\
+	scx_bpf_dump_bstr(___fmt, ___param, sizeof(___param));			\
 })
 
 static void insert(struct task_struct *p, u64 dsq, u64 slice, u64 flags)

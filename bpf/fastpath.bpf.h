@@ -39,6 +39,7 @@ static bool keep_running(struct task_struct *p, struct task_ctx *tctx, u64 enq_f
 	tctx->kept = 1;
 	tctx->slice_used = 0;
 	insert(p, SCX_DSQ_LOCAL, tctx->slice, enq_flags);
+	trace("enq %d: kept running, nothing waits", p->pid);
 	__sync_fetch_and_add(&nr_kept, 1);
 	return true;
 }
@@ -65,6 +66,7 @@ static bool rcu_reader_first(struct task_struct *p, u64 enq_flags)
 	if (p->rcu_read_lock_nesting <= own && p->migration_disabled <= own)
 		return false;
 	insert(p, SCX_DSQ_LOCAL, RCU_READER_SLICE_NS, enq_flags | SCX_ENQ_HEAD);
+	trace("enq %d: preempted in an RCU section, first", p->pid);
 	__sync_fetch_and_add(&nr_rcu_first, 1);
 	return true;
 }
@@ -87,6 +89,7 @@ static bool keep_preempted(struct task_struct *p, struct task_ctx *tctx, u64 enq
 	tctx->decided = 1;
 	tctx->kept = 1;
 	insert_shared(p, tctx, left, tctx->run_deadline, enq_flags);
+	trace("enq %d: preempted, keeps deadline %llu", p->pid, tctx->run_deadline);
 	__sync_fetch_and_add(&nr_preempt_kept, 1);
 	kick_idle_for(p, SCX_LUA_KICK_TASK_IDLE);
 	return true;
@@ -119,6 +122,7 @@ static bool rule_dispatch(struct task_struct *p, struct task_ctx *tctx, u64 enq_
 	if (obs.deadline > vtime_max)
 		vtime_max = obs.deadline;
 	insert_shared(p, tctx, obs.slice, obs.deadline, enq_flags);
+	trace("enq %d: rule %u, deadline %llu slice %llu", p->pid, id, obs.deadline, obs.slice);
 	if (r->preempt)
 		place_shared(p, tctx, obs.deadline, &dc);
 	else

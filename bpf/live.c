@@ -4,7 +4,8 @@
  *
  * drain() reads the `queued` BPF ringbuf directly from its mmapped pages
  * (one record per call, no callback, no syscall) and publishes the consumer
- * position once per step, in notify(), and before waiting; dispatch()
+ * position once per step, in notify(), and before waiting (notify() also
+ * records the step's batch, its size and time, for ops.dump); dispatch()
  * writes into the `dispatched` user ringbuf; select_cpu() runs the
  * lua_pick_cpu syscall program with bpf_prog_test_run().
  *
@@ -185,6 +186,8 @@ static int bpf_drain(void *ctx, struct scx_task *t, struct task_token *tok)
 		tok->obs_deadline = (double)q->deadline;
 		tok->obs_slice = (double)q->slice_ns;
 		tok->obs_vtime = (double)q->vtime_after;
+		if (!b->step_nr++)
+			b->step_start = clock_ns();
 		return 1;
 	}
 	return 0;
@@ -300,6 +303,15 @@ static void bpf_notify(void *ctx, uint64_t nr_pending)
 
 	publish_cons(b);
 	bss->nr_scheduled = nr_pending;
+	if (b->step_nr) {
+		/* The last batch, for the kernel's debug dump (ops.dump). */
+		uint64_t now = clock_ns();
+
+		bss->last_batch_nr = b->step_nr;
+		bss->last_batch_ns = now - b->step_start;
+		bss->last_batch_at = now;
+		b->step_nr = 0;
+	}
 	/* Decisions it could not hand over yet wait on the budget too. */
 	if (nr_pending && !bss->usersched_pending_since)
 		bss->usersched_pending_since = clock_ns();

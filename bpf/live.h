@@ -7,7 +7,8 @@
  * yet scheduling), build the engine and load the policy, then
  * bpf_backend_attach() (from here the kernel sends tasks), and
  * bpf_backend_close() to detach. bpf_backend_ended() tells whether the
- * kernel stopped us, why, and whether it asked for a restart.
+ * kernel stopped us, why, and whether it asked for a restart; on an error
+ * exit it also prints the kernel's debug dump to stderr, once.
  */
 #ifndef SCX_BACKEND_BPF_H
 #define SCX_BACKEND_BPF_H
@@ -31,7 +32,11 @@ struct bpf_backend_cfg {
 	bool partial;          /* -p: only SCHED_EXT tasks */
 	bool full_user;        /* no idle fast path: every decision in user space */
 	int exit_dump_len;
-	bool verbose;           /* libbpf's debug output, verifier log included */
+	bool verbose;           /* libbpf's debug output, verifier log included, and
+				   the BPF side's decisions to the trace pipe */
+	const char *ops_name;   /* the policy's name or file: root/ops shows
+				   scx_lua_<it> (folder and .lua dropped, [A-Za-z0-9_]);
+				   NULL: scx_lua */
 	unsigned long long slice_ns;
 	unsigned long long starve_ns;  /* starvation guard, 0 = off */
 	size_t queue_bytes;     /* queued ringbuf size, 0 = default; power of two */
@@ -52,6 +57,9 @@ void bpf_backend_detach(struct bpf_backend *b);
 void bpf_backend_close(struct bpf_backend *b);
 int bpf_backend_nr_cpus(const struct bpf_backend *b);
 int bpf_backend_ended(struct bpf_backend *b, char *why, size_t len, bool *restart);
+/* The name the kernel's debug dump gives the policy (ops.dump): call it
+ * after each policy load. Any time, attached or not. */
+void bpf_backend_set_policy_name(struct bpf_backend *b, const char *name);
 int bpf_backend_format_stats(struct bpf_backend *b, char *buf, size_t len);
 /* A line per name of that stats line, saying what it counts. */
 void bpf_backend_describe_stats(FILE *f);

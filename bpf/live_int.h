@@ -45,6 +45,10 @@ struct bpf_backend {
 	struct bpf_backend_tune tune_base;   /* the command line's settings */
 	unsigned tune_fixed;
 	unsigned int quick;         /* quick empty yields in a row */
+	uint64_t step_nr;           /* records drained in this step so far */
+	uint64_t step_start;        /* ns: its first record */
+	char compact_old[16];       /* vm.compact_unevictable_allowed to restore, "": none */
+	bool dump_printed;          /* the exit dump went to stderr already */
 };
 
 #endif

@@ -5,12 +5,20 @@
  * the scheduler, detach it, free it. The per-step operations are live.c.
  *
  * libbpf 1.1 (Debian 12) predates struct_ops links and cannot set
- * struct_ops fields, so open does two things by hand: it patches `flags`
- * and `exit_dump_len` into a copy of the object's .struct_ops section
- * (the offsets and the flag's value come from the object's own rodata,
- * compiled against this kernel's BTF), and it registers the scheduler with
- * bpf_link_create(BPF_STRUCT_OPS) on a BPF_F_LINK map, so closing the link
- * (or dying) detaches it.
+ * struct_ops fields, so open does two things by hand: it patches `flags`,
+ * `exit_dump_len` and `name` (scx_lua_<policy>, what
+ * /sys/kernel/sched_ext/root/ops shows) into a copy of the object's
+ * .struct_ops section (the offsets and the flag's value come from the
+ * object's own rodata, compiled against this kernel's BTF), and it
+ * registers the scheduler with bpf_link_create(BPF_STRUCT_OPS) on a
+ * BPF_F_LINK map, so closing the link (or dying) detaches it. The name is
+ * fixed once loaded: a reload changes what the dump says (policy_name),
+ * not root/ops.
+ *
+ * While attached, vm.compact_unevictable_allowed is 0, as scx_rustland
+ * does: compaction moving our locked pages would stall the scheduler
+ * process on page faults while every task waits for it. The old value
+ * comes back at detach (not after a kill -9).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,6 +44,9 @@
 #endif
 #define ATTACH_STRUCT_OPS 44 /* enum bpf_attach_type BPF_STRUCT_OPS, uapi 6.4+ */
 #define SCX_ECODE_ACT_RESTART (1ULL << 48)
+#define SCX_EXIT_ERROR 1024         /* exit kinds from here on are errors */
+#define EXIT_DUMP_DFL 32768         /* the kernel's size for exit_dump_len 0 */
+#define COMPACT_SYSCTL "/proc/sys/vm/compact_unevictable_allowed"
 
 static int read_line(const char *path, char *buf, size_t len)
 {
@@ -48,6 +59,20 @@ static int read_line(const char *path, char *buf, size_t len)
 	fclose(f);
 	buf[strcspn(buf, "\n")] = '\0';
 	return 0;
+}
+
+static int write_line(const char *path, const char *line)
+{
+	FILE *f = fopen(path, "w");
+	int err = 0;
+
+	if (!f)
+		return -errno;
+	if (fprintf(f, "%s\n", line) < 0)
+		err = -EIO;
+	if (fclose(f) && !err)
+		err = -errno;
+	return err;
 }
 
 static bool verbose;
@@ -115,9 +140,41 @@ static bool kernel_has(struct btf *vmlinux, const char *name)
 	return vmlinux && btf__find_by_name_kind(vmlinux, name, BTF_KIND_FUNC) > 0;
 }
 
-/* Write flags and exit_dump_len into lua_ops inside a copy of the ELF. */
-static int patch_struct_ops(void *elf_buf, size_t sz, uint64_t off_flags, uint64_t off_dump,
-			    uint64_t ops_size, uint64_t flags, uint32_t dump_len)
+/* Where lua_ops' plain fields are, from the object's rodata. */
+struct ops_layout {
+	uint64_t off_flags, off_dump, off_name, name_len, size, flag_partial;
+};
+
+/*
+ * "scx_lua_<stem>" into @out (@len bytes, NUL included): the stem is
+ * @policy without its folder and ".lua", every byte outside [A-Za-z0-9_]
+ * made '_' (the kernel refuses other names), cut to fit. NULL or empty:
+ * "scx_lua".
+ */
+static void ops_name(const char *policy, char *out, size_t len)
+{
+	const char *stem = policy ? strrchr(policy, '/') : NULL;
+	size_t n, i, stem_len;
+
+	stem = stem ? stem + 1 : policy;
+	stem_len = stem ? strlen(stem) : 0;
+	if (stem_len > 4 && !strcmp(stem + stem_len - 4, ".lua"))
+		stem_len -= 4;
+	n = (size_t)snprintf(out, len, stem_len ? "scx_lua_" : "scx_lua");
+	for (i = 0; i < stem_len && n + 1 < len; i++, n++) {
+		char c = stem[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '_';
+
+		out[n] = ok ? c : '_';
+	}
+	out[n < len ? n : len - 1] = '\0';
+}
+
+/* Write flags, exit_dump_len and the name for @policy into lua_ops inside
+ * a copy of the ELF. */
+static int patch_struct_ops(void *elf_buf, size_t sz, const struct ops_layout *l,
+			    uint64_t flags, uint32_t dump_len, const char *policy)
 {
 	Elf *e;
 	Elf_Scn *scn = NULL;
@@ -138,12 +195,14 @@ static int patch_struct_ops(void *elf_buf, size_t sz, uint64_t off_flags, uint64
 		if (!name || strcmp(name, ".struct_ops"))
 			continue;
 		/* lua_ops is the section's only object. */
-		if (sh.sh_size != ops_size || sh.sh_offset + sh.sh_size > sz) {
+		if (sh.sh_size != l->size || sh.sh_offset + sh.sh_size > sz ||
+		    l->off_name + l->name_len > l->size) {
 			err = -EINVAL;
 			break;
 		}
-		*(uint64_t *)((char *)elf_buf + sh.sh_offset + off_flags) |= flags;
-		*(uint32_t *)((char *)elf_buf + sh.sh_offset + off_dump) = dump_len;
+		*(uint64_t *)((char *)elf_buf + sh.sh_offset + l->off_flags) |= flags;
+		*(uint32_t *)((char *)elf_buf + sh.sh_offset + l->off_dump) = dump_len;
+		ops_name(policy, (char *)elf_buf + sh.sh_offset + l->off_name, l->name_len);
 		err = 0;
 		break;
 	}
@@ -199,7 +258,7 @@ static int map_ringbuf(struct bpf_backend *b)
 static int open_patched(struct bpf_backend *b, const struct bpf_backend_cfg *cfg, char *why,
 			size_t len)
 {
-	uint64_t off_flags, off_dump, ops_size, partial;
+	struct ops_layout l;
 	struct scx_lua *probe;
 	const void *orig;
 	size_t sz;
@@ -211,10 +270,14 @@ static int open_patched(struct bpf_backend *b, const struct bpf_backend_cfg *cfg
 		snprintf(why, len, "cannot open the BPF object: %s", strerror(errno));
 		return -errno;
 	}
-	off_flags = probe->rodata->ops_off_flags;
-	off_dump = probe->rodata->ops_off_exit_dump_len;
-	ops_size = probe->rodata->ops_size;
-	partial = probe->rodata->ops_flag_switch_partial;
+	l = (struct ops_layout){
+		.off_flags = probe->rodata->ops_off_flags,
+		.off_dump = probe->rodata->ops_off_exit_dump_len,
+		.off_name = probe->rodata->ops_off_name,
+		.name_len = probe->rodata->ops_name_len,
+		.size = probe->rodata->ops_size,
+		.flag_partial = probe->rodata->ops_flag_switch_partial,
+	};
 	scx_lua__destroy(probe);
 	b->elf = malloc(sz);
 	if (!b->elf) {
@@ -222,8 +285,8 @@ static int open_patched(struct bpf_backend *b, const struct bpf_backend_cfg *cfg
 		return -ENOMEM;
 	}
 	memcpy(b->elf, orig, sz);
-	err = patch_struct_ops(b->elf, sz, off_flags, off_dump, ops_size, cfg->partial ? partial : 0,
-			       (uint32_t)cfg->exit_dump_len);
+	err = patch_struct_ops(b->elf, sz, &l, cfg->partial ? l.flag_partial : 0,
+			       (uint32_t)cfg->exit_dump_len, cfg->ops_name);
 	if (err) {
 		snprintf(why, len, "cannot find lua_ops in the BPF object (%s)", strerror(-err));
 		return err;
@@ -273,6 +336,20 @@ static int configure(struct bpf_backend *b, const struct bpf_backend_cfg *cfg, c
 	b->skel->rodata->slice_ns = cfg->slice_ns;
 	b->skel->rodata->starve_ns = cfg->starve_ns;
 	b->skel->rodata->nr_cpu_ids_ro = (uint32_t)b->nr_cpus;
+	b->skel->rodata->verbose = cfg->verbose;
+	/* The copy of the kernel's dump is as big as the kernel's buffer. */
+	b->skel->rodata->exit_dump_size = cfg->exit_dump_len > 0 ? (uint32_t)cfg->exit_dump_len :
+								   EXIT_DUMP_DFL;
+	if (bpf_map__set_value_size(b->skel->maps.exit_dump, b->skel->rodata->exit_dump_size)) {
+		snprintf(why, len, "--exit-dump-len %d: cannot size the dump's copy", cfg->exit_dump_len);
+		return -EINVAL;
+	}
+	if (cfg->ops_name) {
+		char name[128];
+
+		ops_name(cfg->ops_name, name, sizeof(name));
+		bpf_backend_set_policy_name(b, name + (strlen(name) > 8 ? 8 : strlen(name)));
+	}
 	b->skel->bss->nr_online_cpus = (unsigned long long)sysconf(_SC_NPROCESSORS_ONLN);
 	b->tune_base = cfg->tune;
 	b->tune_fixed = cfg->tune_fixed;
@@ -342,8 +419,55 @@ void bpf_backend_tune(struct bpf_backend *b, const struct bpf_backend_tune *t)
 	b->skel->bss->tune_keep_preempted = t->keep_preempted;
 }
 
+void bpf_backend_set_policy_name(struct bpf_backend *b, const char *name)
+{
+	volatile char *dst = b->skel->data->policy_name;
+	size_t i;
+
+	/* Byte by byte, the terminator last: a dump racing us reads a mix
+	 * of two names, never past the end. */
+	for (i = 0; name && name[i] && i + 1 < sizeof(b->skel->data->policy_name); i++)
+		dst[i] = name[i];
+	dst[i] = '\0';
+}
+
+/* vm.compact_unevictable_allowed=0 while attached (see the top). */
+static void compaction_off(struct bpf_backend *b)
+{
+	char old[16];
+	int err = read_line(COMPACT_SYSCTL, old, sizeof(old));
+
+	if (!err && !strcmp(old, "0"))
+		return; /* already off: nothing to restore */
+	if (!err)
+		err = write_line(COMPACT_SYSCTL, "0");
+	if (err) {
+		fprintf(stderr, "scx_lua: warning: cannot set vm.compact_unevictable_allowed=0 (%s): "
+			"compaction of its locked memory may stall the scheduler; set it with "
+			"`sysctl vm.compact_unevictable_allowed=0` if your kernel has it\n",
+			strerror(-err));
+		return;
+	}
+	snprintf(b->compact_old, sizeof(b->compact_old), "%s", old);
+}
+
+static void compaction_restore(struct bpf_backend *b)
+{
+	int err;
+
+	if (!b->compact_old[0])
+		return;
+	err = write_line(COMPACT_SYSCTL, b->compact_old);
+	if (err)
+		fprintf(stderr, "scx_lua: warning: cannot restore vm.compact_unevictable_allowed=%s "
+			"(%s); set it back with `sysctl vm.compact_unevictable_allowed=%s`\n",
+			b->compact_old, strerror(-err), b->compact_old);
+	b->compact_old[0] = '\0';
+}
+
 int bpf_backend_attach(struct bpf_backend *b, char *why, size_t len)
 {
+	compaction_off(b);
 	/* libbpf fills the map value with the program fds... */
 	b->ops_link = bpf_map__attach_struct_ops(b->skel->maps.lua_ops);
 	if (!b->ops_link) {
@@ -372,6 +496,7 @@ void bpf_backend_detach(struct bpf_backend *b)
 	if (b->ops_link)
 		bpf_link__destroy(b->ops_link);
 	b->ops_link = NULL;
+	compaction_restore(b);
 }
 
 void bpf_backend_close(struct bpf_backend *b)
@@ -398,10 +523,38 @@ int bpf_backend_nr_cpus(const struct bpf_backend *b)
 	return b->nr_cpus;
 }
 
+/*
+ * The kernel's debug dump of an error exit, as ops.exit copied it, to
+ * stderr between two marker lines: the kernel's view (the error, its
+ * backtrace, each CPU, each runnable task) with scx_lua's own lines, from
+ * ops.dump*, all starting "scx_lua:". At most exit_dump_size bytes.
+ */
+static void print_exit_dump(struct bpf_backend *b, int kind)
+{
+	uint32_t zero = 0, size = b->skel->rodata->exit_dump_size;
+	char *dump = calloc(1, (size_t)size + 1);
+
+	if (!dump || bpf_map_lookup_elem(bpf_map__fd(b->skel->maps.exit_dump), &zero, dump) ||
+	    !dump[0]) {
+		free(dump);
+		return;
+	}
+	fprintf(stderr, "scx_lua: the kernel's debug dump (exit kind %d; scx_lua's own lines "
+		"start \"scx_lua:\"):\n%s%s", kind, dump, dump[strlen(dump) - 1] == '\n' ? "" : "\n");
+	fprintf(stderr, "scx_lua: end of the kernel's debug dump\n");
+	free(dump);
+}
+
 int bpf_backend_ended(struct bpf_backend *b, char *why, size_t len, bool *restart)
 {
-	if (!__atomic_load_n(&b->skel->bss->exit_kind, __ATOMIC_ACQUIRE))
+	int kind = __atomic_load_n(&b->skel->bss->exit_kind, __ATOMIC_ACQUIRE);
+
+	if (!kind)
 		return 0;
+	if (kind >= SCX_EXIT_ERROR && !b->dump_printed) {
+		b->dump_printed = true;
+		print_exit_dump(b, kind);
+	}
 	*restart = (uint64_t)b->skel->bss->exit_code & SCX_ECODE_ACT_RESTART;
 	snprintf(why, len, "kind %d: %s%s%s", b->skel->bss->exit_kind, b->skel->bss->exit_reason,
 		 b->skel->bss->exit_msg[0] ? ": " : "", b->skel->bss->exit_msg);

@@ -45,6 +45,12 @@
  * hotplug loops, within 4 rounds each). So the set of online CPUs is fixed
  * while attached; a decision for a CPU outside it still bounces to the
  * shared DSQ.
+ *
+ * Debugging: ops.exit copies the kernel's debug dump of an error exit for
+ * user space to print (load.c), and ops.dump, dump_cpu and dump_task add
+ * scx_lua's own lines to it (what user space holds, the scheduler
+ * process's state, the counters a stall report needs). With -v (rodata
+ * `verbose`) each decision also goes to the trace pipe.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -84,8 +90,19 @@ const volatile u64 time_base;   /* the core's clock starts here: rule deadlines 
  * (libbpf 1.1 cannot set struct_ops fields). */
 const volatile u64 ops_off_flags = __builtin_offsetof(struct sched_ext_ops, flags);
 const volatile u64 ops_off_exit_dump_len = __builtin_offsetof(struct sched_ext_ops, exit_dump_len);
+const volatile u64 ops_off_name = __builtin_offsetof(struct sched_ext_ops, name);
+const volatile u64 ops_name_len = sizeof(((struct sched_ext_ops *)0)->name);
 const volatile u64 ops_size = sizeof(struct sched_ext_ops);
 const volatile u64 ops_flag_switch_partial = SCX_OPS_SWITCH_PARTIAL;
+
+/* -v: each decision, one line, to the trace pipe. Off, the verifier drops
+ * the calls with the branch (rodata is frozen): they cost nothing. */
+const volatile bool verbose;
+#define trace(fmt, args...)							\
+	do {									\
+		if (verbose)							\
+			bpf_printk("scx_lua: " fmt, ##args);			\
+	} while (0)
 
 /* Tunables: user space may change them at any time (plain loads here). */
 volatile struct rule_tune tune = {
@@ -123,6 +140,28 @@ volatile s32 exit_kind;
 volatile s64 exit_code;
 char exit_reason[128];
 char exit_msg[1024];
+
+/*
+ * The kernel's debug dump of an error exit, copied by ops.exit: one
+ * element of exit_dump_size bytes, both set by the loader to the
+ * struct_ops' exit_dump_len (the size of the kernel's own buffer), so
+ * nothing is cut. A map, not a global: its size is only known at open.
+ */
+const volatile u32 exit_dump_size = 32768;
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(u32));
+	__uint(value_size, 32768);
+} exit_dump SEC(".maps");
+
+/*
+ * For ops.dump, written by user space: the policy's name (at load and at
+ * each reload; a dump racing a rename may show a mix of both) and its
+ * last batch (live.c, once per step that drained records).
+ */
+char policy_name[64] = "?";
+volatile u64 last_batch_nr, last_batch_ns, last_batch_at;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -300,6 +339,7 @@ static void tune_view(struct rule_tune *tu)
 static void kick(s32 cpu, u64 flags, int why)
 {
 	scx_bpf_kick_cpu(cpu, flags);
+	trace("kick cpu %d flags 0x%llx why %d", cpu, flags, why);
 	if (why >= 0 && why < SCX_LUA_KICK_NR)
 		__sync_fetch_and_add(&nr_kicks[why], 1);
 }
@@ -343,6 +383,7 @@ s32 BPF_STRUCT_OPS(lua_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake
 	cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
 	/* The idle fast path: an idle CPU needs no decision to be made. */
 	if (builtin_idle && is_idle) {
+		trace("select %d: idle cpu %d, runs there", p->pid, cpu);
 		insert(p, SCX_DSQ_LOCAL, slice_ns, 0);
 		__sync_fetch_and_add(&nr_kernel_dispatches, 1);
 	}
@@ -359,6 +400,7 @@ void BPF_STRUCT_OPS(lua_enqueue, struct task_struct *p, u64 enq_flags)
 		return;
 	}
 	if (is_kernel_bypass(p)) {
+		trace("enq %d: kernel thread, local", p->pid);
 		insert(p, SCX_DSQ_LOCAL, slice_ns, enq_flags);
 		__sync_fetch_and_add(&nr_kernel_dispatches, 1);
 		return;
@@ -369,6 +411,7 @@ void BPF_STRUCT_OPS(lua_enqueue, struct task_struct *p, u64 enq_flags)
 	if (!tctx || usersched_stuck()) {
 		if (tctx)
 			__sync_fetch_and_add(&nr_stuck_bypass, 1);
+		trace("enq %d: shared (no context %d, or the scheduler is stuck)", p->pid, !tctx);
 		dispatch_shared(p, tctx, enq_flags);
 		return;
 	}
@@ -380,7 +423,10 @@ void BPF_STRUCT_OPS(lua_enqueue, struct task_struct *p, u64 enq_flags)
 	tctx->kept = 0;   /* not continued after all (dequeued before it ran) */
 	if (!send_record(p, tctx, enq_flags, NULL)) {
 		__sync_fetch_and_add(&nr_sched_congested, 1);
+		trace("enq %d: ring full, shared", p->pid);
 		dispatch_shared(p, tctx, enq_flags);
+	} else {
+		trace("enq %d: to user space, enq_cnt %llu wake-up %d", p->pid, tctx->enq_cnt, woke);
 	}
 	get_usersched_a_cpu(p, enq_flags, woke);
 }
@@ -423,6 +469,7 @@ void BPF_STRUCT_OPS(lua_dispatch, s32 cpu, struct task_struct *prev)
 		/* It yielded here with work left and nothing else wants this
 		 * CPU: it goes on, without a trip through idle. */
 		set_slice(prev, slice_ns);
+		trace("dispatch cpu %d: the scheduler goes on", cpu);
 		__sync_fetch_and_add(&nr_sched_runs[SCX_LUA_RUN_IDLE], 1);
 		return;
 	}
@@ -570,13 +617,96 @@ s32 BPF_STRUCT_OPS_SLEEPABLE(lua_init)
 	return bpf_timer_start(&t->timer, HEARTBEAT_NS, 0);
 }
 
+/* The kernel made its debug dump (error exits) before calling this. */
 void BPF_STRUCT_OPS(lua_exit, struct scx_exit_info *ei)
 {
+	u32 zero = 0;
+	char *dump = bpf_map_lookup_elem(&exit_dump, &zero);
+
 	exit_code = ei->exit_code;
 	bpf_probe_read_kernel_str(exit_reason, sizeof(exit_reason), ei->reason);
 	bpf_probe_read_kernel_str(exit_msg, sizeof(exit_msg), ei->msg);
+	if (dump && ei->dump)
+		bpf_probe_read_kernel_str(dump, exit_dump_size, ei->dump);
 	/* Last: user space polls exit_kind, then reads the rest. */
 	exit_kind = ei->kind;
+}
+
+/* For the dump: ms since @ts, -1 for never. */
+static s64 ms_since(u64 now, u64 ts)
+{
+	if (!ts)
+		return -1;
+	return now > ts ? (s64)((now - ts) / 1000000) : 0;   /* unsigned: BPF has no sdiv */
+}
+
+static long count_held(struct bpf_map *map, s32 *pid, u64 *cnt, u64 *n)
+{
+	(*n)++;
+	return 0;
+}
+
+/*
+ * scx_lua's part of the kernel's debug dump (an error exit, or SysRq-D):
+ * what a stall report needs to tell a stuck scheduler process from a
+ * starving policy. "held": tasks sent to user space with no decision back
+ * yet; "undecided": what user space says it holds (its last step).
+ */
+void BPF_STRUCT_OPS(lua_dump, struct scx_dump_ctx *dctx)
+{
+	u64 now = bpf_ktime_get_ns(), held_nr = 0;
+
+	bpf_for_each_map_elem(&held, count_held, &held_nr, 0);
+	scx_bpf_dump("scx_lua: policy=%s held=%llu undecided=%llu ring_bytes=%llu shared_dsq=%d\n",
+		     policy_name, held_nr, nr_scheduled,
+		     bpf_ringbuf_query(&queued, BPF_RB_AVAIL_DATA),
+		     scx_bpf_dsq_nr_queued(SCX_LUA_SHARED_DSQ));
+	scx_bpf_dump("scx_lua: sched running=%u parked=%u last_run=%lldms pending=%lldms owed=0x%x kicked=%lldms queued_dsq=%d\n",
+		     usersched_running, usersched_parked, ms_since(now, usersched_last_run),
+		     ms_since(now, usersched_pending_since), usersched_owed,
+		     ms_since(now, usersched_kicked_at), scx_bpf_dsq_nr_queued(SCX_LUA_SCHED_DSQ));
+	scx_bpf_dump("scx_lua: last batch %llu records in %lluus, %lldms ago\n",
+		     last_batch_nr, last_batch_ns / 1000, ms_since(now, last_batch_at));
+	scx_bpf_dump("scx_lua: queued=%llu user_dispatches=%llu kernel_dispatches=%llu cancel=%llu failed=%llu\n",
+		     nr_queued, nr_user_dispatches, nr_kernel_dispatches, nr_cancel_dispatches,
+		     nr_failed_dispatches);
+	scx_bpf_dump("scx_lua: stuck_bypass=%llu stuck_rescued=%llu starve_rescued=%llu congested=%llu rule_dispatches=%llu heartbeats=%llu\n",
+		     nr_stuck_bypass, nr_stuck_rescued, nr_starve_rescued, nr_sched_congested,
+		     nr_rule_dispatches, nr_heartbeats);
+}
+
+/* A busy CPU as the rules see it (rules.h, struct rule_cpu). */
+void BPF_STRUCT_OPS(lua_dump_cpu, struct scx_dump_ctx *dctx, s32 cpu, bool idle)
+{
+	struct rule_cpu *c;
+	u64 now;
+
+	if (idle)
+		return;
+	/* The mask alone bounds it for the verifier: the kernel's CPU ids
+	 * are below nr_cpu_ids, which the loader checked. */
+	c = &cpus[cpu & CPU_MASK];
+	now = bpf_ktime_get_ns();
+	scx_bpf_dump("scx_lua: dsq=%d deadline=%llu run=%lldms busy=%lldms kicked=%u\n",
+		     scx_bpf_dsq_nr_queued(cpu & CPU_MASK), c->deadline,
+		     ms_since(now, c->run_start), ms_since(now, c->busy_since), c->kicked);
+}
+
+/* A runnable task: is it waiting on user space; when it last entered the
+ * shared DSQ (the kernel's line says which DSQ it is on now). */
+void BPF_STRUCT_OPS(lua_dump_task, struct scx_dump_ctx *dctx, struct task_struct *p)
+{
+	struct task_ctx *tctx = lookup_task_ctx(p);
+	s32 pid = p->pid;
+	u64 *sent, now;
+
+	if (!tctx)
+		return;
+	now = bpf_ktime_get_ns();
+	sent = bpf_map_lookup_elem(&held, &pid);
+	scx_bpf_dump("scx_lua: held=%d enq_cnt=%llu deadline=%llu rule=%u decided=%u kept=%u preempted=%u last_shared=%lldms\n",
+		     sent && *sent == tctx->enq_cnt, tctx->enq_cnt, tctx->deadline, tctx->rule,
+		     tctx->decided, tctx->kept, tctx->preempted, ms_since(now, tctx->shared_ts));
 }
 
 SEC(".struct_ops")
@@ -592,6 +722,9 @@ struct sched_ext_ops lua_ops = {
 	.exit_task = (void *)lua_exit_task,
 	.init = (void *)lua_init,
 	.exit = (void *)lua_exit,
+	.dump = (void *)lua_dump,
+	.dump_cpu = (void *)lua_dump_cpu,
+	.dump_task = (void *)lua_dump_task,
 	.dispatch_max_batch = 512,
 	.flags = SCX_OPS_ENQ_LAST,
 	.name = "scx_lua",

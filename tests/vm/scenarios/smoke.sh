@@ -5,7 +5,7 @@ expect "kernel has sched_ext" test -d /sys/kernel/sched_ext
 scx_lua policies/deadline.lua --stats 1 > /tmp/scx.log 2>&1 &
 pid=$!
 expect "state becomes enabled" wait_state enabled 20
-expect "root/ops names scx_lua" test "$(root_ops)" = "scx_lua"
+expect "root/ops names scx_lua_deadline" test "$(root_ops)" = "scx_lua_deadline"
 stress-ng --cpu 2 --timeout 3s --quiet
 hackbench -g 2 -l 50 > /dev/null
 kill -INT $pid; wait $pid; rc=$?

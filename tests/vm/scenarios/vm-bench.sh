@@ -95,7 +95,8 @@ for run in $(seq 1 "$RUNS"); do
         grep -v '^$' | grep -v '^#' | head -70 | sed "s/^/PROFILE $run $sched /"; }
     # CPU use of the scheduler process, as % of one CPU (USER_HZ = 100)
     res sched_cpu_pct "$(awk -v t=$((ticks1 - ticks0)) -v w=$((w1 - w0)) 'BEGIN { printf "%.1f", t * 10 / w * 100 }')"
-    res stayed_attached "$([ "$(state)" = enabled ] && [ "$(root_ops)" = "$ops" ] && [ -z "$(scx_errors)" ] && echo 1 || echo 0)"
+    # scx_lua's ops carry the policy (scx_lua_deadline); a base build's may not
+    res stayed_attached "$([ "$(state)" = enabled ] && case "$(root_ops)" in "$ops"|"$ops"_*) true ;; *) false ;; esac && [ -z "$(scx_errors)" ] && echo 1 || echo 0)"
     kill -INT $pid; wait $pid; rc=$?
     res detached_clean "$([ $rc -eq 0 ] && wait_state disabled 10 && echo 1 || echo 0)"
     [ $ops = scx_lua ] || continue

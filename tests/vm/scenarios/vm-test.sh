@@ -1,12 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # `make vm-test`: the live backend on a real sched_ext kernel, one boot.
-#   1. attach: state enabled, root/ops names scx_lua
+#   1. attach: state enabled, root/ops names scx_lua_<policy>,
+#      vm.compact_unevictable_allowed 0 while attached and restored after
 #   2. mixed workload (CPU hogs + a task that sleeps every 2 ms + hackbench)
 #      under fifo and deadline: every workload finishes, user dispatches > 0,
 #      the scheduler stays attached, no sched_ext error or RCU stall in dmesg
 #   3. hot reload while loaded: the new policy takes effect, no detach
 #   4. SIGTERM under load: clean detach, exit 0
 #   5. kill -9 under load: the kernel falls back, the system still responds
+#   6. an error exit (the kernel's watchdog ejects a starving policy): the
+#      kernel's debug dump is printed with scx_lua's own lines
 . /scx/lib.sh
 SECS=${VM_TEST_SECONDS:-30}
 NCPU=$(nproc)
@@ -17,13 +20,21 @@ progress_watchdog $((SECS + 240)) $PROGRESS
 
 # --- 1. attach
 expect "kernel has sched_ext and nothing attached" test "$(state)" = disabled
+COMPACT=/proc/sys/vm/compact_unevictable_allowed
+compact0=$(cat $COMPACT)
 start_scx /tmp/a.log policies/deadline.lua
 expect "attach: state enabled" test "$(state)" = enabled
-expect "attach: root/ops is scx_lua" test "$(root_ops)" = scx_lua
+expect "attach: root/ops is scx_lua_deadline ($(root_ops))" test "$(root_ops)" = scx_lua_deadline
+expect "attach: vm.compact_unevictable_allowed is 0 (was $compact0)" test "$(cat $COMPACT)" = 0
 scx_lua policies/fifo.lua > /tmp/second.log 2>&1
-expect "a second scheduler is refused, saying why" grep -q 'another sched_ext scheduler (scx_lua) is enabled; stop it first' /tmp/second.log
+expect "a second scheduler is refused, saying why" grep -q 'another sched_ext scheduler (scx_lua_deadline) is enabled; stop it first' /tmp/second.log
 kill -INT $SCX; wait $SCX
 expect "SIGINT: detached" wait_state disabled 10
+expect "detached: vm.compact_unevictable_allowed back to $compact0" test "$(cat $COMPACT)" = "$compact0"
+cp policies/fifo.lua $POLDIR/my-fifo.v2.lua
+start_scx /tmp/n.log $POLDIR/my-fifo.v2.lua
+expect "root/ops: only [A-Za-z0-9_] from the file name ($(root_ops))" test "$(root_ops)" = scx_lua_my_fifo_v2
+kill -INT $SCX; wait $SCX
 su -s /bin/sh nobody -c "scx_lua policies/fifo.lua" > /tmp/user.log 2>&1
 expect "non-root is refused, saying why" grep -q 'must run as root' /tmp/user.log
 
@@ -43,7 +54,7 @@ for pol in fifo deadline; do
   expect "$pol: CPU hogs finished" test $hogs_rc -eq 0
   expect "$pol: sleeping task finished" test $sleeper_rc -eq 0 -a -n "$(grep 'Max:' /tmp/$pol.cyc)"
   expect "$pol: every hackbench run finished ($hb_ok of $hb_n)" test $hb_n -gt 0 -a $hb_ok -eq $hb_n
-  expect "$pol: still attached after the load" test "$(state)" = enabled -a "$(root_ops)" = scx_lua
+  expect "$pol: still attached after the load" test "$(state)" = enabled -a "$(root_ops)" = scx_lua_$pol
   kill -INT $SCX; wait $SCX; rc=$?
   expect "$pol: clean exit" test $rc -eq 0
   grep -E '^\[scx_lua\]|^  \[bpf\]' /tmp/$pol.log | tail -2
@@ -74,6 +85,23 @@ kill -INT $SCX; wait $SCX
 objs=$(grep -c '^{' /tmp/j.log)
 whole=$(grep -cE '^\{"t":[0-9.]+,"core":\{"policy":"deadline",.*"bad_rule":[0-9]+\},"bpf":\{"queued":[0-9]+,.*"online_cpus":[0-9]+\}\}$' /tmp/j.log)
 expect "--stats-json live: $whole of $objs lines whole objects with both parts (at least 3)" test "$objs" -ge 3 -a "$whole" = "$objs"
+
+# --- 2d. -v traces the BPF side's decisions to the trace pipe; without it, nothing
+echo > $TRACEFS/trace
+start_scx /tmp/q.log policies/deadline.lua
+hackbench -g 2 -l 20 > /dev/null 2>&1
+kill -INT $SCX; wait $SCX
+quiet=$(grep -c 'scx_lua: ' $TRACEFS/trace)
+expect "without -v: no trace lines ($quiet)" test "$quiet" = 0
+start_scx /tmp/v.log policies/deadline.lua -v
+hackbench -g 2 -l 20 > /dev/null 2>&1
+kill -INT $SCX; wait $SCX
+sent=$(grep -c 'scx_lua: enq [0-9]*: to user space' $TRACEFS/trace)
+dsp=$(grep -c 'scx_lua: dsp [0-9]*: cpu' $TRACEFS/trace)
+expect "-v: records sent ($sent) and decisions carried out ($dsp) in the trace pipe" \
+  test "$sent" -gt 0 -a "$dsp" -gt 0
+grep -m 3 'scx_lua: ' $TRACEFS/trace | sed 's/^ */# trace: /'
+echo > $TRACEFS/trace
 
 # --- 3. hot reload while loaded
 cp policies/fifo.lua $POLDIR/p.lua
@@ -118,8 +146,37 @@ expect "kill -9: system responsive (hackbench)" sh -c "hackbench -g 2 -l 50 > /d
 expect "kill -9: responsive within 10 s" test $(( $(date +%s) - t0 )) -lt 10
 wait $hogs
 expect "kill -9: the load finished" test $? -eq 0
+# Nobody restores the sysctl after a kill -9 (bpf/load.c): put it back.
+echo "$compact0" > $COMPACT
 errs=$(scx_errors)
 expect "no sched_ext error or RCU stall in dmesg after all parts" test -z "$errs"
 [ -n "$errs" ] && echo "$errs"
+
+# --- 6. error exit: with the starvation guard off, a policy that never
+# runs cyclictest behind CPU hogs (every CPU's worth twice, so one always
+# waits ahead of it) until the kernel's watchdog ejects the scheduler
+# (30 s): stderr has the kernel's dump with scx_lua's own lines.
+start_scx /tmp/e.log tests/policies/starve.lua --starve-ms 0
+expect "error exit: root/ops is scx_lua_starve" test "$(root_ops)" = scx_lua_starve
+stress-ng --cpu $((2 * NCPU)) --timeout 90s --quiet & hogs=$!
+cyclictest -q -i 2000 -D 90s > /dev/null 2>&1 & sleeper=$!
+( sleep 75; kill -INT $SCX 2>/dev/null ) & guard=$!
+wait $SCX; rc=$?
+kill $guard $hogs $sleeper 2>/dev/null; wait $hogs $sleeper 2>/dev/null
+expect "error exit: exit status 1 ($rc)" test $rc -eq 1
+expect "error exit: the kernel stopped it for the stall" \
+  grep -q 'the kernel stopped the scheduler (kind 1026: runnable task stall' /tmp/e.log
+expect "error exit: the dump is printed" \
+  grep -q "^scx_lua: the kernel's debug dump (exit kind 1026" /tmp/e.log
+expect "error exit: the dump names the policy and the tasks held" \
+  grep -qE '^ *scx_lua: policy=starve held=[0-9]+ undecided=[0-9]+ ' /tmp/e.log
+expect "error exit: the dump has the stall counters" \
+  grep -qE 'scx_lua: stuck_bypass=[0-9]+ stuck_rescued=[0-9]+ starve_rescued=0 congested=[0-9]+' /tmp/e.log
+cyc=$(grep -A8 '^ *R cyclictest' /tmp/e.log | grep -m 1 'scx_lua: held=')
+expect "error exit: the dump shows cyclictest decided, behind its deadline ($cyc)" \
+  test -n "$(echo "$cyc" | grep -E 'deadline=1000000000000000000 .*decided=1 ')"
+expect "error exit: vm.compact_unevictable_allowed back to $compact0" test "$(cat $COMPACT)" = "$compact0"
+grep -E "debug dump|scx_lua: (policy|sched|last|queued|stuck)|kernel stopped" /tmp/e.log | sed 's/^/# dump: /'
+dmesg -c > /dev/null
 kill $WATCHDOG 2>/dev/null
 finish vm-test
