@@ -76,7 +76,8 @@ static void usage(FILE *f)
 "      --stats-socket P   serve the stats on UNIX socket P (scx_stats' protocol;\n"
 "                         live default " STATSD_DEFAULT_PATH ", none: off)\n"
 "      --duration S       stop after S seconds (decimals allowed)\n"
-"  -v, --verbose          libbpf's debug output (verifier log) and more messages\n"
+"  -v, --verbose          libbpf's debug output (verifier log), the BPF side's decisions\n"
+"                         in the trace pipe (/sys/kernel/tracing/trace_pipe), more messages\n"
 "  -V, --version          print versions and exit\n"
 "  -h, --help             this text\n");
 }

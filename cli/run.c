@@ -80,6 +80,8 @@ static void reload(struct engine *e, const char *path, const char *why)
 	rulebook_clear(&e->sched.rules, &saved);
 	if (policy_load(&e->ph, path) == 0) {
 		sched_policy_changed(&e->sched);
+		if (e->sched.be == &bpf_ops)   /* the kernel's exit dump names it */
+			bpf_backend_set_policy_name(e->sched.bctx, policy_name(&e->ph));
 		logring_printf(&e->log, 2, "scx_lua: %s: reloaded %s (policy \"%s\") in %.2f ms\n",
 			       why, path, policy_name(&e->ph), e->stats->reload_ns / 1e6);
 	} else {
@@ -106,6 +108,7 @@ static int make_backend(struct cli *o, const struct backend_ops **be, void **bct
 	}
 	if (bpf_backend_preflight(why, sizeof(why)) == 0) {
 		struct bpf_backend_cfg bc = {
+			.ops_name = o->policy,
 			.partial = o->partial, .full_user = o->full_user,
 			.exit_dump_len = o->exit_dump_len, .verbose = o->verbose,
 			.queue_bytes = (size_t)o->queue_kb << 10,
@@ -213,6 +216,8 @@ static int setup(struct runner *r)
 		return 1;
 	}
 	sched_policy_changed(&r->e.sched);   /* publishes its rules and settings */
+	if (is_live(r))
+		bpf_backend_set_policy_name(r->bctx, policy_name(&r->e.ph));
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
 	sigaction(SIGINT, &sa, NULL);

@@ -4,7 +4,8 @@
 #      vm.compact_unevictable_allowed 0 while attached and restored after
 #   2. mixed workload (CPU hogs + a task that sleeps every 2 ms + hackbench)
 #      under fifo and deadline: every workload finishes, user dispatches > 0,
-#      the scheduler stays attached, no sched_ext error or RCU stall in dmesg
+#      the scheduler stays attached, no sched_ext error or RCU stall in dmesg;
+#      --stats-json, the stats socket read by --monitor, -v's trace
 #   3. hot reload while loaded: the new policy takes effect, no detach
 #   4. SIGTERM under load: clean detach, exit 0
 #   5. kill -9 under load: the kernel falls back, the system still responds
@@ -79,12 +80,21 @@ expect "select_cpu policy: no errors, no invalid CPU" grep -qE '^\[scx_lua\] pol
 expect "select_cpu policy: user dispatches > 0" test "$(stat_of "$(last_stats /tmp/pick.log bpf)" user_dispatches)" -gt 0
 
 # --- 2c. --stats-json on the live backend: whole objects, the BPF side's too
+# and the stats socket at scx's default path, read by --monitor meanwhile
 start_scx /tmp/j.log policies/deadline.lua --stats-json --stats 0.5
+scx_lua --monitor 0.5 --stats-json > /tmp/mon.log 2>&1 &
+MON=$!
 hackbench -g 2 -l 100 > /dev/null 2>&1; sleep 1
+sock=$(test -S /var/run/scx/root/stats && echo yes)
+kill $MON; wait $MON
 kill -INT $SCX; wait $SCX
 objs=$(grep -c '^{' /tmp/j.log)
 whole=$(grep -cE '^\{"t":[0-9.]+,"core":\{"policy":"deadline",.*"bad_rule":[0-9]+\},"bpf":\{"queued":[0-9]+,.*"online_cpus":[0-9]+\}\}$' /tmp/j.log)
 expect "--stats-json live: $whole of $objs lines whole objects with both parts (at least 3)" test "$objs" -ge 3 -a "$whole" = "$objs"
+mobjs=$(grep -cE '^\{"t":[0-9.]+,"core":\{"policy":"deadline",.*"bpf":\{"queued":[0-9]+,.*\}\}$' /tmp/mon.log)
+expect "stats socket: served at /var/run/scx/root/stats (${sock:-no}), --monitor read $mobjs objects with the BPF side's counters" \
+  test "$sock" = yes -a "$mobjs" -ge 2
+expect "stats socket: removed at exit" test ! -e /var/run/scx/root/stats
 
 # --- 2d. -v traces the BPF side's decisions to the trace pipe; without it, nothing
 echo > $TRACEFS/trace
