@@ -27,6 +27,8 @@ static double metric(const struct sim_metrics *m, const char *scope, const char 
 		if (!strcmp(name, "jain")) return m->jain;
 		if (!strcmp(name, "throughput")) return m->throughput;
 		if (!strcmp(name, "overhead")) return m->overhead;
+		if (!strcmp(name, "policy_errors")) return (double)m->policy_errors;
+		if (!strcmp(name, "fallback_batches")) return (double)m->fallback_batches;
 		return NAN;
 	}
 	for (int g = 0; g < m->nr_groups; g++) {
@@ -41,6 +43,7 @@ static double metric(const struct sim_metrics *m, const char *scope, const char 
 		if (!strcmp(name, "wait_p50_ms")) return gm->wait_p50 / 1e6;
 		if (!strcmp(name, "wait_p99_ms")) return gm->wait_p99 / 1e6;
 		if (!strcmp(name, "wait_max_ms")) return gm->wait_max / 1e6;
+		if (!strcmp(name, "starve_ms")) return gm->starve_max / 1e6;
 		if (!strcmp(name, "turnaround_ms")) return gm->turnaround / 1e6;
 		if (!strcmp(name, "response_ms")) return gm->response / 1e6;
 		if (!strcmp(name, "runs")) return (double)gm->runs;
@@ -111,8 +114,9 @@ static void usage(FILE *f)
 "  --report OUT.html   self-contained HTML report (first policy)\n"
 "  --expect CHECK      grade the run: 'GROUP.METRIC OP NUMBER' or 'machine.METRIC OP NUMBER'\n"
 "                      (share, wake_p50_ms, wake_p99_ms, wake_max_ms, wait_p50_ms, wait_p99_ms,\n"
-"                      wait_max_ms, turnaround_ms, response_ms, runs, preemptions, migrations,\n"
-"                      llc_migrations, done, bursts; machine: utilisation, jain, throughput, overhead);\n"
+"                      wait_max_ms, starve_ms, turnaround_ms, response_ms, runs, preemptions,\n"
+"                      migrations, llc_migrations, done, bursts; machine: utilisation, jain,\n"
+"                      throughput, overhead, policy_errors, fallback_batches);\n"
 "                      prints PASS/FAIL for each, exit 1 if any fails; repeatable\n"
 "  --opt KEY=VALUE     passed to every policy; -s/-S/--slice-us-max as for run\n");
 }

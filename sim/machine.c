@@ -494,12 +494,19 @@ int sim_run(struct sim *s, struct sched *core)
 			disp_pick_all_idle(s);
 		}
 	}
-	/* Close the books at the end of the run. */
+	/* Close the books at the end of the run. A task still waiting has a
+	 * wait that no run sampled: a task starved to the end must show. */
 	s->now = s->cfg.duration_ns;
 	for (int c = 0; c < s->cfg.nr_cpus; c++) {
 		if (s->cpu[c].cur >= 0)
 			sim_stop_running(s, c);
 		cpu_account(s, c);
+	}
+	for (int i = 0; i < s->r.nr_tasks; i++) {
+		enum tstate st = s->t[i].st;
+
+		if (st == T_QUEUED || st == T_HELD || st == T_DSQ)
+			s->r.task[i].wait_open = s->now - s->t[i].runnable_since;
 	}
 	return 0;
 }

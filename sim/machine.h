@@ -82,6 +82,7 @@ struct sim_task_stats {
 	uint64_t nr_runs, nr_preempt, nr_wakeups, nr_bursts;
 	uint64_t nr_migrations, nr_llc_migrations; /* runs on another CPU / LLC than the last */
 	struct samples wait, wake;
+	double wait_open;       /* runnable, not running, at the end: for how long (else 0) */
 };
 
 struct sim_segment {

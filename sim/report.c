@@ -3,7 +3,9 @@
  * report.c - metrics of a simulation and their presentations.
  *
  * Definitions (also in docs/policy-guide.md): wait = time runnable but not running,
- * one sample per run; wake-up latency = from wake-up to running, one sample
+ * one sample per run; starve = the longest wait of any task of a group,
+ * counting the wait still open at the end (a task that never ran has no
+ * wait sample, but it starved); wake-up latency = from wake-up to running, one sample
  * per wake-up; share = CPU time / (CPUs x duration); Jain's index over the
  * weight-normalised CPU time of every task (1 = perfectly proportional);
  * throughput = CPU bursts completed per second; overhead = share of CPU
@@ -60,8 +62,11 @@ void sim_metrics(struct sim_metrics *m, const struct sim_result *r, const struct
 				gm->response += t->first_run - t->arrival;
 			}
 			/* Pool the samples of the group (copies: the tasks keep theirs). */
-			for (uint32_t k = 0; k < t->wait.n; k++)
+			for (uint32_t k = 0; k < t->wait.n; k++) {
 				samples_add(&wait, t->wait.v[k]);
+				gm->starve_max = fmax(gm->starve_max, t->wait.v[k]);
+			}
+			gm->starve_max = fmax(gm->starve_max, t->wait_open);
 			for (uint32_t k = 0; k < t->wake.n; k++)
 				samples_add(&wake, t->wake.v[k]);
 			sx += t->cpu_ns / t->weight;
@@ -222,6 +227,7 @@ void sim_print_json(FILE *f, const struct sim_metrics *ms, int n)
 			jnum(f, "wake_p50_ns", gm->wake_p50, true);
 			jnum(f, "wake_p99_ns", gm->wake_p99, true);
 			jnum(f, "wake_max_ns", gm->wake_max, true);
+			jnum(f, "starve_max_ns", gm->starve_max, true);
 			jnum(f, "turnaround_ns", gm->turnaround, true);
 			jnum(f, "response_ns", gm->response, true);
 			fprintf(f, "\"runs\": %llu, \"preemptions\": %llu, \"bursts\": %llu, "

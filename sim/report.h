@@ -18,6 +18,7 @@ struct group_metrics {
 	double cpu_ns, share;              /* share of the machine's CPU time */
 	double wait_p50, wait_p99, wait_max;   /* ns, NAN when no sample */
 	double wake_p50, wake_p99, wake_max;
+	double starve_max;                 /* ns: longest wait of any task, the open one included */
 	uint64_t runs, preempt, bursts, migrations, llc_migrations;
 	double turnaround, response;       /* mean ns over tasks that finished / ran */
 };

@@ -40,6 +40,7 @@ struct dist {
 
 struct wgroup {
 	char name[32];
+	char comm[16];               /* what scx.comm(t) says: the name unless given */
 	int count;
 	uint32_t weight;             /* 100 = nice 0 */
 	double arrival_ns;           /* first arrival */

@@ -263,6 +263,8 @@ expect "installed: a name resolves to the library beside the binary" test $rc -e
 ( cd "$T" && "$P/bin/scx_lua" list ) > "$T/l" 2>&1
 expect "installed: list shows the library" has "$T/l" "^fifo .*share/scx_lua/policies/fifo.lua"
 expect "installed: workloads and labs, not the lab solutions" test -f "$P/share/scx_lua/policies/workloads/interactive.lua" -a -x "$P/share/scx_lua/policies/labs/grade" -a ! -e "$P/share/scx_lua/policies/labs/solutions"
+( cd "$T" && SCX_LUA= "$P/share/scx_lua/policies/labs/grade" 1 ) > "$T/o" 2>&1; rc=$?
+expect "installed: grade finds the installed scx_lua and workloads (lab 1's start fails, no hidden variants)" test $rc -eq 1 -a -n "$(grep 'hidden variants: 0' "$T/o")"
 expect "installed: the unit runs the installed binary" has "$P/etc/systemd/system/scx_lua.service" "^ExecStart=$P/bin/scx_lua run \\\$SCX_LUA_POLICY"
 expect "installed: the unit reads the installed defaults" has "$P/etc/systemd/system/scx_lua.service" "^EnvironmentFile=-$P/etc/default/scx_lua\$"
 expect "installed: the defaults name a policy" has "$P/etc/default/scx_lua" "^SCX_LUA_POLICY=deadline\$"

@@ -1,23 +1,64 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # The class labs stay honest: every starting policy fails its grade (else
-# there is nothing to do), every reference solution passes, and all of
-# them pass `scx_lua check`.
+# there is nothing to do), every reference solution passes on every seed
+# and hidden variant, every policy in tests/labs/cheats (by name, starving
+# a task, erring, luck, breaking lab 4's rules) fails, and the grader's
+# interface holds: any folder, exit codes, --json, a folder into CSV.
 set -u
 cd "$(dirname "$0")/.."
 . tests/lib.sh
-export SCX_LUA=${BUILD:-build}/scx_lua
+suite_init
+export SCX_LUA=$PWD/$BIN
+G=$PWD/policies/labs/grade
 for i in 1 2 3 4 5; do
-  policies/labs/grade $i > /tmp/labs.$$ 2>&1; rc=$?
-  expect "lab $i: the starting policy fails its grade" test $rc -eq 1 -a -n "$(grep '^FAIL: ' /tmp/labs.$$)"
-  policies/labs/grade $i policies/labs/solutions/lab$i.lua > /tmp/labs.$$ 2>&1; rc=$?
-  expect "lab $i: the reference solution passes" test $rc -eq 0 -a -n "$(grep '^PASS: ' /tmp/labs.$$)"
+  $G $i > "$T/g" 2>&1; rc=$?
+  expect "lab $i: the starting policy fails its grade" test $rc -eq 1 -a -n "$(grep '^FAIL: .*: got' "$T/g")"
+  $G $i policies/labs/solutions/lab$i.lua > "$T/g" 2>&1; rc=$?
+  expect "lab $i: the reference solution passes on every seed and hidden variant ($(tail -1 "$T/g"))" \
+    test $rc -eq 0 -a -n "$(grep -E '^PASS: .*hidden variants: [1-9]' "$T/g")"
   for f in policies/labs/lab$i.lua policies/labs/solutions/lab$i.lua; do
-    $SCX_LUA check "$f" > /tmp/labs.$$ 2>&1
+    $BIN check "$f" > "$T/g" 2>&1
     expect "check $f: clean" test $? -eq 0
   done
 done
-policies/labs/grade 9 > /tmp/labs.$$ 2>&1; rc=$?
-expect "grade: an unknown lab says which exist" test $rc -eq 2 -a -n "$(grep 'labs are 1 to 5' /tmp/labs.$$)"
-rm -f /tmp/labs.$$
+for f in tests/labs/cheats/*.lua; do
+  i=$(basename "$f" | sed 's/^lab\([0-9]\).*/\1/')
+  $G "$i" "$f" > "$T/g" 2>&1; rc=$?
+  expect "cheat $(basename "$f"): fails lab $i ($(grep -m1 -e '^FAIL: .*: got' -e '^DID NOT' "$T/g" | cut -c1-110))" \
+    test $rc -eq 1 -o $rc -eq 3
+done
+$G 1 tests/labs/cheats/lab1-starve-one.lua > "$T/g" 2>&1
+expect "a task that never runs: caught by starve_ms, with a hint" test -n "$(grep '^FAIL: batch.starve_ms < 1000: got' "$T/g")" -a -n "$(grep '^      hint: ' "$T/g")"
+$G 4 tests/labs/cheats/lab4-lab1-rule.lua > "$T/g" 2>&1; rc=$?
+expect "lab 4, more than numbers changed: exit 3, says so" test $rc -eq 3 -a -n "$(grep 'change only the numbers of lab4.lua' "$T/g")"
+GRADE_HIDDEN=/nonexistent $G 1 policies/labs/solutions/lab1.lua > "$T/g" 2>&1; rc=$?
+expect "the handout (no hidden variants): the solution passes" test $rc -eq 0 -a -n "$(grep 'hidden variants: 0' "$T/g")"
+
+# The interface: from any folder, exit codes, --json, a class folder.
+( cd "$T" && $G 1 "$OLDPWD/policies/labs/solutions/lab1.lua" ) > "$T/g" 2>&1; rc=$?
+expect "grade from another folder" test $rc -eq 0
+printf 'local P = {}\nfunction P.enqueue(t, now)\n' > "$T/broken.lua"
+$G 1 "$T/broken.lua" > "$T/g" 2>&1; rc=$?
+expect "a policy that does not load: exit 3, the error shown" test $rc -eq 3 -a -n "$(grep '^DID NOT LOAD: .*broken.lua:3:' "$T/g")"
+$G 1 tests/labs/cheats/lab1-errors.lua --json > "$T/j" 2>&1; rc=$?
+expect "--json: one JSON object, nothing else; errors fail the grade" \
+  python3 -c 'import json, sys
+d = json.loads(open(sys.argv[1]).read())
+assert d["result"] == "fail" and d["runs"] == 10, d
+c = {x["check"]: x for x in d["checks"]}
+assert c["machine.policy_errors <= 0"]["passed_runs"] == 0 and c["machine.fallback_batches <= 0"]["worst"] > 0' "$T/j"
+expect "--json: exit 1 on a fail" test $rc -eq 1
+mkdir "$T/class"; cp tests/labs/cheats/lab1-*.lua policies/labs/solutions/lab1.lua "$T/broken.lua" "$T/class/"
+$G 1 "$T/class" > "$T/csv" 2>&1; rc=$?
+expect "a folder of submissions: one CSV line each" \
+  python3 -c 'import csv, sys
+rows = {r["file"]: r for r in csv.DictReader(open(sys.argv[1]))}
+assert rows["lab1.lua"]["result"] == "pass" and rows["broken.lua"]["result"] == "did-not-load"
+assert all(rows[f]["result"] == "fail" and rows[f]["first_failure"].startswith("FAIL: ") for f in rows if f.startswith("lab1-")), rows
+assert len(rows) == 5' "$T/csv"
+GRADE_TIMEOUT=0.05 $G 1 "$T/class" > "$T/csv" 2>&1
+expect "a folder: a submission past GRADE_TIMEOUT is marked timeout" has "$T/csv" '^"lab1.lua",timeout,'
+$G 9 > "$T/g" 2>&1; rc=$?
+expect "grade: an unknown lab says which exist" test $rc -eq 2 -a -n "$(grep 'labs are 1 to 5' "$T/g")"
 done_testing "labs.sh"
