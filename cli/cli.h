@@ -61,6 +61,8 @@ struct sim_args {
 	bool cost_measured, json;
 	struct sim_expect expect[SIM_MAX_EXPECT];
 	int nr_expect;
+	double steps_from_ms, steps_to_ms;   /* --steps A-B: to 0 = off */
+	const char *explain;                 /* --explain GROUP|PID */
 };
 
 /* run_main() returns this when the kernel asked for a restart. */

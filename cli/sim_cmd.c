@@ -13,6 +13,7 @@
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -118,12 +119,46 @@ static void usage(FILE *f)
 "                      migrations, llc_migrations, done, bursts; machine: utilisation, jain,\n"
 "                      throughput, overhead, policy_errors, fallback_batches);\n"
 "                      prints PASS/FAIL for each, exit 1 if any fails; repeatable\n"
-"  --opt KEY=VALUE     passed to every policy; -s/-S/--slice-us-max as for run\n");
+"  --opt KEY=VALUE     passed to every policy; -s/-S/--slice-us-max as for run\n"
+"  --steps A-B         every wake-up, decision and run from A to B ms, as text\n"
+"                      (the first policy)\n"
+"  --explain WHAT      why a task waited: WHAT is a group (its longest wait) or a\n"
+"                      pid; what the policy saw and set, who held each CPU meanwhile\n");
+}
+
+/* --explain: which task, and the wait the first run found for it. */
+struct explain_at {
+	const char *what;       /* a group's name or a pid; NULL: no --explain */
+	int id;                 /* the task; -1 until found */
+	double from, to;        /* its worst wait, ns */
+};
+
+/* The task @x names, from the first run's result: a pid, or the group's
+ * task that waited longest. */
+static void explain_find(struct explain_at *x, const struct sim_result *r,
+			 const struct workload *w)
+{
+	char *end;
+	long pid = strtol(x->what, &end, 10);
+
+	x->id = -1;
+	for (int i = 0; i < r->nr_tasks; i++) {
+		const struct sim_task_stats *t = &r->task[i];
+
+		if (*end ? strcmp(w->g[t->group].name, x->what) : t->pid != pid)
+			continue;
+		if (x->id < 0 || t->worst_wait > r->task[x->id].worst_wait)
+			x->id = i;
+	}
+	if (x->id >= 0) {
+		x->to = r->task[x->id].worst_wait_end;
+		x->from = x->to - r->task[x->id].worst_wait;
+	}
 }
 
 static int run_one(struct cli *o, const char *policy, const struct workload *w,
 		   const struct sim_cfg *sc, struct sim_metrics *m, const char *trace,
-		   const char *report)
+		   const char *report, struct explain_at *x)
 {
 	struct sim *sim = sim_new(w, sc);
 	struct engine e;
@@ -147,6 +182,10 @@ static int run_one(struct cli *o, const char *policy, const struct workload *w,
 	}
 	sim_run(sim, &e.sched);
 	policy_exit(&e.ph, "sim");
+	if (x && x->id < 0)
+		explain_find(x, sim_result(sim), w);
+	else if (x)
+		sim_explain(stdout, sim, x->from, x->to);
 	sim_metrics(m, sim_result(sim), w);
 	m->policy = strdup(policy_name(&e.ph)[0] ? policy_name(&e.ph) : policy);
 	m->seed = sc->seed;
@@ -163,7 +202,7 @@ out:
 	return rc;
 }
 
-enum { O_WORKLOAD = OPT_OWN, O_COST, O_JSON, O_TRACE, O_REPORT, O_EXPECT };
+enum { O_WORKLOAD = OPT_OWN, O_COST, O_JSON, O_TRACE, O_REPORT, O_EXPECT, O_STEPS, O_EXPLAIN };
 
 static const struct option longopts[] = {
 	OPTS_SHARED,
@@ -173,6 +212,8 @@ static const struct option longopts[] = {
 	{ "trace", required_argument, 0, O_TRACE },
 	{ "report", required_argument, 0, O_REPORT },
 	{ "expect", required_argument, 0, O_EXPECT },
+	{ "steps", required_argument, 0, O_STEPS },
+	{ "explain", required_argument, 0, O_EXPLAIN },
 	{ "help", no_argument, 0, 'h' },
 	{ 0, 0, 0, 0 },
 };
@@ -200,6 +241,17 @@ static bool own_option(struct opt_err *e, struct sim_args *a, int c, const char 
 	case O_TRACE: a->trace = arg; break;
 	case O_REPORT: a->report = arg; break;
 	case O_EXPECT: parse_expect(e, a, arg); break;
+	case O_STEPS: {
+		char tail[8] = "";
+
+		if (sscanf(arg, "%lf-%lf%7s", &a->steps_from_ms, &a->steps_to_ms, tail) < 2 ||
+		    (tail[0] && strcmp(tail, "ms")) || !(a->steps_from_ms >= 0) ||
+		    !(a->steps_to_ms > a->steps_from_ms) || !isfinite(a->steps_to_ms))
+			opt_fail(e, "--steps expects a window in ms, FROM-TO (0-50 or 0-50ms), "
+				 "FROM < TO, not '%s'", arg);
+		break;
+	}
+	case O_EXPLAIN: a->explain = arg; break;
 	default: return false;
 	}
 	return true;
@@ -231,6 +283,9 @@ int sim_parse(struct cli *o, struct sim_args *a, int argc, char **argv, char *er
 	if (!e.failed && (!a->workload || optind >= argc))
 		opt_fail(&e, "%s", !a->workload ? "which workload? --workload "
 			 "policies/workloads/interactive.lua" : "which policy? e.g. policies/deadline.lua");
+	if (!e.failed && (a->steps_to_ms > 0 || a->explain) && (a->json || a->cost_measured))
+		opt_fail(&e, "--steps and --explain print text from a repeatable run: not with "
+			 "--json or --cost measured");
 	if (!e.failed && argc - optind > SIM_MAX_POLICIES)
 		opt_fail(&e, "at most %d policies at once", SIM_MAX_POLICIES);
 	if (!e.failed)
@@ -349,6 +404,32 @@ static int print_and_grade(const struct sim_args *a, const struct sim_metrics *m
 	return rc | (failed ? 1 : 0);
 }
 
+/* --explain, after the first policy's run found the wait: the same run
+ * again (the machine is deterministic) with the journal open on it. */
+static int explain(struct cli *o, const struct sim_args *a, const struct workload *w,
+		   const struct sim_cfg *sc, struct explain_at *x)
+{
+	struct sim_cfg again = *sc;
+	static struct sim_metrics m;
+
+	if (x->id < 0) {
+		fprintf(stderr, "scx_lua sim: --explain %s: no such group or pid in %s (groups are "
+			"the workload's names; pids are in --steps)\n", x->what, w->name);
+		return 2;
+	}
+	if (x->to <= x->from) {
+		printf("--explain %s: it never waited\n", x->what);
+		return 0;
+	}
+	printf("%s on %s: the longest wait of %s (--explain):\n", a->policies[0], w->name, x->what);
+	again.journal = stdout;
+	again.journal_from_ns = x->from;
+	/* The decisions that ended the wait land within the step after it. */
+	again.journal_to_ns = x->to + 1;
+	again.explain_task = x->id;
+	return run_one(o, a->policies[0], w, &again, &m, NULL, NULL, x);
+}
+
 int sim_main(struct cli *o, int argc, char **argv)
 {
 	/* Large: not on the stack. */
@@ -375,8 +456,26 @@ int sim_main(struct cli *o, int argc, char **argv)
 			usage(stderr);
 		return 2;
 	}
-	for (int n = 0; n < a.nr_policies; n++)
-		if (run_one(o, a.policies[n], &w, &sc, &m[n], n ? NULL : a.trace, n ? NULL : a.report))
+	if (a.steps_to_ms > 0) {
+		printf("%s on %s, %.3f to %.3f ms (--steps):\n", a.policies[0], w.name,
+		       a.steps_from_ms, a.steps_to_ms);
+		sc.journal = stdout;
+		sc.journal_from_ns = a.steps_from_ms * 1e6;
+		sc.journal_to_ns = a.steps_to_ms * 1e6;
+	}
+	sc.explain_task = -1;
+	for (int n = 0; n < a.nr_policies; n++) {
+		struct explain_at x = { .what = a.explain, .id = -1 };
+
+		if (run_one(o, a.policies[n], &w, &sc, &m[n], n ? NULL : a.trace,
+			    n ? NULL : a.report, n || !a.explain ? NULL : &x))
 			return 1;
+		if (!n)
+			sc.journal = NULL;
+		if (!n && a.explain && (rc = explain(o, &a, &w, &sc, &x)))
+			return rc;
+	}
+	if (a.steps_to_ms > 0 || a.explain)
+		printf("\n");
 	return print_and_grade(&a, m);
 }

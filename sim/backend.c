@@ -51,6 +51,7 @@ static int sim_drain(void *ctx, struct scx_task *out, struct task_token *tok)
 	tok->cookie = (uint64_t)id;
 	if (e < 0) {
 		drain_observed(s, &s->obs[-1 - e], out, tok);
+		journal_queued(s, id, out);
 		return 1;
 	}
 	t->st = T_HELD;
@@ -62,6 +63,7 @@ static int sim_drain(void *ctx, struct scx_task *out, struct task_token *tok)
 	tok->enq_cnt = t->enq_cnt;
 	tok->rule = t->rule;
 	tok->vtime = t->vtime;
+	journal_queued(s, id, out);
 	return 1;
 }
 
@@ -79,6 +81,7 @@ static int sim_dispatch(void *ctx, const struct scx_task *d, const struct task_t
 	if (id < 0 || id >= s->nr_tasks || s->t[id].st != T_HELD || s->t[id].enq_cnt != tok->enq_cnt)
 		return -EINVAL;
 	s->t[id].st = T_DSQ;
+	journal_decided(s, id, d);
 	s->dbuf[s->nr_dbuf++] = (struct dbuf_ent){ id, d->cpu, d->slice_ns, d->deadline,
 						   d->dispatch_flags, tok->enq_cnt, d->rule,
 						   d->vtime > 0 ? d->vtime : 0 };

@@ -77,6 +77,7 @@ static void start_sched(struct sim *s, int c)
 
 	sched_view(s, &v);
 	s->r.c.runs[rule_run_reason(&v, &s->cfg.tune, sim_rt(s->now))]++;
+	journal_sched(s, c);
 	s->sched_running = true;
 	s->sched_cpu = c;
 	s->sched_last_run = s->now;
@@ -105,6 +106,8 @@ static void preempt(struct sim *s, int c, int why, bool for_sched)
 
 	s->r.task[v].nr_preempt++;
 	s->r.c.kicks[why]++;
+	journal_note(s, v, for_sched ? "is preempted: the scheduler process needs its CPU" :
+		     "is preempted for a woken task with an earlier deadline");
 	s->t[v].runnable_since = s->now;
 	s->t[v].preempted = true;
 	if (for_sched)
@@ -226,6 +229,7 @@ static bool rule_dispatch(struct sim *s, int id, bool woke)
 	if (r->preempt)
 		place_shared(s, id, (double)deadline, -1, &no_slot);
 	s->r.c.rule_dispatches++;
+	journal_rule(s, id, (double)deadline, (double)slice);
 	observe(s, id, woke, before, deadline, slice);
 	return true;
 }
@@ -237,6 +241,7 @@ void disp_enqueue(struct sim *s, int id, bool woke)
 
 	if (stuck(s)) {
 		s->r.c.stuck_bypass++;
+		journal_note(s, id, "bypasses the policy: the scheduler process is stuck");
 		bypass(s, id);
 		return;
 	}
@@ -246,6 +251,7 @@ void disp_enqueue(struct sim *s, int id, bool woke)
 		return;
 	if (s->ring_bytes + SIM_REC_BYTES > s->cfg.queue_bytes) {
 		s->r.c.congested++;
+		journal_note(s, id, "bypasses the policy: the ring of records is full");
 		bypass(s, id);
 		get_sched_a_cpu(s, id, woke);
 		return;
@@ -361,6 +367,7 @@ void disp_cpu_pick(struct sim *s, int c, bool ran_here)
 		id = take_shared(s, c, true);
 		if (id >= 0) {
 			s->r.c.starve_rescued++;
+			journal_note(s, id, "waited past --starve-ms: runs next, whatever its deadline");
 			run_task(s, id, c);
 			return;
 		}

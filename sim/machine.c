@@ -183,6 +183,10 @@ static void count_run(struct sim *s, int id, int c)
 	struct sim_task_stats *ts = &s->r.task[id];
 
 	samples_add(&ts->wait, s->now - t->runnable_since);
+	if (s->now - t->runnable_since > ts->worst_wait) {
+		ts->worst_wait = s->now - t->runnable_since;
+		ts->worst_wait_end = s->now;
+	}
 	if (t->woke)
 		samples_add(&ts->wake, s->now - t->runnable_since);
 	t->woke = false;
@@ -217,6 +221,7 @@ void sim_start_run(struct sim *s, int id, int c, double slice)
 	rc->deadline = t->deadline > 0 ? (rule_ns)t->deadline : 0;
 	rc->run_start = sim_rt(s->now);
 	rc->busy_since = sim_rt(s->now - t->exec_runtime);
+	journal_run(s, id, c);
 	until = fmin(slice, fmin(t->burst_left, t->work_left));
 	if (t->end_at - s->now < until)
 		until = fmax(t->end_at - s->now, 0);
@@ -239,6 +244,7 @@ int sim_stop_running(struct sim *s, int c)
 	t->prev_cpu = c;
 	t->ev_seq = UINT64_MAX; /* its RUN_END is void */
 	record_seg(s, c, id, t->start_ts, s->now);
+	journal_stop(s, id, c, ran);
 	sim_set_cpu(s, c, -1);
 	return id;
 }
@@ -253,6 +259,7 @@ static void wake(struct sim *s, int id)
 	t->woke = true;
 	s->r.task[id].nr_wakeups++;
 	sim_record_event(s, id, -1);
+	journal_wake(s, id);
 	if (t->burst_left <= EPS)
 		draw_burst(s, id);
 	if (!s->cfg.full_user) {
@@ -504,9 +511,15 @@ int sim_run(struct sim *s, struct sched *core)
 	}
 	for (int i = 0; i < s->r.nr_tasks; i++) {
 		enum tstate st = s->t[i].st;
+		struct sim_task_stats *ts = &s->r.task[i];
 
-		if (st == T_QUEUED || st == T_HELD || st == T_DSQ)
-			s->r.task[i].wait_open = s->now - s->t[i].runnable_since;
+		if (st != T_QUEUED && st != T_HELD && st != T_DSQ)
+			continue;
+		ts->wait_open = s->now - s->t[i].runnable_since;
+		if (ts->wait_open > ts->worst_wait) {
+			ts->worst_wait = ts->wait_open;
+			ts->worst_wait_end = s->now;
+		}
 	}
 	return 0;
 }

@@ -41,10 +41,12 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "backend.h"
 #include "counters.h"
 #include "rules.h"
+
 #include "workload.h"
 
 struct sched;
@@ -66,6 +68,12 @@ struct sim_cfg {
 	double starve_ns;       /* the starvation guard (5 s; < 0: off) */
 	bool keep_preempted;    /* a task we preempt keeps its deadline without a record */
 	bool budget_fixed, preempt_fixed;  /* given explicitly: the policy's (scx.tune) loses */
+	/* --steps / --explain (journal.c): every decision and run in
+	 * [journal_from_ns, journal_to_ns) as text on @journal (NULL: off),
+	 * and for --explain the task whose wait is told (-1: none). */
+	FILE *journal;
+	double journal_from_ns, journal_to_ns;
+	int explain_task;
 };
 
 /* Latency samples, in ns. */
@@ -83,6 +91,7 @@ struct sim_task_stats {
 	uint64_t nr_migrations, nr_llc_migrations; /* runs on another CPU / LLC than the last */
 	struct samples wait, wake;
 	double wait_open;       /* runnable, not running, at the end: for how long (else 0) */
+	double worst_wait, worst_wait_end;  /* the longest wait, the open one included, and its end */
 };
 
 struct sim_segment {
@@ -117,6 +126,9 @@ struct sim *sim_new(const struct workload *w, const struct sim_cfg *cfg);
 /* Plays the whole workload, driving @core. 0 or negative errno. */
 int sim_run(struct sim *s, struct sched *core);
 const struct sim_result *sim_result(const struct sim *s);
+/* After a run with cfg.explain_task set: why that task waited from
+ * @wait_from to @wait_to (journal.c). */
+void sim_explain(FILE *f, const struct sim *s, double wait_from, double wait_to);
 void sim_free(struct sim *s);
 double samples_pct(struct samples *s, double p); /* sorts in place; p in [0,100] */
 /* Append; on memory shortage the sample is dropped (never a task). */

@@ -84,8 +84,23 @@ struct obs_rec {
 	uint32_t rule;
 };
 
+/* --explain's notes on its task (journal.c). */
+#define EXPLAIN_MAX_RUNS 64
+struct explain {
+	bool opened;                   /* the window opened: what held each CPU is noted */
+	bool queued, decided;          /* its last record before the wait ended, and the decision */
+	bool by_rule;                  /* the decision was its rule's, in the kernel */
+	uint32_t flags, weight;
+	double exec_runtime, queued_at, deadline, slice, decided_at;
+	int cpu;
+	int nr_runs;                   /* what ran meanwhile, in order */
+	struct { int cpu, task; double deadline, start, end; } run[EXPLAIN_MAX_RUNS];
+	int nr_more;                   /* runs past EXPLAIN_MAX_RUNS */
+};
+
 struct sim {
 	struct sim_cfg cfg;
+	struct explain ex;
 	const struct workload *w;
 	struct arena arena;
 	struct heap events, shared;
@@ -122,6 +137,16 @@ struct sim {
 	struct sched *core;
 	struct sim_result r;
 };
+
+/* journal.c: --steps and --explain; each a no-op outside the window */
+void journal_wake(struct sim *s, int id);
+void journal_queued(struct sim *s, int id, const struct scx_task *in);
+void journal_decided(struct sim *s, int id, const struct scx_task *d);
+void journal_rule(struct sim *s, int id, double deadline, double slice);
+void journal_note(struct sim *s, int id, const char *what);
+void journal_sched(struct sim *s, int c);
+void journal_run(struct sim *s, int id, int c);
+void journal_stop(struct sim *s, int id, int c, double ran);
 
 /* machine.c */
 void sim_at(struct sim *s, double when, enum ev type, int id);

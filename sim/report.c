@@ -40,6 +40,7 @@ void sim_metrics(struct sim_metrics *m, const struct sim_result *r, const struct
 		int nr_resp = 0;
 
 		gm->name = w->g[g].name;
+		gm->starve_task = -1;
 		gm->weight = w->g[g].weight;
 		for (int i = 0; i < r->nr_tasks; i++) {
 			const struct sim_task_stats *t = &r->task[i];
@@ -62,11 +63,12 @@ void sim_metrics(struct sim_metrics *m, const struct sim_result *r, const struct
 				gm->response += t->first_run - t->arrival;
 			}
 			/* Pool the samples of the group (copies: the tasks keep theirs). */
-			for (uint32_t k = 0; k < t->wait.n; k++) {
+			for (uint32_t k = 0; k < t->wait.n; k++)
 				samples_add(&wait, t->wait.v[k]);
-				gm->starve_max = fmax(gm->starve_max, t->wait.v[k]);
+			if (t->worst_wait > gm->starve_max || gm->starve_task < 0) {
+				gm->starve_max = t->worst_wait;
+				gm->starve_task = i;
 			}
-			gm->starve_max = fmax(gm->starve_max, t->wait_open);
 			for (uint32_t k = 0; k < t->wake.n; k++)
 				samples_add(&wake, t->wake.v[k]);
 			sx += t->cpu_ns / t->weight;

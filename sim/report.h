@@ -19,6 +19,7 @@ struct group_metrics {
 	double wait_p50, wait_p99, wait_max;   /* ns, NAN when no sample */
 	double wake_p50, wake_p99, wake_max;
 	double starve_max;                 /* ns: longest wait of any task, the open one included */
+	int starve_task;                   /* whose (an index into the result's tasks), -1: none */
 	uint64_t runs, preempt, bursts, migrations, llc_migrations;
 	double turnaround, response;       /* mean ns over tasks that finished / ran */
 };

@@ -92,4 +92,37 @@ $BIN sim policies/fifo.lua --workload "$T/w5.lua" --cpus 65 > "$T/o" 2>&1; rc=$?
 expect "--cpus 65 with an affinity: exit 2, masks hold 64 CPUs" \
   test $rc -eq 2 -a -n "$(grep 'affinity masks hold 64 CPUs' "$T/o")"
 
+# --- --steps and --explain: the run told in words, the same run
+$BIN sim policies/labs/lab1.lua --workload interactive --steps 95-110 > "$T/st" 2>&1; rc=$?
+expect "--steps: exit 0, records with their flags by name, the policy's decisions, the runs" \
+  test $rc -eq 0 -a -n "$(grep -E '^ +9[5-9]\.[0-9]{3} ms  pid [0-9]+ \(ui\) goes to the policy: flags WAKEUP, exec_runtime' "$T/st")" \
+  -a -n "$(grep -E 'the policy sets pid [0-9]+ \((ui|batch|audio)\): deadline' "$T/st")" \
+  -a -n "$(grep -E 'CPU [0-9] runs pid [0-9]+' "$T/st")" -a -n "$(grep -E 'flags PREEMPTED' "$T/st")"
+expect "--steps: only the window (95 to 110 ms)" \
+  test -z "$(grep -E '^ +[0-9.]+ ms  ' "$T/st" | awk '$1 < 95 || $1 >= 110')"
+$BIN sim policies/labs/lab1.lua --workload interactive > "$T/plain" 2>&1
+expect "--steps changes nothing in the run (same table)" \
+  test "$(sed -n '/^group/,$p' "$T/st")" = "$(sed -n '/^group/,$p' "$T/plain")"
+$BIN sim policies/fifo.lua --workload interactive --explain ui > "$T/ex" 2>&1; rc=$?
+w=$(sed -nE 's/^why pid [0-9]+ \(ui\) waited ([0-9.]+) ms.*/\1/p' "$T/ex")
+m=$(awk '$1 == "ui" { split($5, a, "/"); print a[3] }' "$T/ex")
+expect "--explain ui: the worst wait of the table ($m ms), told ($w ms)" \
+  test $rc -eq 0 -a -n "$w" -a "$(printf '%.2f' "$w")" = "$m"
+expect "--explain ui: the rule's decision and every CPU's runs with their deadlines against ui's" \
+  test -n "$(grep "policy's rule decided it in the kernel: deadline" "$T/ex")" \
+  -a "$(grep -cE '^    CPU [0-3]: pid [0-9]+ \(batch\) ran [0-9.]+ ms from [0-9.]+ ms, deadline [0-9.]+ ms: earlier than this task' "$T/ex")" -ge 4
+$BIN sim policies/deadline.lua --workload interactive --explain audio > "$T/ex" 2>&1
+expect "--explain audio under deadline: what the policy saw, the budget's wait, what it set" \
+  test -n "$(grep -E '^  at [0-9.]+ ms the policy saw it: flags WAKEUP, exec_runtime' "$T/ex")" \
+  -a -n "$(grep 'records batch up to the latency budget' "$T/ex")" -a -n "$(grep -E '^  at [0-9.]+ ms it set: deadline' "$T/ex")"
+pid=$(sed -nE 's/^why pid ([0-9]+) .*/\1/p' "$T/ex")
+$BIN sim policies/deadline.lua --workload interactive --explain "$pid" > "$T/ex2" 2>&1
+expect "--explain by pid ($pid): the same task's story" test "$(grep '^why' "$T/ex2")" = "$(grep '^why' "$T/ex")"
+$BIN sim policies/fifo.lua --workload interactive --explain nobody > "$T/o" 2>&1; rc=$?
+expect "--explain an unknown group: exit 2, says what names are" test $rc -eq 2 -a -n "$(grep 'no such group or pid' "$T/o")"
+$BIN sim policies/fifo.lua --workload interactive --explain ui --json > "$T/o" 2>&1; rc=$?
+expect "--explain with --json: exit 2" test $rc -eq 2
+$BIN sim policies/fifo.lua --workload interactive --steps 10-5 > "$T/o" 2>&1; rc=$?
+expect "--steps 10-5: exit 2, the form named" test $rc -eq 2 -a -n "$(grep 'FROM-TO' "$T/o")"
+
 done_testing "sim.sh"
