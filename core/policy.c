@@ -153,6 +153,38 @@ static void tidy_traceback(char *s)
 		*tb = '\0';
 }
 
+/*
+ * A field a policy author reaches for by its name elsewhere (the kernel's,
+ * a textbook's) is not in struct scx_task: the FFI's "has no member named"
+ * then gets the name to use, after the message's first line.
+ */
+static void hint_member(char *err, size_t len)
+{
+	static const char *const hints[][2] = {
+		{ "'comm'", "the command name is scx.comm(t) (a string; cache it per pid)" },
+		{ "'nice'", "t.weight is the nice level as a weight: 100 is nice 0" },
+		{ "'vruntime'", "the policy's own virtual time is t.vtime (scx.charged(t) adds the last run)" },
+		{ "'cpu_allowed'", "t.nr_cpus_allowed, and scx.is_percpu(t) for one CPU" },
+		{ "'cpus_allowed'", "t.nr_cpus_allowed, and scx.is_percpu(t) for one CPU" },
+		{ "'slice'", "the slice is t.slice_ns" },
+		{ "'prio'", "t.weight (100 = nice 0)" },
+	};
+	char *nl, rest[sizeof(((struct policy_host *)0)->err)];
+
+	if (!strstr(err, "has no member named "))
+		return;
+	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++) {
+		if (!strstr(err, hints[i][0]))
+			continue;
+		nl = strchr(err, '\n');
+		snprintf(rest, sizeof(rest), "%s", nl ? nl : "");
+		if (nl)
+			*nl = '\0';
+		snprintf(err + strlen(err), len - strlen(err), "\n  hint: %s%s", hints[i][1], rest);
+		return;
+	}
+}
+
 /* A call that raised an error (@rc) or ran past its budget (@hooked):
  * ph->err says why, and a state that would only fail again is retired. */
 static int call_failed(struct policy_host *ph, struct pstate *ps, const char *fn, int rc,
@@ -168,6 +200,7 @@ static int call_failed(struct policy_host *ph, struct pstate *ps, const char *fn
 		snprintf(ph->err, sizeof(ph->err), "%s",
 			 msg ? msg : "(error object is not a string)");
 		tidy_traceback(ph->err);
+		hint_member(ph->err, sizeof(ph->err));
 		lua_pop(ps->L, 1);
 	} else {
 		snprintf(ph->err, sizeof(ph->err), "%s: %s did not return within %d ms%s "

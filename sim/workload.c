@@ -8,6 +8,7 @@
  * loops forever is an error, not a hang. Every field is checked and a bad
  * one named ("workloads/x.lua: group 2 (ui): burst_ms: ...").
  */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
@@ -90,6 +91,117 @@ static int fail(struct ctx *c, const char *field, const char *what)
 	snprintf(c->err, c->errlen, "%s: %s%s%s: %s", c->path, c->where, *c->where ? ": " : "",
 		 field, what);
 	return -EINVAL;
+}
+
+/* The first line of the file where @key is assigned ("key =", or a quoted
+ * ["key"] =), 0 if not found: a table does not remember its lines. */
+static int line_of(const char *path, const char *key)
+{
+	char buf[512];
+	FILE *f = fopen(path, "r");
+	int line = 0, found = 0;
+	size_t k = strlen(key);
+
+	while (f && !found && fgets(buf, sizeof(buf), f)) {
+		line++;
+		for (char *p = strstr(buf, key); p && !found; p = strstr(p + 1, key)) {
+			char *q = p + k;
+
+			if (p > buf && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+				continue;
+			while (*q == ' ' || *q == '\t' || *q == '"' || *q == '\'' || *q == ']')
+				q++;
+			found = *q == '=' && q[1] != '=';
+		}
+	}
+	if (f)
+		fclose(f);
+	return found ? line : 0;
+}
+
+/* How many edits turn @a into @b (both short): for "did you mean". */
+static int edits(const char *a, const char *b)
+{
+	int la = (int)strlen(a), lb = (int)strlen(b), d[24][24];
+
+	if (la > 23 || lb > 23)
+		return 99;
+	for (int i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (int j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (int i = 1; i <= la; i++)
+		for (int j = 1; j <= lb; j++) {
+			int sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			int del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
+
+			d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+		}
+	return d[la][lb];
+}
+
+static bool is_known(const char *k, const char *const *known)
+{
+	for (int i = 0; known[i]; i++)
+		if (!strcmp(k, known[i]))
+			return true;
+	return false;
+}
+
+/* "unknown key at line N; did you mean K? (known: ...)" for @k. */
+static int unknown_key(struct ctx *c, const char *k, const char *const *known)
+{
+	char what[320], field[64];
+	const char *near = NULL;
+	int best = 3, line = line_of(c->path, k);
+	size_t n;
+
+	for (int i = 0; known[i]; i++) {
+		int e = edits(k, known[i]);
+
+		if (e < best) {
+			best = e;
+			near = known[i];
+		}
+	}
+	n = (size_t)snprintf(what, sizeof(what), "unknown key");
+	if (line)
+		n += (size_t)snprintf(what + n, sizeof(what) - n, " at line %d", line);
+	if (near)
+		n += (size_t)snprintf(what + n, sizeof(what) - n, "; did you mean %s?", near);
+	n += (size_t)snprintf(what + n, sizeof(what) - n, " (known:");
+	for (int i = 0; known[i] && n < sizeof(what); i++)
+		n += (size_t)snprintf(what + n, sizeof(what) - n, " %s", known[i]);
+	if (n < sizeof(what))
+		snprintf(what + n, sizeof(what) - n, ")");
+	snprintf(field, sizeof(field), "%.60s", k);
+	return fail(c, field, what);
+}
+
+/*
+ * Every key of the table at @t must be one of @known (NULL-terminated): a
+ * misspelt key (wake for wakes) would otherwise be ignored in silence and
+ * the workload would not be the one its author meant.
+ */
+static int known_keys(struct ctx *c, int t, const char *const *known)
+{
+	lua_State *L = c->L;
+
+	lua_pushnil(L);
+	while (lua_next(L, t)) {
+		int rc = 0;
+
+		lua_pop(L, 1);
+		if (lua_type(L, -1) != LUA_TSTRING)
+			rc = fail(c, "key", "every key must be a name (name = value)");
+		else if (!is_known(lua_tostring(L, -1), known))
+			rc = unknown_key(c, lua_tostring(L, -1), known);
+		if (rc) {
+			lua_pop(L, 1);
+			return rc;
+		}
+	}
+	return 0;
 }
 
 static int get_number(struct ctx *c, int t, const char *field, double lo, double hi, double *out,
@@ -298,8 +410,13 @@ static int read_group(struct ctx *c, struct workload *w, int gi, const char **wa
 	g->wakes = -1;
 	g->count = 1;
 	g->weight = 100;
+	static const char *const known[] = { "name", "comm", "count", "weight", "nice", "work_ms",
+		"lifetime_ms", "arrival_ms", "burst_ms", "sleep_ms", "affinity", "wakes", NULL };
+
 	snprintf(c->where, sizeof(c->where), "group %d", gi + 1);
 	read_name(c, t, g, gi);
+	if ((rc = known_keys(c, t, known)))
+		return rc;
 	if ((rc = read_sizes(c, t, g)) || (rc = read_arrival(c, t, g)) ||
 	    (rc = get_dist(c, t, "burst_ms", &g->burst, true, false)) ||
 	    (rc = get_dist(c, t, "sleep_ms", &g->sleep, false, true)))
@@ -340,6 +457,11 @@ static int read_machine(struct ctx *c, struct workload *w)
 	bool has;
 	int rc;
 
+	static const char *const known[] = { "name", "cpus", "llc_cpus", "duration_ms", "groups",
+		NULL };
+
+	if ((rc = known_keys(c, 1, known)))
+		return rc;
 	lua_getfield(c->L, -1, "name");
 	snprintf(w->name, sizeof(w->name), "%s",
 		 lua_isstring(c->L, -1) ? lua_tostring(c->L, -1) : c->path);
@@ -382,12 +504,31 @@ static int read_groups(struct ctx *c, struct workload *w)
 			return rc;
 	}
 	for (int i = 0; i < w->nr_groups; i++) {
+		snprintf(c->where, sizeof(c->where), "group %d (%s)", i + 1, w->g[i].name);
+		for (int j = 0; j < i; j++)
+			if (!strcmp(w->g[i].name, w->g[j].name))
+				return fail(c, "name", "another group has this name: checks and "
+					    "wakes could not tell them apart; rename one");
+	}
+	for (int i = 0; i < w->nr_groups; i++) {
+		snprintf(c->where, sizeof(c->where), "group %d (%s)", i + 1, w->g[i].name);
 		if (!wake_names[i][0])
 			continue;
 		w->g[i].wakes = group_index(w, wake_names[i]);
-		if (w->g[i].wakes < 0) {
-			snprintf(c->where, sizeof(c->where), "group %d (%s)", i + 1, w->g[i].name);
+		if (w->g[i].wakes < 0)
 			return fail(c, "wakes", "names no group of this workload");
+	}
+	/* A group that sleeps until woken, that nobody wakes, would never run
+	 * after its first burst. */
+	for (int i = 0; i < w->nr_groups; i++) {
+		bool woken = false;
+
+		for (int j = 0; j < w->nr_groups; j++)
+			woken |= w->g[j].wakes == i;
+		if (w->g[i].sleep.kind == DIST_WAIT && !woken) {
+			snprintf(c->where, sizeof(c->where), "group %d (%s)", i + 1, w->g[i].name);
+			return fail(c, "sleep_ms", "\"wait\", but no group wakes it: give another "
+				    "group wakes = \"<this name>\", or a sleep time");
 		}
 	}
 	return 0;

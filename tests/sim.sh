@@ -92,6 +92,30 @@ $BIN sim policies/fifo.lua --workload "$T/w5.lua" --cpus 65 > "$T/o" 2>&1; rc=$?
 expect "--cpus 65 with an affinity: exit 2, masks hold 64 CPUs" \
   test $rc -eq 2 -a -n "$(grep 'affinity masks hold 64 CPUs' "$T/o")"
 
+# --- workload files say what is wrong with them, with the line
+wl() {  # NAME SED-EXPRESSION EXPECTED: a valid two-group file, edited
+  cat > "$T/$1.lua" <<'EOF2'
+return {
+  name = "x", cpus = 2,
+  groups = {
+    { name = "a", burst_ms = 1, sleep_ms = 2, wakes = "b" },
+    { name = "b", burst_ms = 1, sleep_ms = "wait" },
+  },
+}
+EOF2
+  sed -i "$2" "$T/$1.lua"
+  $BIN sim policies/fifo.lua --workload "$T/$1.lua" --duration 0.1 > "$T/o" 2>&1; rc=$?
+  expect "workload: $1: exit 2, $3" test $rc -eq 2 -a -n "$(grep -F -- "$3" "$T/o")"
+}
+wl misspelt 's/wakes = "b"/wake = "b"/' 'group 1 (a): wake: unknown key at line 4; did you mean wakes?'
+wl top-level 's/cpus = 2/cpu = 2/' 'cpu: unknown key at line 2; did you mean cpus?'
+wl dup-name 's/name = "b"/name = "a"/' 'group 2 (a): name: another group has this name'
+wl wakes-nobody 's/wakes = "c"//; s/wakes = "b"/wakes = "c"/' 'group 1 (a): wakes: names no group of this workload'
+wl wait-unwoken 's/, wakes = "b"//' 'group 2 (b): sleep_ms: "wait", but no group wakes it'
+printf 'local P = {}\nfunction P.enqueue(t, now) if t.comm == "x" then end t.deadline = now end\nreturn P\n' > "$T/c.lua"
+$BIN check "$T/c.lua" > "$T/o" 2>&1
+expect "t.comm: the error names scx.comm(t)" has "$T/o" "^  hint: the command name is scx.comm\\(t\\)"
+
 # --- --steps and --explain: the run told in words, the same run
 $BIN sim policies/labs/lab1.lua --workload interactive --steps 95-110 > "$T/st" 2>&1; rc=$?
 expect "--steps: exit 0, records with their flags by name, the policy's decisions, the runs" \
