@@ -58,7 +58,7 @@ SUITES     := cli.sh stats.sh sim.sh labs.sh rules.sh fuzz.sh
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all test bench help deps clean vm-test demo vm-bench fuzz vm-stress install uninstall deb
+.PHONY: all test bench help deps clean vm-test demo vm-bench fuzz vm-stress install uninstall deb handout
 
 all: $(BUILD)/scx_lua
 
@@ -79,6 +79,7 @@ help:
 	@echo "  make install    the binary, the policy library, scx_lua(8) (PREFIX=/usr/local,"
 	@echo "                  DESTDIR=), scx_lua.service and /etc/default/scx_lua; make uninstall"
 	@echo "  make deb        the same as a Debian package: build/scx-lua_VERSION_ARCH.deb"
+	@echo "  make handout    the class labs for students, no solutions: build/scx_lua-labs.tar.gz"
 	@echo "  make deps       only install / name the Debian packages the build needs"
 	@echo "  make clean      remove build/"
 	@echo "options: V=1 (full commands), BUILD=dir"
@@ -262,6 +263,10 @@ uninstall:
 		$(DESTDIR)$(PREFIX)/share/man/man8/scx_lua.8
 	$(Q)rm -rf $(DESTDIR)$(PREFIX)/share/scx_lua
 	@echo "removed scx_lua from $(DESTDIR)$(PREFIX) (kept $(SYSCONFDIR)/default/scx_lua)"
+
+# The class labs as handed out, without solutions: build/scx_lua-labs.tar.gz.
+handout:
+	$(Q)dist/mkhandout.sh $(BUILD)
 
 # A .deb from the same install rules: build/scx-lua_VERSION_ARCH.deb.
 deb: $(BUILD)/scx_lua

@@ -59,6 +59,16 @@ assert all(rows[f]["result"] == "fail" and rows[f]["first_failure"].startswith("
 assert len(rows) == 5' "$T/csv"
 GRADE_TIMEOUT=0.05 $G 1 "$T/class" > "$T/csv" 2>&1
 expect "a folder: a submission past GRADE_TIMEOUT is marked timeout" has "$T/csv" '^"lab1.lua",timeout,'
+# The handout: no solutions, no hidden variants, and its own test passes.
+tgz=$(dist/mkhandout.sh "$T/out" 2> "$T/g"); rc=$?
+expect "make handout: a tarball" test $rc -eq 0 -a -f "$tgz"
+expect "the handout has no solution and no hidden variant" \
+  test -z "$(tar -tzf "$tgz" | grep -E 'solution|hidden|deadline.lua')"
+mkdir "$T/h" && tar -C "$T/h" -xzf "$tgz"
+make -C "$T/h/scx_lua-labs" test SCX_LUA="$SCX_LUA" > "$T/g" 2>&1; rc=$?
+expect "the handout's own make test passes ($(tail -1 "$T/g" | grep -o 'handout: .*'))" test $rc -eq 0
+( cd "$T/h/scx_lua-labs" && policies/labs/grade 1 ) > "$T/g" 2>&1; rc=$?
+expect "in the handout, grade 1 runs (the start fails, no hidden variants)" test $rc -eq 1 -a -n "$(grep 'hidden variants: 0' "$T/g")"
 $G 9 > "$T/g" 2>&1; rc=$?
 expect "grade: an unknown lab says which exist" test $rc -eq 2 -a -n "$(grep 'labs are 1 to 5' "$T/g")"
 done_testing "labs.sh"
