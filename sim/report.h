@@ -20,6 +20,7 @@ struct group_metrics {
 	double wake_p50, wake_p99, wake_max;
 	double starve_max;                 /* ns: longest wait of any task, the open one included */
 	int starve_task;                   /* whose (an index into the result's tasks), -1: none */
+	uint32_t nr_wait, nr_wake;         /* samples behind the percentiles */
 	uint64_t runs, preempt, bursts, migrations, llc_migrations;
 	double turnaround, response;       /* mean ns over tasks that finished / ran */
 };
@@ -39,6 +40,9 @@ struct sim_metrics {
 
 void sim_metrics(struct sim_metrics *m, const struct sim_result *r, const struct workload *w);
 void sim_print_table(FILE *f, const struct sim_metrics *m);
+/* Term and definition of each word the reports use. */
+extern const char *const sim_glossary[][2];
+extern const int sim_glossary_nr;
 void sim_print_compare(FILE *f, const struct sim_metrics *m, int n);
 void sim_print_json(FILE *f, const struct sim_metrics *m, int n);
 int sim_write_trace(const char *path, const struct sim_result *r, const struct workload *w);

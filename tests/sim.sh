@@ -41,6 +41,13 @@ expect "trace: run slices on CPU tracks" test "$(grep -c '"ph": "X"' "$T/trace.j
 expect "trace: wake-ups and dispatch decisions" \
   test -n "$(grep -m1 '"name": "wake ' "$T/trace.json")" -a -n "$(grep -m1 '"name": "dispatch ' "$T/trace.json")"
 expect "trace: CPU track names" test "$(grep -c '"thread_name"' "$T/trace.json")" -eq 3
+missing=
+while read -r term; do
+  grep -qF "<dt>$term</dt>" "$T/report.html" || missing="$missing report:'$term'"
+  grep -qF "| $term |" docs/policy-guide.md || missing="$missing guide:'$term'"
+done < <(sed -n '/sim_glossary\[\]\[2\] = {/,/^};/p' sim/report.c | sed -n 's/^\t{ "\([^"]*\)".*/\1/p')
+expect "glossary: every term in the report and in the policy guide${missing:+ (not:$missing)}" \
+  test -z "$missing" -a "$(grep -c '<dt>' "$T/report.html")" -ge 10
 expect "report: one self-contained file (no external resource)" \
   test -n "$(grep '<svg id="gantt"' "$T/report.html")" -a -z "$(grep -E '(src|href)=' "$T/report.html")"
 
@@ -115,6 +122,10 @@ wl wait-unwoken 's/, wakes = "b"//' 'group 2 (b): sleep_ms: "wait", but no group
 printf 'local P = {}\nfunction P.enqueue(t, now) if t.comm == "x" then end t.deadline = now end\nreturn P\n' > "$T/c.lua"
 $BIN check "$T/c.lua" > "$T/o" 2>&1
 expect "t.comm: the error names scx.comm(t)" has "$T/o" "^  hint: the command name is scx.comm\\(t\\)"
+
+$BIN sim policies/fifo.lua --workload interactive > "$T/o" 2>&1
+expect "the table says how many samples are behind its percentiles" \
+  has "$T/o" '^samples \(waits/wake-ups\) behind the percentiles: batch [0-9]+/[0-9]+, ui [0-9]+/[0-9]+, audio [0-9]+/[0-9]+$'
 
 # --- --steps and --explain: the run told in words, the same run
 $BIN sim policies/labs/lab1.lua --workload interactive --steps 95-110 > "$T/st" 2>&1; rc=$?
