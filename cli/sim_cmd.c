@@ -404,6 +404,32 @@ static int print_and_grade(const struct sim_args *a, const struct sim_metrics *m
 	return rc | (failed ? 1 : 0);
 }
 
+/* Two policies with one P.name (a student's copies) are told apart by
+ * their files' names, and by their place if those agree too. */
+static void label_policies(const struct sim_args *a, struct sim_metrics *m)
+{
+	static char labels[SIM_MAX_POLICIES][64];
+	bool same[SIM_MAX_POLICIES] = { false };
+
+	for (int p = 0; p < a->nr_policies; p++)
+		for (int q = 0; q < p; q++)
+			if (!strcmp(m[p].policy, m[q].policy))
+				same[p] = same[q] = true;
+	for (int p = 0; p < a->nr_policies; p++) {
+		const char *base = strrchr(a->policies[p], '/');
+
+		if (!same[p])
+			continue;
+		base = base ? base + 1 : a->policies[p];
+		snprintf(labels[p], sizeof(labels[p]), "%.*s", (int)strcspn(base, "."), base);
+		for (int q = 0; q < p; q++)
+			if (same[q] && !strcmp(labels[p], labels[q]))
+				snprintf(labels[p] + strlen(labels[p]), sizeof(labels[p]) - strlen(labels[p]),
+					 "#%d", p + 1);
+		m[p].policy = labels[p];
+	}
+}
+
 /* --explain, after the first policy's run found the wait: the same run
  * again (the machine is deterministic) with the journal open on it. */
 static int explain(struct cli *o, const struct sim_args *a, const struct workload *w,
@@ -477,5 +503,6 @@ int sim_main(struct cli *o, int argc, char **argv)
 	}
 	if (a.steps_to_ms > 0 || a.explain)
 		printf("\n");
+	label_policies(&a, m);
 	return print_and_grade(&a, m);
 }

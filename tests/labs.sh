@@ -30,6 +30,7 @@ for f in tests/labs/cheats/*.lua; do
 done
 $G 1 tests/labs/cheats/lab1-starve-one.lua > "$T/g" 2>&1
 expect "a task that never runs: caught by starve_ms, with a hint" test -n "$(grep '^FAIL: batch.starve_ms < 1000: got' "$T/g")" -a -n "$(grep '^      hint: ' "$T/g")"
+expect "... and the command that explains it" has "$T/g" '^      why: scx_lua sim .*lab1-starve-one.lua --workload interactive --seed=1 --explain batch$'
 $G 4 tests/labs/cheats/lab4-lab1-rule.lua > "$T/g" 2>&1; rc=$?
 expect "lab 4, more than numbers changed: exit 3, says so" test $rc -eq 3 -a -n "$(grep 'change only the numbers of lab4.lua' "$T/g")"
 GRADE_HIDDEN=/nonexistent $G 1 policies/labs/solutions/lab1.lua > "$T/g" 2>&1; rc=$?

@@ -127,6 +127,11 @@ $BIN sim policies/fifo.lua --workload interactive > "$T/o" 2>&1
 expect "the table says how many samples are behind its percentiles" \
   has "$T/o" '^samples \(waits/wake-ups\) behind the percentiles: batch [0-9]+/[0-9]+, ui [0-9]+/[0-9]+, audio [0-9]+/[0-9]+$'
 
+cp policies/fifo.lua "$T/myfifo.lua"
+$BIN sim policies/fifo.lua "$T/myfifo.lua" policies/fifo.lua --workload interactive --duration 0.3 > "$T/o" 2>&1
+expect "two policies with one P.name: columns by file name, then by place" \
+  has "$T/o" '^ +fifo +myfifo +fifo#3$'
+
 # --- --steps and --explain: the run told in words, the same run
 $BIN sim policies/labs/lab1.lua --workload interactive --steps 95-110 > "$T/st" 2>&1; rc=$?
 expect "--steps: exit 0, records with their flags by name, the policy's decisions, the runs" \
