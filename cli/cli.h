@@ -63,6 +63,7 @@ struct sim_args {
 	int nr_expect;
 	double steps_from_ms, steps_to_ms;   /* --steps A-B: to 0 = off */
 	const char *explain;                 /* --explain GROUP|PID */
+	bool quiz, answers;                  /* --quiz [--answers] */
 };
 
 /* run_main() returns this when the kernel asked for a restart. */

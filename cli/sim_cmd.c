@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "opts.h"
+#include "quiz.h"
 #include "report.h"
 
 /* The value of a metric by name, in the units the names say; NAN: no such. */
@@ -123,7 +124,9 @@ static void usage(FILE *f)
 "  --steps A-B         every wake-up, decision and run from A to B ms, as text\n"
 "                      (the first policy)\n"
 "  --explain WHAT      why a task waited: WHAT is a group (its longest wait) or a\n"
-"                      pid; what the policy saw and set, who held each CPU meanwhile\n");
+"                      pid; what the policy saw and set, who held each CPU meanwhile\n"
+"  --quiz [--answers]  three jobs on one CPU made from --seed: work out the timeline,\n"
+"                      response and turnaround; --answers shows them (no --workload)\n");
 }
 
 /* --explain: which task, and the wait the first run found for it. */
@@ -131,6 +134,7 @@ struct explain_at {
 	const char *what;       /* a group's name or a pid; NULL: no --explain */
 	int id;                 /* the task; -1 until found */
 	double from, to;        /* its worst wait, ns */
+	bool quiz;              /* not --explain: print the quiz's answers */
 };
 
 /* The task @x names, from the first run's result: a pid, or the group's
@@ -182,7 +186,9 @@ static int run_one(struct cli *o, const char *policy, const struct workload *w,
 	}
 	sim_run(sim, &e.sched);
 	policy_exit(&e.ph, "sim");
-	if (x && x->id < 0)
+	if (x && x->quiz)
+		quiz_answer(stdout, sim_result(sim), w);
+	else if (x && x->id < 0)
 		explain_find(x, sim_result(sim), w);
 	else if (x)
 		sim_explain(stdout, sim, x->from, x->to);
@@ -202,7 +208,8 @@ out:
 	return rc;
 }
 
-enum { O_WORKLOAD = OPT_OWN, O_COST, O_JSON, O_TRACE, O_REPORT, O_EXPECT, O_STEPS, O_EXPLAIN };
+enum { O_WORKLOAD = OPT_OWN, O_COST, O_JSON, O_TRACE, O_REPORT, O_EXPECT, O_STEPS, O_EXPLAIN,
+       O_QUIZ, O_ANSWERS };
 
 static const struct option longopts[] = {
 	OPTS_SHARED,
@@ -214,6 +221,8 @@ static const struct option longopts[] = {
 	{ "expect", required_argument, 0, O_EXPECT },
 	{ "steps", required_argument, 0, O_STEPS },
 	{ "explain", required_argument, 0, O_EXPLAIN },
+	{ "quiz", no_argument, 0, O_QUIZ },
+	{ "answers", no_argument, 0, O_ANSWERS },
 	{ "help", no_argument, 0, 'h' },
 	{ 0, 0, 0, 0 },
 };
@@ -252,6 +261,8 @@ static bool own_option(struct opt_err *e, struct sim_args *a, int c, const char 
 		break;
 	}
 	case O_EXPLAIN: a->explain = arg; break;
+	case O_QUIZ: a->quiz = true; break;
+	case O_ANSWERS: a->answers = true; break;
 	default: return false;
 	}
 	return true;
@@ -280,7 +291,13 @@ int sim_parse(struct cli *o, struct sim_args *a, int argc, char **argv, char *er
 		}
 		opt_unknown(&e, argc, argv, "scx_lua sim");
 	}
-	if (!e.failed && (!a->workload || optind >= argc))
+	if (!e.failed && a->answers && !a->quiz)
+		opt_fail(&e, "--answers goes with --quiz");
+	if (!e.failed && a->quiz && (a->workload || argc - optind != 1 || a->json || a->explain ||
+				     a->steps_to_ms > 0 || a->nr_expect || a->trace || a->report))
+		opt_fail(&e, "--quiz makes its own workload for one policy: scx_lua sim POLICY "
+			 "--quiz [--seed N] [--answers]");
+	if (!e.failed && !a->quiz && (!a->workload || optind >= argc))
 		opt_fail(&e, "%s", !a->workload ? "which workload? --workload "
 			 "policies/workloads/interactive.lua" : "which policy? e.g. policies/deadline.lua");
 	if (!e.failed && (a->steps_to_ms > 0 || a->explain) && (a->json || a->cost_measured))
@@ -304,12 +321,13 @@ static int find_files(struct sim_args *a, char *err, size_t errlen)
 {
 	static char found[SIM_MAX_POLICIES + 1][PATH_MAX];
 
-	a->workload = cli_find(a->workload, true, found[0], PATH_MAX, err, errlen);
-	for (int n = 0; a->workload && n < a->nr_policies; n++)
+	if (!a->quiz)
+		a->workload = cli_find(a->workload, true, found[0], PATH_MAX, err, errlen);
+	for (int n = 0; (a->workload || a->quiz) && n < a->nr_policies; n++)
 		if (!(a->policies[n] = (char *)cli_find(a->policies[n], false, found[n + 1],
 							 PATH_MAX, err, errlen)))
 			return 2;
-	return a->workload ? 0 : 2;
+	return a->workload || a->quiz ? 0 : 2;
 }
 
 /* Load the workload; every --expect must name one of its metrics. */
@@ -456,6 +474,26 @@ static int explain(struct cli *o, const struct sim_args *a, const struct workloa
 	return run_one(o, a->policies[0], w, &again, &m, NULL, NULL, x);
 }
 
+/* --quiz: the question, or with --answers the run that answers it. */
+static int quiz(struct cli *o, const struct sim_args *a, const struct workload *w,
+		struct sim_cfg *sc)
+{
+	static struct sim_metrics m;
+	struct explain_at x = { .id = -1, .quiz = true };
+
+	quiz_ask(stdout, w, a->policies[0], sc->slice_ns, o->seed);
+	if (!a->answers)
+		return 0;
+	printf("\nAnswers (%s, as the simulated machine ran it):\n", a->policies[0]);
+	sc->record = true;
+	/* A lecture's machine decides at once (no batching budget), and a job
+	 * the scheduler's own step interrupted keeps its place. */
+	if (!sc->budget_fixed)
+		sc->tune.budget_ns = 1;
+	sc->keep_preempted = true;
+	return run_one(o, a->policies[0], w, sc, &m, NULL, NULL, &x);
+}
+
 int sim_main(struct cli *o, int argc, char **argv)
 {
 	/* Large: not on the stack. */
@@ -471,8 +509,12 @@ int sim_main(struct cli *o, int argc, char **argv)
 		return 0;
 	if (!rc)
 		rc = find_files(&a, err, sizeof(err));
-	if (!rc)
+	if (!rc && a.quiz) {
+		quiz_workload(&w, o->seed);
+		a.cost_batch_ns = a.cost_task_ns = 0;   /* whole milliseconds */
+	} else if (!rc) {
 		rc = load_workload(&a, &w, err, sizeof(err));
+	}
 	if (!rc)
 		rc = machine_cfg(o, &a, &w, &sc, err, sizeof(err));
 	if (rc) {
@@ -482,6 +524,8 @@ int sim_main(struct cli *o, int argc, char **argv)
 			usage(stderr);
 		return 2;
 	}
+	if (a.quiz)
+		return quiz(o, &a, &w, &sc);
 	if (a.steps_to_ms > 0) {
 		printf("%s on %s, %.3f to %.3f ms (--steps):\n", a.policies[0], w.name,
 		       a.steps_from_ms, a.steps_to_ms);

@@ -132,6 +132,29 @@ $BIN sim policies/fifo.lua "$T/myfifo.lua" policies/fifo.lua --workload interact
 expect "two policies with one P.name: columns by file name, then by place" \
   has "$T/o" '^ +fifo +myfifo +fifo#3$'
 
+# --- --quiz: three jobs on one CPU from a seed; the answers add up
+$BIN sim sjf --quiz --seed 3 > "$T/q" 2>&1; rc=$?
+expect "--quiz: exit 0, three jobs with arrival and need, no answers" \
+  test $rc -eq 0 -a "$(grep -cE '^  [ABC] +[0-9]+ ms +[0-9]+ ms$' "$T/q")" -eq 3 -a -z "$(grep -i timeline: "$T/q")"
+$BIN sim sjf --quiz --seed 3 > "$T/q2" 2>&1
+expect "--quiz: the same seed, the same question" cmp -s "$T/q" "$T/q2"
+$BIN sim rr --quiz --seed 3 --answers > "$T/a" 2>&1; rc=$?
+expect "--quiz --answers: a timeline and each job's response and turnaround that match it" \
+  python3 -c 'import re, sys
+text = open(sys.argv[1]).read()
+jobs = {m[0]: (float(m[1]), float(m[2])) for m in re.findall(r"^  ([ABC]) +(\d+) ms +(\d+) ms$", text, re.M)}
+runs = [(float(a), float(b), j) for a, b, j in re.findall(r"^ +([\d.]+) - +([\d.]+) ms  ([ABC])$", text, re.M)]
+ans = {m[0]: (float(m[1]), float(m[2])) for m in re.findall(r"^  ([ABC]) +([\d.]+) +([\d.]+)$", text, re.M)}
+assert len(jobs) == 3 and len(ans) == 3 and runs, (jobs, ans, runs)
+for j, (arr, need) in jobs.items():
+    mine = [r for r in runs if r[2] == j]
+    assert abs(sum(b - a for a, b, _ in mine) - need) < 0.2, (j, mine, need)
+    assert abs(mine[0][0] - arr - ans[j][0]) < 0.2 and abs(mine[-1][1] - arr - ans[j][1]) < 0.2, (j, mine, ans[j])
+for (a1, b1, _), (a2, b2, _) in zip(runs, runs[1:]):
+    assert b1 <= a2 + 0.05, runs' "$T/a"
+$BIN sim sjf --quiz --workload interactive > "$T/o" 2>&1; rc=$?
+expect "--quiz with a workload: exit 2, the form named" test $rc -eq 2 -a -n "$(grep 'quiz makes its own workload' "$T/o")"
+
 # --- --steps and --explain: the run told in words, the same run
 $BIN sim policies/labs/lab1.lua --workload interactive --steps 95-110 > "$T/st" 2>&1; rc=$?
 expect "--steps: exit 0, records with their flags by name, the policy's decisions, the runs" \
