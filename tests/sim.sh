@@ -181,6 +181,15 @@ expect "--explain audio under deadline: what the policy saw, the budget's wait, 
 pid=$(sed -nE 's/^why pid ([0-9]+) .*/\1/p' "$T/ex")
 $BIN sim policies/deadline.lua --workload interactive --explain "$pid" > "$T/ex2" 2>&1
 expect "--explain by pid ($pid): the same task's story" test "$(grep '^why' "$T/ex2")" = "$(grep '^why' "$T/ex")"
+missing=
+for w in policies/workloads/*.lua; do
+  for g in $($BIN sim fifo --workload "$w" --json --duration 1 | python3 -c 'import json, sys
+print(" ".join(g["name"] for g in json.load(sys.stdin)[0]["groups"]))'); do
+    $BIN sim deadline --workload "$w" --duration 1 --explain "$g" > "$T/o" 2>&1
+    grep -qE '^why pid [0-9]+ |never waited' "$T/o" || missing="$missing $(basename "$w" .lua):$g"
+  done
+done
+expect "--explain answers for every group of every shipped workload${missing:+ (not:$missing)}" test -z "$missing"
 $BIN sim policies/fifo.lua --workload interactive --explain nobody > "$T/o" 2>&1; rc=$?
 expect "--explain an unknown group: exit 2, says what names are" test $rc -eq 2 -a -n "$(grep 'no such group or pid' "$T/o")"
 $BIN sim policies/fifo.lua --workload interactive --explain ui --json > "$T/o" 2>&1; rc=$?
