@@ -10,6 +10,7 @@
  * machine, run each policy, print and grade. A bad command line or
  * workload exits 2.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -113,7 +114,7 @@ static void usage(FILE *f)
 "  -u, --full-user     no idle fast path: every wake-up goes through the policy\n"
 "  --json              metrics as JSON\n"
 "  --trace OUT.json    Chrome/Perfetto trace (open in ui.perfetto.dev)\n"
-"  --report OUT.html   self-contained HTML report (first policy)\n"
+"  --report OUT.html   self-contained HTML report, a section per policy\n"
 "  --expect CHECK      grade the run: 'GROUP.METRIC OP NUMBER' or 'machine.METRIC OP NUMBER'\n"
 "                      (share, wake_p50_ms, wake_p99_ms, wake_max_ms, wait_p50_ms, wait_p99_ms,\n"
 "                      wait_max_ms, starve_ms, turnaround_ms, response_ms, runs, preemptions,\n"
@@ -162,7 +163,7 @@ static void explain_find(struct explain_at *x, const struct sim_result *r,
 
 static int run_one(struct cli *o, const char *policy, const struct workload *w,
 		   const struct sim_cfg *sc, struct sim_metrics *m, const char *trace,
-		   const char *report, struct explain_at *x)
+		   FILE *report, struct explain_at *x)
 {
 	struct sim *sim = sim_new(w, sc);
 	struct engine e;
@@ -199,8 +200,8 @@ static int run_one(struct cli *o, const char *policy, const struct workload *w,
 	m->fallback_batches = e.stats->nr_fallback_batches;
 	if (trace && sim_write_trace(trace, sim_result(sim), w))
 		fprintf(stderr, "scx_lua sim: cannot write %s\n", trace);
-	if (report && sim_write_html(report, m, sim_result(sim), w))
-		fprintf(stderr, "scx_lua sim: cannot write %s\n", report);
+	if (report)
+		sim_html_policy(report, m, sim_result(sim), w);
 	rc = 0;
 out:
 	engine_free(&e);
@@ -501,6 +502,7 @@ int sim_main(struct cli *o, int argc, char **argv)
 	static struct workload w;
 	static struct sim_metrics m[SIM_MAX_POLICIES];
 	struct sim_cfg sc;
+	FILE *html = NULL;
 	char err[512];
 	int rc;
 
@@ -534,11 +536,15 @@ int sim_main(struct cli *o, int argc, char **argv)
 		sc.journal_to_ns = a.steps_to_ms * 1e6;
 	}
 	sc.explain_task = -1;
+	if (a.report && !(html = sim_html_begin(a.report, &w, a.nr_policies))) {
+		fprintf(stderr, "scx_lua sim: cannot write %s: %s\n", a.report, strerror(errno));
+		return 2;
+	}
 	for (int n = 0; n < a.nr_policies; n++) {
 		struct explain_at x = { .what = a.explain, .id = -1 };
 
-		if (run_one(o, a.policies[n], &w, &sc, &m[n], n ? NULL : a.trace,
-			    n ? NULL : a.report, n || !a.explain ? NULL : &x))
+		if (run_one(o, a.policies[n], &w, &sc, &m[n], n ? NULL : a.trace, html,
+			    n || !a.explain ? NULL : &x))
 			return 1;
 		if (!n)
 			sc.journal = NULL;
@@ -547,6 +553,8 @@ int sim_main(struct cli *o, int argc, char **argv)
 	}
 	if (a.steps_to_ms > 0 || a.explain)
 		printf("\n");
+	if (html && sim_html_end(html))
+		fprintf(stderr, "scx_lua sim: cannot write %s: %s\n", a.report, strerror(errno));
 	label_policies(&a, m);
 	return print_and_grade(&a, m);
 }

@@ -328,16 +328,12 @@ int sim_write_trace(const char *path, const struct sim_result *r, const struct w
 static const char *const palette[] = { "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
 				       "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac" };
 
-/* The page's head and the one-paragraph summary. */
+/* One policy's heading and its one-paragraph summary. */
 static void html_head(FILE *f, const struct sim_metrics *m)
 {
-	fprintf(f, "<!doctype html><html><head><meta charset=\"utf-8\"><title>scx_lua sim: %s</title>"
-		"<style>body{font:14px sans-serif;margin:24px;color:#222}table{border-collapse:collapse}"
-		"td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f3f3f3}"
-		"td:first-child{text-align:left}h2{margin-top:28px}pre{font-size:12px;overflow-x:auto}.k{display:inline-block;width:12px;"
-		"height:12px;margin:0 4px 0 12px}</style></head><body>\n", m->policy);
-	fprintf(f, "<h1>policy <code>%s</code> on \"%s\"</h1><p>%d CPUs, %.1f s simulated, seed %llu. "
-		"Utilisation %.1f%%, Jain %.3f, throughput %.0f bursts/s, scheduler overhead %.2f%%.</p>\n",
+	fprintf(f, "<section class=\"policy\"><h1>policy <code>%s</code> on \"%s\"</h1><p>%d CPUs, "
+		"%.1f s simulated, seed %llu. Utilisation %.1f%%, Jain %.3f, throughput %.0f bursts/s, "
+		"scheduler overhead %.2f%%.</p>\n",
 		m->policy, m->workload, m->cpus, m->duration_ns / 1e9, (unsigned long long)m->seed,
 		100 * m->util, m->jain, m->throughput, 100 * m->overhead);
 }
@@ -425,19 +421,119 @@ static void html_wake_table(FILE *f, const struct sim_result *r, const struct wo
 	fprintf(f, "</table>\n");
 }
 
-int sim_write_html(const char *path, const struct sim_metrics *m, const struct sim_result *r,
-		   const struct workload *w)
+/*
+ * Each task's life in the window, one row per task (the first
+ * HTML_TASKS): running (its group's colour), runnable but waiting (red
+ * hatch), asleep (blank). Derived from the runs and the wake-ups: between
+ * two runs a task was asleep until a wake-up, runnable after it; with no
+ * wake-up between, it was runnable all along (preempted, or its slice out).
+ */
+#define HTML_TASKS 24
+static void lane_span(FILE *f, double x0, double x1, double y, double win, double W, const char *fill)
+{
+	x1 = fmin(x1, win);
+	if (x1 <= x0 || x0 >= win)
+		return;
+	fprintf(f, "<rect x=\"%.2f\" y=\"%.0f\" width=\"%.2f\" height=\"12\" fill=\"%s\"/>",
+		90 + x0 / win * W, y, fmax((x1 - x0) / win * W, 0.3), fill);
+}
+
+static void html_lanes(FILE *f, const struct sim_metrics *m, const struct sim_result *r,
+		       const struct workload *w)
+{
+	double win = fmin(m->duration_ns / 1e6, 1000), W = 1080, row = 16;
+	int nr = r->nr_tasks < HTML_TASKS ? r->nr_tasks : HTML_TASKS;
+
+	fprintf(f, "<h2>Tasks over time (first %.0f ms%s)</h2><p>running in its group's colour, "
+		"<span class=\"k\" style=\"background:#e15759;opacity:.35\"></span>runnable, waiting "
+		"for a CPU; blank: asleep</p>\n<svg class=\"lanes\" width=\"%.0f\" height=\"%.0f\" "
+		"xmlns=\"http://www.w3.org/2000/svg\">\n", win, nr < r->nr_tasks ? ", the first tasks" : "",
+		W + 100, row * nr + 8);
+	for (int i = 0; i < nr; i++) {
+		double y = row * i + 2, prev_end = r->task[i].arrival / 1e6, woke = -1;
+
+		fprintf(f, "<text x=\"0\" y=\"%.0f\" font-size=\"11\">%s %d</text>", y + 11,
+			w->g[r->task[i].group].name, r->task[i].pid);
+		woke = prev_end;   /* it arrives runnable */
+		for (uint32_t k = 0, e = 0; k < r->nr_seg; k++) {
+			const struct sim_segment *s = &r->seg[k];
+
+			if (s->task != i)
+				continue;
+			/* The last wake-up of this task before the run began. */
+			for (; e < r->nr_wakes && r->wakes[e].ms <= s->start_ms; e++)
+				if (r->wakes[e].task == i && r->wakes[e].cpu == -1 &&
+				    r->wakes[e].ms >= prev_end)
+					woke = r->wakes[e].ms;
+			lane_span(f, woke >= 0 ? woke : prev_end, s->start_ms, y + 2, win, W,
+				  "rgba(225,87,89,.35)");
+			lane_span(f, s->start_ms, s->end_ms, y, win, W, palette[r->task[i].group % 10]);
+			prev_end = s->end_ms;
+			woke = -1;
+		}
+		fprintf(f, "\n");
+	}
+	fprintf(f, "</svg>\n");
+}
+
+/* One row per task (the first 64): what the groups' rows average. */
+static void html_task_table(FILE *f, const struct sim_result *r, const struct workload *w)
+{
+	int nr = r->nr_tasks < 64 ? r->nr_tasks : 64;
+
+	fprintf(f, "<h2>Per task%s</h2><table><tr><th>task</th><th>group</th><th>CPU ms</th>"
+		"<th>runs</th><th>preempted</th><th>longest wait ms</th><th>response ms</th>"
+		"<th>turnaround ms</th></tr>\n", nr < r->nr_tasks ? " (the first 64)" : "");
+	for (int i = 0; i < nr; i++) {
+		const struct sim_task_stats *t = &r->task[i];
+
+		fprintf(f, "<tr><td>%d</td><td>%s</td><td>%.1f</td><td>%llu</td><td>%llu</td>"
+			"<td>%.2f</td>", t->pid, w->g[t->group].name, t->cpu_ns / 1e6,
+			(unsigned long long)t->nr_runs, (unsigned long long)t->nr_preempt,
+			t->worst_wait / 1e6);
+		fprintf(f, t->first_run >= 0 ? "<td>%.2f</td>" : "<td>-</td>",
+			(t->first_run - t->arrival) / 1e6);
+		fprintf(f, t->finish >= 0 ? "<td>%.2f</td></tr>\n" : "<td>-</td></tr>\n",
+			(t->finish - t->arrival) / 1e6);
+	}
+	fprintf(f, "</table>\n");
+}
+
+FILE *sim_html_begin(const char *path, const struct workload *w, int nr_policies)
 {
 	FILE *f = fopen(path, "w");
 
 	if (!f)
-		return -errno;
+		return NULL;
+	fprintf(f, "<!doctype html><html><head><meta charset=\"utf-8\"><title>scx_lua sim: %s</title>"
+		"<style>body{font:14px sans-serif;margin:24px;color:#222}table{border-collapse:collapse}"
+		"td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f3f3f3}"
+		"td:first-child{text-align:left}h2{margin-top:28px}pre{font-size:12px;overflow-x:auto}"
+		".k{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px}"
+		"section.policy{border-top:3px solid #888;margin-top:32px}</style></head><body>\n",
+		w->name);
+	if (nr_policies > 1)
+		fprintf(f, "<p>%d policies on the same workload, one section each, in the order "
+			"given.</p>\n", nr_policies);
+	return f;
+}
+
+void sim_html_policy(FILE *f, const struct sim_metrics *m, const struct sim_result *r,
+		     const struct workload *w)
+{
 	html_head(f, m);
 	html_gantt(f, m, r, w);
+	html_lanes(f, m, r, w);
 	html_wake_table(f, r, w);
 	fprintf(f, "<h2>Metrics</h2><pre>");
 	sim_print_table(f, m);
 	fprintf(f, "</pre>\n");
+	html_task_table(f, r, w);
+	fprintf(f, "</section>\n");
+}
+
+int sim_html_end(FILE *f)
+{
 	html_glossary(f);
 	fprintf(f, "<p>Generated by scx_lua sim. Times are simulated.</p></body></html>\n");
 	return fclose(f) ? -errno : 0;

@@ -46,7 +46,11 @@ extern const int sim_glossary_nr;
 void sim_print_compare(FILE *f, const struct sim_metrics *m, int n);
 void sim_print_json(FILE *f, const struct sim_metrics *m, int n);
 int sim_write_trace(const char *path, const struct sim_result *r, const struct workload *w);
-int sim_write_html(const char *path, const struct sim_metrics *m, const struct sim_result *r,
-		   const struct workload *w);
+/* The HTML report: a page, a section per policy (from a run recorded with
+ * cfg.record), then the glossary. NULL / negative errno on failure. */
+FILE *sim_html_begin(const char *path, const struct workload *w, int nr_policies);
+void sim_html_policy(FILE *f, const struct sim_metrics *m, const struct sim_result *r,
+		     const struct workload *w);
+int sim_html_end(FILE *f);
 
 #endif

@@ -35,7 +35,7 @@ $BIN sim policies/deadline.lua --workload policies/workloads/pipeline.lua --dura
 expect "sync wake-ups preempt nobody: fewer deadline preemptions than with --preempt-sync ($(npre "$T/ns") vs $(npre "$T/ps"))" \
   test "$(npre "$T/ns")" -lt "$(npre "$T/ps")"
 
-$BIN sim policies/fifo.lua --workload policies/workloads/pipeline.lua --duration 1 \
+$BIN sim policies/fifo.lua policies/deadline.lua --workload policies/workloads/pipeline.lua --duration 1 \
   --trace "$T/trace.json" --report "$T/report.html" > /dev/null
 expect "trace: run slices on CPU tracks" test "$(grep -c '"ph": "X"' "$T/trace.json")" -gt 100
 expect "trace: wake-ups and dispatch decisions" \
@@ -48,17 +48,26 @@ while read -r term; do
 done < <(sed -n '/sim_glossary\[\]\[2\] = {/,/^};/p' sim/report.c | sed -n 's/^\t{ "\([^"]*\)".*/\1/p')
 expect "glossary: every term in the report and in the policy guide${missing:+ (not:$missing)}" \
   test -z "$missing" -a "$(grep -c '<dt>' "$T/report.html")" -ge 10
+expect "report: a section per policy, each with CPUs, task lanes and a per-task table" \
+  test "$(grep -c '<section class="policy"><h1>policy <code>' "$T/report.html")" -eq 2 \
+  -a "$(grep -c '<svg class="lanes"' "$T/report.html")" -eq 2 -a "$(grep -c '<h2>Per task' "$T/report.html")" -eq 2
+expect "report: lanes show waits (runnable spans) as well as runs" \
+  test "$(grep -o 'rgba(225,87,89,.35)' "$T/report.html" | wc -l)" -gt 50
 expect "report: one self-contained file (no external resource)" \
   test -n "$(grep '<svg id="gantt"' "$T/report.html")" -a -z "$(grep -E '(src|href)=' "$T/report.html")"
 
 if command -v chromium > /dev/null; then
   timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \
-    --user-data-dir="$T/chrome" --window-size=1280,1000 --screenshot="$T/report.png" \
+    --user-data-dir="$T/chrome" --window-size=1280,2400 --screenshot="$T/report.png" \
     "file://$(readlink -f "$T/report.html")" > /dev/null 2>&1
   size=$(stat -c %s "$T/report.png" 2>/dev/null || echo 0)
   # A blank page compresses to about 5 KB; the report with its chart is tens of KB.
   expect "report renders in headless Chromium (screenshot $size bytes)" test "$size" -gt 20000
+  # Both policies on screen: coloured (run) pixels in the top and the bottom
+  # half of the 2400-pixel page, where the second section's charts are.
+  expect "report: the screenshot shows charts in both halves (both policies)" \
+    python3 tests/png_colour.py "$T/report.png"
 else
   echo "skip - chromium is not installed (make test installs it as root)"
 fi
