@@ -31,6 +31,8 @@ done
 $G 1 tests/labs/cheats/lab1-starve-one.lua > "$T/g" 2>&1
 expect "a task that never runs: caught by starve_ms, with a hint" test -n "$(grep '^FAIL: batch.starve_ms < 1000: got' "$T/g")" -a -n "$(grep '^      hint: ' "$T/g")"
 expect "... and the command that explains it" has "$T/g" '^      why: scx_lua sim .*lab1-starve-one.lua --workload interactive --seed=1 --explain batch$'
+expect "... its explanation: who held the CPUs, with their deadlines" has "$T/g" '^      \|     CPU [0-9]: pid [0-9]+ \([a-z]+\) ran .*deadline'
+expect "... and how many samples the figure stands on" has "$T/g" '^FAIL: batch.starve_ms < 1000: got [0-9.]+ \(seed 1, interactive; over [0-9]+ waits, [0-9]+ wake-ups\)'
 $G 4 tests/labs/cheats/lab4-lab1-rule.lua > "$T/g" 2>&1; rc=$?
 expect "lab 4, more than numbers changed: exit 3, says so" test $rc -eq 3 -a -n "$(grep 'change only the numbers of lab4.lua' "$T/g")"
 GRADE_HIDDEN=/nonexistent $G 1 policies/labs/solutions/lab1.lua > "$T/g" 2>&1; rc=$?
