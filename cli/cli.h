@@ -62,6 +62,7 @@ struct sim_args {
 	struct sim_expect expect[SIM_MAX_EXPECT];
 	int nr_expect;
 	double steps_from_ms, steps_to_ms;   /* --steps A-B: to 0 = off */
+	double win_from_ms, win_to_ms;       /* --window A-B for the report: to 0 = the first second */
 	const char *explain;                 /* --explain GROUP|PID */
 	bool quiz, answers;                  /* --quiz [--answers] */
 };

@@ -115,6 +115,7 @@ static void usage(FILE *f)
 "  --json              metrics as JSON\n"
 "  --trace OUT.json    Chrome/Perfetto trace (open in ui.perfetto.dev)\n"
 "  --report OUT.html   self-contained HTML report, a section per policy\n"
+"  --window A-B        the report's charts from A to B ms (default: the first second)\n"
 "  --expect CHECK      grade the run: 'GROUP.METRIC OP NUMBER' or 'machine.METRIC OP NUMBER'\n"
 "                      (share, wake_p50_ms, wake_p99_ms, wake_max_ms, wait_p50_ms, wait_p99_ms,\n"
 "                      wait_max_ms, starve_ms, turnaround_ms, response_ms, runs, preemptions,\n"
@@ -161,6 +162,9 @@ static void explain_find(struct explain_at *x, const struct sim_result *r,
 	}
 }
 
+/* --window, for the report's charts: one per command. */
+static double report_window[2];
+
 static int run_one(struct cli *o, const char *policy, const struct workload *w,
 		   const struct sim_cfg *sc, struct sim_metrics *m, const char *trace,
 		   FILE *report, struct explain_at *x)
@@ -197,6 +201,8 @@ static int run_one(struct cli *o, const char *policy, const struct workload *w,
 	m->policy = strdup(policy_name(&e.ph)[0] ? policy_name(&e.ph) : policy);
 	m->seed = sc->seed;
 	m->policy_errors = e.stats->nr_policy_errors;
+	m->win_from_ms = report_window[0];
+	m->win_to_ms = report_window[1];
 	m->fallback_batches = e.stats->nr_fallback_batches;
 	if (trace && sim_write_trace(trace, sim_result(sim), w))
 		fprintf(stderr, "scx_lua sim: cannot write %s\n", trace);
@@ -210,7 +216,7 @@ out:
 }
 
 enum { O_WORKLOAD = OPT_OWN, O_COST, O_JSON, O_TRACE, O_REPORT, O_EXPECT, O_STEPS, O_EXPLAIN,
-       O_QUIZ, O_ANSWERS };
+       O_QUIZ, O_ANSWERS, O_WINDOW };
 
 static const struct option longopts[] = {
 	OPTS_SHARED,
@@ -224,6 +230,7 @@ static const struct option longopts[] = {
 	{ "explain", required_argument, 0, O_EXPLAIN },
 	{ "quiz", no_argument, 0, O_QUIZ },
 	{ "answers", no_argument, 0, O_ANSWERS },
+	{ "window", required_argument, 0, O_WINDOW },
 	{ "help", no_argument, 0, 'h' },
 	{ 0, 0, 0, 0 },
 };
@@ -241,6 +248,18 @@ static void parse_cost(struct opt_err *e, struct sim_args *a, const char *arg)
 		opt_fail(e, "--cost expects B,T (ns, each >= 0) or 'measured', not '%s'", arg);
 }
 
+/* A window in ms: FROM-TO, or FROM-TOms; FROM < TO. */
+static void parse_window(struct opt_err *e, const char *opt, const char *arg, double *from,
+			 double *to)
+{
+	char tail[8] = "";
+
+	if (sscanf(arg, "%lf-%lf%7s", from, to, tail) < 2 || (tail[0] && strcmp(tail, "ms")) ||
+	    !(*from >= 0) || !(*to > *from) || !isfinite(*to))
+		opt_fail(e, "%s expects a window in ms, FROM-TO (0-50 or 0-50ms), FROM < TO, "
+			 "not '%s'", opt, arg);
+}
+
 /* The options only sim takes; false: not one of them. */
 static bool own_option(struct opt_err *e, struct sim_args *a, int c, const char *arg)
 {
@@ -251,16 +270,8 @@ static bool own_option(struct opt_err *e, struct sim_args *a, int c, const char 
 	case O_TRACE: a->trace = arg; break;
 	case O_REPORT: a->report = arg; break;
 	case O_EXPECT: parse_expect(e, a, arg); break;
-	case O_STEPS: {
-		char tail[8] = "";
-
-		if (sscanf(arg, "%lf-%lf%7s", &a->steps_from_ms, &a->steps_to_ms, tail) < 2 ||
-		    (tail[0] && strcmp(tail, "ms")) || !(a->steps_from_ms >= 0) ||
-		    !(a->steps_to_ms > a->steps_from_ms) || !isfinite(a->steps_to_ms))
-			opt_fail(e, "--steps expects a window in ms, FROM-TO (0-50 or 0-50ms), "
-				 "FROM < TO, not '%s'", arg);
-		break;
-	}
+	case O_STEPS: parse_window(e, "--steps", arg, &a->steps_from_ms, &a->steps_to_ms); break;
+	case O_WINDOW: parse_window(e, "--window", arg, &a->win_from_ms, &a->win_to_ms); break;
 	case O_EXPLAIN: a->explain = arg; break;
 	case O_QUIZ: a->quiz = true; break;
 	case O_ANSWERS: a->answers = true; break;
@@ -536,6 +547,8 @@ int sim_main(struct cli *o, int argc, char **argv)
 		sc.journal_to_ns = a.steps_to_ms * 1e6;
 	}
 	sc.explain_task = -1;
+	report_window[0] = a.win_from_ms;
+	report_window[1] = a.win_to_ms;
 	if (a.report && !(html = sim_html_begin(a.report, &w, a.nr_policies))) {
 		fprintf(stderr, "scx_lua sim: cannot write %s: %s\n", a.report, strerror(errno));
 		return 2;

@@ -138,7 +138,8 @@ void sim_record_event(struct sim *s, int task, int cpu)
 
 	if (!s->cfg.record || !grow((void **)&r->wakes, r->nr_wakes, &r->cap_wakes, sizeof(*r->wakes)))
 		return;
-	r->wakes[r->nr_wakes++] = (struct sim_wake){ (float)(s->now / 1e6), task, cpu };
+	r->wakes[r->nr_wakes++] = (struct sim_wake){ (float)(s->now / 1e6), task, cpu,
+						     cpu == -1 && s->hold_sched ? s->waker : -1 };
 }
 
 bool sim_allowed(const struct ttask *t, int cpu)
@@ -301,6 +302,7 @@ static void hand_off(struct sim *s, int id, double ran)
 		return;
 	s->cpu[t->cpu].rc = (struct rule_cpu){ 0 };
 	s->hold_sched = true;
+	s->waker = id;
 	for (int i = 0; i < s->nr_tasks; i++)
 		if (s->r.task[i].group == g->wakes && s->t[i].st == T_WAIT) {
 			wake(s, i);

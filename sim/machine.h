@@ -103,6 +103,7 @@ struct sim_wake {
 	float ms;
 	int32_t task;
 	int32_t cpu;        /* -1: a wake-up; else a dispatch decision to this CPU (-2: shared) */
+	int32_t by;         /* a wake-up by another task (a hand-off): that task; else -1 */
 };
 
 struct sim_result {

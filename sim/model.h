@@ -123,6 +123,7 @@ struct sim {
 	struct heap_entry *ev_scratch; /* as many as events: compact_events() */
 	bool sched_running, in_step;
 	bool hold_sched;               /* a waker still holds its CPU: start later */
+	int waker;                     /* that waker, for the report's arrows (-1: none) */
 	int switching;                 /* CPU between two tasks: not idle for a kick (-1) */
 	int sched_cpu;
 	double sched_last_run;         /* started or stopped, as usersched_last_run */

@@ -338,13 +338,25 @@ static void html_head(FILE *f, const struct sim_metrics *m)
 		100 * m->util, m->jain, m->throughput, 100 * m->overhead);
 }
 
-/* Who ran on each CPU over the first second at most: one SVG row per CPU. */
+/* The report's window in ms: --window, else the first second at most. */
+static void window(const struct sim_metrics *m, double *from, double *to)
+{
+	double end = m->duration_ns / 1e6;
+
+	*from = m->win_to_ms > 0 ? fmin(m->win_from_ms, end) : 0;
+	*to = m->win_to_ms > 0 ? fmin(m->win_to_ms, end) : fmin(end, 1000);
+	if (*to <= *from)
+		*to = fmin(*from + 1, end), *from = *to - 1;
+}
+
+/* Who ran on each CPU in the window: one SVG row per CPU. */
 static void html_gantt(FILE *f, const struct sim_metrics *m, const struct sim_result *r,
 		       const struct workload *w)
 {
-	double window_ms = fmin(m->duration_ns / 1e6, 1000), W = 1100, row = 28;
+	double from, to, W = 1100, row = 28;
 
-	fprintf(f, "<h2>CPUs over time (first %.0f ms)</h2><p>", window_ms);
+	window(m, &from, &to);
+	fprintf(f, "<h2>CPUs over time (%.0f to %.0f ms)</h2><p>", from, to);
 	for (int g = 0; g < w->nr_groups; g++)
 		fprintf(f, "<span class=\"k\" style=\"background:%s\"></span>%s", palette[g % 10],
 			w->g[g].name);
@@ -356,20 +368,21 @@ static void html_gantt(FILE *f, const struct sim_metrics *m, const struct sim_re
 			"height=\"%.0f\" fill=\"#f6f6f6\"/>\n", row * c + 18, c, row * c + 2, W, row - 4);
 	for (uint32_t i = 0; i < r->nr_seg; i++) {
 		const struct sim_segment *s = &r->seg[i];
-		double x0 = s->start_ms, x1 = fmin(s->end_ms, window_ms);
+		double x0 = fmax(s->start_ms, from), x1 = fmin(s->end_ms, to);
 
-		if (x0 >= window_ms)
+		if (x1 <= x0)
 			continue;
 		fprintf(f, "<rect x=\"%.2f\" y=\"%.0f\" width=\"%.2f\" height=\"%.0f\" fill=\"%s\">"
-			"<title>%s %d: %.3f-%.3f ms</title></rect>\n", 60 + x0 / window_ms * W,
-			row * s->cpu + 2, fmax((x1 - x0) / window_ms * W, 0.3), row - 4,
+			"<title>%s %d: %.3f-%.3f ms</title></rect>\n", 60 + (x0 - from) / (to - from) * W,
+			row * s->cpu + 2, fmax((x1 - x0) / (to - from) * W, 0.3), row - 4,
 			s->task < 0 ? "#000" : palette[r->task[s->task].group % 10],
 			task_group(r, w, s->task), s->task < 0 ? 0 : r->task[s->task].pid, s->start_ms,
 			s->end_ms);
 	}
 	for (int t = 0; t <= 10; t++)
 		fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"10\">%.0f ms</text>\n",
-			60 + W * t / 10 - (t == 10 ? 30 : 0), row * r->nr_cpus + 16, window_ms * t / 10);
+			60 + W * t / 10 - (t == 10 ? 30 : 0), row * r->nr_cpus + 16,
+			from + (to - from) * t / 10);
 	fprintf(f, "</svg>\n");
 }
 
@@ -429,26 +442,31 @@ static void html_wake_table(FILE *f, const struct sim_result *r, const struct wo
  * wake-up between, it was runnable all along (preempted, or its slice out).
  */
 #define HTML_TASKS 24
-static void lane_span(FILE *f, double x0, double x1, double y, double win, double W, const char *fill)
+static void lane_span(FILE *f, double x0, double x1, double y, double from, double to, double W,
+		      const char *fill)
 {
-	x1 = fmin(x1, win);
-	if (x1 <= x0 || x0 >= win)
+	x0 = fmax(x0, from);
+	x1 = fmin(x1, to);
+	if (x1 <= x0)
 		return;
 	fprintf(f, "<rect x=\"%.2f\" y=\"%.0f\" width=\"%.2f\" height=\"12\" fill=\"%s\"/>",
-		90 + x0 / win * W, y, fmax((x1 - x0) / win * W, 0.3), fill);
+		90 + (x0 - from) / (to - from) * W, y, fmax((x1 - x0) / (to - from) * W, 0.3), fill);
 }
 
 static void html_lanes(FILE *f, const struct sim_metrics *m, const struct sim_result *r,
 		       const struct workload *w)
 {
-	double win = fmin(m->duration_ns / 1e6, 1000), W = 1080, row = 16;
+	double from, to, W = 1080, row = 16;
 	int nr = r->nr_tasks < HTML_TASKS ? r->nr_tasks : HTML_TASKS;
 
-	fprintf(f, "<h2>Tasks over time (first %.0f ms%s)</h2><p>running in its group's colour, "
+	window(m, &from, &to);
+	fprintf(f, "<h2>Tasks over time (%.0f to %.0f ms%s)</h2><p>running in its group's colour, "
 		"<span class=\"k\" style=\"background:#e15759;opacity:.35\"></span>runnable, waiting "
-		"for a CPU; blank: asleep</p>\n<svg class=\"lanes\" width=\"%.0f\" height=\"%.0f\" "
-		"xmlns=\"http://www.w3.org/2000/svg\">\n", win, nr < r->nr_tasks ? ", the first tasks" : "",
-		W + 100, row * nr + 8);
+		"for a CPU; blank: asleep; an arrow: one task woke another (a hand-off)</p>\n"
+		"<svg class=\"lanes\" width=\"%.0f\" height=\"%.0f\" xmlns=\"http://www.w3.org/2000/svg\">"
+		"<defs><marker id=\"ah\" markerWidth=\"6\" markerHeight=\"6\" refX=\"3\" refY=\"3\" "
+		"orient=\"auto\"><path d=\"M0,0 L6,3 L0,6 z\" fill=\"#333\"/></marker></defs>\n",
+		from, to, nr < r->nr_tasks ? ", the first tasks" : "", W + 100, row * nr + 8);
 	for (int i = 0; i < nr; i++) {
 		double y = row * i + 2, prev_end = r->task[i].arrival / 1e6, woke = -1;
 
@@ -465,13 +483,26 @@ static void html_lanes(FILE *f, const struct sim_metrics *m, const struct sim_re
 				if (r->wakes[e].task == i && r->wakes[e].cpu == -1 &&
 				    r->wakes[e].ms >= prev_end)
 					woke = r->wakes[e].ms;
-			lane_span(f, woke >= 0 ? woke : prev_end, s->start_ms, y + 2, win, W,
+			lane_span(f, woke >= 0 ? woke : prev_end, s->start_ms, y + 2, from, to, W,
 				  "rgba(225,87,89,.35)");
-			lane_span(f, s->start_ms, s->end_ms, y, win, W, palette[r->task[i].group % 10]);
+			lane_span(f, s->start_ms, s->end_ms, y, from, to, W,
+				  palette[r->task[i].group % 10]);
 			prev_end = s->end_ms;
 			woke = -1;
 		}
 		fprintf(f, "\n");
+	}
+	/* Hand-offs: an arrow from the waker's lane to the wakee's. */
+	for (uint32_t e = 0; e < r->nr_wakes; e++) {
+		const struct sim_wake *k = &r->wakes[e];
+		double x;
+
+		if (k->by < 0 || k->by >= nr || k->task >= nr || k->ms < from || k->ms >= to)
+			continue;
+		x = 90 + (k->ms - from) / (to - from) * W;
+		fprintf(f, "<line x1=\"%.2f\" y1=\"%.0f\" x2=\"%.2f\" y2=\"%.0f\" stroke=\"#333\" "
+			"stroke-width=\"0.7\" marker-end=\"url(#ah)\"/>\n", x, row * k->by + 8, x,
+			row * k->task + (k->task > k->by ? 2 : 14));
 	}
 	fprintf(f, "</svg>\n");
 }

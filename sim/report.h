@@ -35,6 +35,7 @@ struct sim_metrics {
 	uint64_t steps, sched_preempt;
 	struct lua_counters c;   /* the live backend's counters, by the same names */
 	uint64_t policy_errors, fallback_batches;
+	double win_from_ms, win_to_ms;   /* the HTML report's window (--window; to 0: the first second) */
 	struct group_metrics g[WORKLOAD_MAX_GROUPS];
 };
 

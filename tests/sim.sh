@@ -51,6 +51,11 @@ expect "glossary: every term in the report and in the policy guide${missing:+ (n
 expect "report: a section per policy, each with CPUs, task lanes and a per-task table" \
   test "$(grep -c '<section class="policy"><h1>policy <code>' "$T/report.html")" -eq 2 \
   -a "$(grep -c '<svg class="lanes"' "$T/report.html")" -eq 2 -a "$(grep -c '<h2>Per task' "$T/report.html")" -eq 2
+$BIN sim policies/fifo.lua --workload pipeline --window 200-260 --report "$T/w.html" > /dev/null
+expect "report --window 200-260: the charts' window, and hand-off arrows producer -> filter -> consumer" \
+  test -n "$(grep '<h2>CPUs over time (200 to 260 ms)</h2>' "$T/w.html")" -a "$(grep -c '<line .*marker-end' "$T/w.html")" -ge 4
+$BIN sim policies/fifo.lua --workload pipeline --window 50-20 --report "$T/w.html" > "$T/o" 2>&1; rc=$?
+expect "--window 50-20: exit 2, the form named" test $rc -eq 2 -a -n "$(grep -- '--window expects a window in ms' "$T/o")"
 expect "report: lanes show waits (runnable spans) as well as runs" \
   test "$(grep -o 'rgba(225,87,89,.35)' "$T/report.html" | wc -l)" -gt 50
 expect "report: one self-contained file (no external resource)" \
