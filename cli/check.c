@@ -110,7 +110,7 @@ int check_main(struct cli *o)
 	};
 	struct synth *sy = synth_new(&sc);
 	struct engine e;
-	char report[8192] = "";
+	char report[8192] = "", warn[1024];
 	bool compiled = false;
 	int problems = 0, rc = 2;
 
@@ -127,12 +127,16 @@ int check_main(struct cli *o)
 		goto out;
 	}
 	policy_jit_watch(&e.ph);
+	policy_check_watch(&e.ph);
 	for (int i = 0; i < CHECK_ROUNDS && policy_active(&e.ph); i++) {
 		sched_step(&e.sched);
 		synth_ops.wait(sy, 0);
 	}
 	if (policy_active(&e.ph))
 		policy_jit_report(&e.ph, &compiled, report, sizeof(report));
+	if (policy_active(&e.ph) && !policy_check_report(&e.ph, warn, sizeof(warn)) && warn[0])
+		for (char *l = strtok(warn, "\n"); l; l = strtok(NULL, "\n"))
+			printf("  warning: %s\n", l);
 	problems += report_stats(&e);
 	problems += report_jit(&e, report, compiled);
 	if (!policy_active(&e.ph))

@@ -327,6 +327,8 @@ static int l_setup(lua_State *L)
 	ps->ref_stats = ref_field(L, -1, "stats");
 	ps->ref_jit_watch = ref_field(L, -1, "jit_watch");
 	ps->ref_jit_report = ref_field(L, -1, "jit_report");
+	ps->ref_check_watch = ref_field(L, -1, "check_watch");
+	ps->ref_check_report = ref_field(L, -1, "check_report");
 	lua_getfield(L, -1, "load");
 	return 1;
 }
@@ -573,6 +575,35 @@ int policy_jit_watch(struct policy_host *ph)
 	ps = &ph->st[ph->active];
 	lua_rawgeti(ps->L, LUA_REGISTRYINDEX, ps->ref_jit_watch);
 	return guarded_call(ph, ps, "jit watch", 0, 0);
+}
+
+int policy_check_watch(struct policy_host *ph)
+{
+	struct pstate *ps;
+
+	if (ph->active < 0)
+		return -ENOENT;
+	ps = &ph->st[ph->active];
+	lua_rawgeti(ps->L, LUA_REGISTRYINDEX, ps->ref_check_watch);
+	return guarded_call(ph, ps, "check watch", 0, 0);
+}
+
+int policy_check_report(struct policy_host *ph, char *buf, size_t len)
+{
+	struct pstate *ps;
+	int err;
+
+	buf[0] = '\0';
+	if (ph->active < 0)
+		return -ENOENT;
+	ps = &ph->st[ph->active];
+	lua_rawgeti(ps->L, LUA_REGISTRYINDEX, ps->ref_check_report);
+	err = guarded_call(ph, ps, "check report", 0, 1);
+	if (err)
+		return err;
+	snprintf(buf, len, "%s", lua_tostring(ps->L, -1) ? lua_tostring(ps->L, -1) : "");
+	lua_pop(ps->L, 1);
+	return 0;
 }
 
 int policy_jit_report(struct policy_host *ph, bool *loop_compiled, char *buf, size_t len)

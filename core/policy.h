@@ -60,7 +60,7 @@ struct pstate {
 	struct lua_State *L;
 	struct buddy heap;
 	int ref_traceback, ref_enqueue, ref_dispatch, ref_tick, ref_exit, ref_stats;
-	int ref_jit_watch, ref_jit_report;
+	int ref_jit_watch, ref_jit_report, ref_check_watch, ref_check_report;
 	bool has_dispatch, has_tick;
 	char name[64];
 };
@@ -110,6 +110,10 @@ int policy_stats(struct policy_host *ph, bool json, char *buf, size_t len);
 /* For `check`: start watching JIT traces, then report. */
 int policy_jit_watch(struct policy_host *ph);
 int policy_jit_report(struct policy_host *ph, bool *loop_compiled, char *buf, size_t len);
+/* For `check`: start counting wall-clock calls, then one warning a line
+ * (os.time() calls, a task kept after the call); "" when none. */
+int policy_check_watch(struct policy_host *ph);
+int policy_check_report(struct policy_host *ph, char *buf, size_t len);
 
 /* Report an error at most once per second; the rest are counted. */
 void policy_report(struct policy_host *ph, const char *what);

@@ -19,6 +19,7 @@
 
 local ffi = require "ffi"
 local cdef = require "scx.cdef"
+local policy_env   -- the policy's environment: the sandbox's, or _G
 
 -- A task's inputs are the core's: Lua sees them const, so `t.pid = x` is an
 -- error at the policy's line (compiled code too), and what the core reads
@@ -194,6 +195,7 @@ function R.load(host_ptr, abi, path, dir, sandbox, opts, sys, c)
   local scx = require "scx"
   local scx_ro = readonly(scx, "scx")
   local env = sandbox and sandbox_env(dir, c.read_module, scx_ro) or _G
+  policy_env = env
 
   local src, why = c.read_policy(path)
   if not src then error(why, 0) end
@@ -302,6 +304,70 @@ end
 
 function R.exit(reason)
   if P and P.exit then P.exit(reason) end
+end
+
+-- What `check` warns about beyond errors (R.check_watch before the
+-- batches, R.check_report after): wall-clock calls (os.time, os.clock,
+-- os.date: a system call each, and the simulator's runs stop repeating),
+-- and a task kept after the call (the slot holds another task in the next
+-- batch: keep t.pid or t.scratch instead).
+local clock_calls
+function R.check_watch()
+  clock_calls = {}
+  local os_t = policy_env and rawget(policy_env, "os")
+  if type(os_t) ~= "table" then return end
+  for _, k in ipairs({ "time", "clock", "date" }) do
+    local f = rawget(os_t, k)
+    if type(f) == "function" then
+      clock_calls[k] = 0
+      rawset(os_t, k, function(...) clock_calls[k] = clock_calls[k] + 1; return f(...) end)
+    end
+  end
+end
+
+-- Where a task cdata sits in what P can reach (P's fields, its functions'
+-- upvalues), a few levels deep; nil if nowhere.
+local function find_task(root, rootname)
+  local debug = require "debug"
+  local seen, budget = {}, 5000
+  local function walk(v, name, depth)
+    budget = budget - 1
+    if budget < 0 or depth > 4 then return nil end
+    if type(v) == "cdata" and ffi.istype("struct scx_task", v) then return name end
+    if type(v) == "table" and not seen[v] then
+      seen[v] = true
+      for k, x in next, v do
+        local found = walk(x, name .. "." .. tostring(k), depth + 1)
+        if found then return found end
+      end
+    elseif type(v) == "function" and not seen[v] then
+      seen[v] = true
+      for i = 1, 60 do
+        local un, uv = debug.getupvalue(v, i)
+        if not un then break end
+        local found = walk(uv, un, depth + 1)
+        if found then return found end
+      end
+    end
+  end
+  return walk(root, rootname, 0)
+end
+
+function R.check_report()
+  local out = {}
+  for _, k in ipairs({ "time", "clock", "date" }) do
+    local n = clock_calls and clock_calls[k] or 0
+    if n > 0 then
+      out[#out + 1] = ("os.%s() called %d times: wall-clock time makes the simulator's runs "
+        .. "differ and costs a system call each; use the `now` the hooks get"):format(k, n)
+    end
+  end
+  local where = P and find_task(P, "P")
+  if where then
+    out[#out + 1] = ("a task is kept after the call, in %s: its slot holds another task in the "
+      .. "next batch; keep t.pid, or state in t.scratch / t.vtime"):format(where)
+  end
+  return table.concat(out, "\n")
 end
 
 -- JIT watch (used by `scx_lua check` and the tests): record which traces

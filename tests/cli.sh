@@ -35,6 +35,11 @@ for p in policies/*.lua; do
   expect "check $p: batch loop JIT-compiled, no NYI" has "$T/c" "batch loop compiled: yes; trace aborts: [0-9]+ \(NYI: 0\)"
 done
 
+# --- check warns about habits that are not errors
+$BIN check tests/policies/keeps_task.lua > "$T/c" 2>&1
+expect "check: warns about a task kept after the call, naming where" has "$T/c" "^  warning: a task is kept after the call, in last\\.1: "
+expect "check: warns about os.time() with the count" has "$T/c" "^  warning: os\\.time\\(\\) called [0-9]+ times: "
+
 # --- check catches each kind of policy bug
 $BIN check tests/policies/nyi.lua > "$T/c" 2>&1; rc=$?
 expect "check nyi: exit 1" test $rc -eq 1
