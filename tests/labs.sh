@@ -28,13 +28,15 @@ for f in tests/labs/cheats/*.lua; do
   expect "cheat $(basename "$f"): fails lab $i ($(grep -m1 -e '^FAIL: .*: got' -e '^DID NOT' "$T/g" | cut -c1-110))" \
     test $rc -eq 1 -o $rc -eq 3
 done
+$G 4 tests/labs/cheats/lab4-require/lab4.lua > "$T/g" 2>&1; rc=$?
+expect "cheat lab4-require (require \"knobs\" in place of \"scx\"): exit 3" test $rc -eq 3
 $G 1 tests/labs/cheats/lab1-starve-one.lua > "$T/g" 2>&1
 expect "a task that never runs: caught by starve_ms, with a hint" test -n "$(grep '^FAIL: batch.starve_ms < 1000: got' "$T/g")" -a -n "$(grep '^      hint: ' "$T/g")"
 expect "... and the command that explains it" has "$T/g" '^      why: scx_lua sim .*lab1-starve-one.lua --workload interactive --seed=1 --explain batch$'
 expect "... its explanation: who held the CPUs, with their deadlines" has "$T/g" '^      \|     CPU [0-9]: pid [0-9]+ \([a-z]+\) ran .*deadline'
 expect "... and how many samples the figure stands on" has "$T/g" '^FAIL: batch.starve_ms < 1000: got [0-9.]+ \(seed 1, interactive; over [0-9]+ waits, [0-9]+ wake-ups\)'
 $G 4 tests/labs/cheats/lab4-lab1-rule.lua > "$T/g" 2>&1; rc=$?
-expect "lab 4, more than numbers changed: exit 3, says so" test $rc -eq 3 -a -n "$(grep 'change only the numbers of lab4.lua' "$T/g")"
+expect "lab 4, more than the knobs changed: exit 3, says so" test $rc -eq 3 -a -n "$(grep 'change only the values of the knobs of lab4.lua' "$T/g")"
 GRADE_HIDDEN=/nonexistent $G 1 policies/labs/solutions/lab1.lua > "$T/g" 2>&1; rc=$?
 expect "the handout (no hidden variants): the solution passes" test $rc -eq 0 -a -n "$(grep 'hidden variants: 0' "$T/g")"
 
@@ -44,6 +46,12 @@ expect "grade from another folder" test $rc -eq 0
 printf 'local P = {}\nfunction P.enqueue(t, now)\n' > "$T/broken.lua"
 $G 1 "$T/broken.lua" > "$T/g" 2>&1; rc=$?
 expect "a policy that does not load: exit 3, the error shown" test $rc -eq 3 -a -n "$(grep '^DID NOT LOAD: .*broken.lua:3:' "$T/g")"
+printf 'error("line one\\nline \\"two\\"\\tthree")\n' > "$T/multi.lua"
+$G 1 "$T/multi.lua" --json > "$T/j" 2>&1; rc=$?
+expect "--json: a multi-line load error is still one valid object" \
+  python3 -c 'import json, sys
+d = json.loads(open(sys.argv[1]).read())
+assert d["result"] == "did-not-load" and "line one" in d["message"], d' "$T/j"
 $G 1 tests/labs/cheats/lab1-errors.lua --json > "$T/j" 2>&1; rc=$?
 expect "--json: one JSON object, nothing else; errors fail the grade" \
   python3 -c 'import json, sys
@@ -53,13 +61,14 @@ c = {x["check"]: x for x in d["checks"]}
 assert c["machine.policy_errors <= 0"]["passed_runs"] == 0 and c["machine.fallback_batches <= 0"]["worst"] > 0' "$T/j"
 expect "--json: exit 1 on a fail" test $rc -eq 1
 mkdir "$T/class"; cp tests/labs/cheats/lab1-*.lua policies/labs/solutions/lab1.lua "$T/broken.lua" "$T/class/"
+cp policies/labs/lab1.lua "$T/class/x\",pass,6,6,\"y.lua"
 $G 1 "$T/class" > "$T/csv" 2>&1; rc=$?
 expect "a folder of submissions: one CSV line each" \
   python3 -c 'import csv, sys
 rows = {r["file"]: r for r in csv.DictReader(open(sys.argv[1]))}
 assert rows["lab1.lua"]["result"] == "pass" and rows["broken.lua"]["result"] == "did-not-load"
-assert all(rows[f]["result"] == "fail" and rows[f]["first_failure"].startswith("FAIL: ") for f in rows if f.startswith("lab1-")), rows
-assert len(rows) == 5' "$T/csv"
+assert all(rows[f]["result"] == "fail" and rows[f]["first_failure"].startswith("FAIL: ") for f in rows if f.startswith("lab1-") or f.startswith("x")), rows
+assert "x\",pass,6,6,\"y.lua" in rows and len(rows) == 7, rows' "$T/csv"
 GRADE_TIMEOUT=0.05 $G 1 "$T/class" > "$T/csv" 2>&1
 expect "a folder: a submission past GRADE_TIMEOUT is marked timeout" has "$T/csv" '^"lab1.lua",timeout,'
 # The handout: no solutions, no hidden variants, and its own test passes.
