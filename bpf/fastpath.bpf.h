@@ -2,8 +2,9 @@
 /*
  * fastpath.bpf.h - what is decided here, without a round trip to user
  * space: a task whose slice ran out while nothing else waits goes on
- * (keep_running); a task we preempted keeps its place if the policy asked
- * for that (keep_preempted); a task the policy gave a rule (rules.h) is
+ * (keep_running at its enqueue, keep_prev in ops.dispatch); a task we
+ * preempted keeps its place if the policy asked for that (keep_preempted);
+ * a task the policy gave a rule (rules.h) is
  * decided at its enqueue with the rule's arithmetic (rule_dispatch), and
  * the policy is told after the fact (an observed record, submitted without
  * a wake-up and without anybody waiting on it; dropped and counted when
@@ -30,9 +31,16 @@ static bool keep_running(struct task_struct *p, struct task_ctx *tctx, u64 enq_f
 	struct rule_sched s;
 
 	sched_view(&s);
+	/*
+	 * "This CPU's" queue is both ours and the kernel's local DSQ: a task
+	 * the kernel will run here next (a per-CPU kthread, a wake-up that the
+	 * idle fast path sent here) would otherwise have this one wait behind
+	 * it, out of reach of the other CPUs, while one of them went idle.
+	 */
 	if (!rule_keep_running(enq_flags & SCX_ENQ_WAKEUP, p->scx.slice, tctx->slice, &s,
 			       scx_bpf_dsq_nr_queued(SCX_LUA_SHARED_DSQ),
-			       scx_bpf_dsq_nr_queued(cpu & CPU_MASK)))
+			       scx_bpf_dsq_nr_queued(cpu & CPU_MASK) +
+			       scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL_ON | cpu)))
 		return false;
 	tctx->deadline = tctx->run_deadline;
 	tctx->decided = tctx->run_decided;
@@ -40,6 +48,37 @@ static bool keep_running(struct task_struct *p, struct task_ctx *tctx, u64 enq_f
 	tctx->slice_used = 0;
 	insert(p, SCX_DSQ_LOCAL, tctx->slice, enq_flags);
 	trace("enq %d: kept running, nothing waits", p->pid);
+	__sync_fetch_and_add(&nr_kept, 1);
+	return true;
+}
+
+/*
+ * ops.dispatch found nothing this CPU may run, and @prev, its slice out (or
+ * taken by a kick whose task ran elsewhere), is still runnable here: it goes
+ * on by the same rule as keep_running, without a trip through ops.enqueue or
+ * a context switch. Decided here because under SCX_OPS_ENQ_LAST the kernel
+ * would enqueue it only once it has committed this CPU to idle. No
+ * ops.running follows, so this CPU's state for the rules is set here.
+ */
+static bool keep_prev(struct task_struct *prev, s32 cpu, const struct rule_sched *s)
+{
+	struct task_ctx *tctx;
+	struct rule_cpu *c;
+
+	if (!prev || is_usersched_task(prev) || !(prev->scx.flags & SCX_TASK_QUEUED))
+		return false;
+	tctx = lookup_task_ctx(prev);
+	/* 0, 0: the moves that came before found nothing in either DSQ for here */
+	if (!tctx || !rule_keep_running(false, prev->scx.slice, tctx->slice, s, 0, 0))
+		return false;
+	tctx->slice_used = 0;
+	tctx->slice_ts = bpf_ktime_get_ns();
+	c = cpu_state(cpu);
+	c->kicked = 0;
+	c->deadline = tctx->run_deadline;
+	c->run_start = tctx->run_ts;
+	set_slice(prev, tctx->slice);
+	trace("dispatch cpu %d: %d kept running, nothing waits", cpu, prev->pid);
 	__sync_fetch_and_add(&nr_kept, 1);
 	return true;
 }

@@ -198,6 +198,7 @@ struct task_ctx {
 	u64 slice_used;     /* of it, run so far */
 	u64 shared_ts;      /* when it entered the shared DSQ */
 	u64 run_ts;         /* when it last got a CPU */
+	u64 slice_ts;       /* when its current slice began (a refill in ops.dispatch too) */
 	u64 vtime;          /* under its rule (rules.h), as it or the policy left it */
 	u32 woke;           /* its pending record is a wake-up: it may preempt */
 	u32 kept;           /* it goes on without a record: keep start_ts */
@@ -390,7 +391,7 @@ s32 BPF_STRUCT_OPS(lua_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake
 	return cpu;
 }
 
-void BPF_STRUCT_OPS(lua_enqueue, struct task_struct *p, u64 enq_flags)
+static void enqueue_task(struct task_struct *p, u64 enq_flags)
 {
 	struct task_ctx *tctx;
 	bool woke = enq_flags & SCX_ENQ_WAKEUP;
@@ -431,10 +432,24 @@ void BPF_STRUCT_OPS(lua_enqueue, struct task_struct *p, u64 enq_flags)
 	get_usersched_a_cpu(p, enq_flags, woke);
 }
 
+void BPF_STRUCT_OPS(lua_enqueue, struct task_struct *p, u64 enq_flags)
+{
+	enqueue_task(p, enq_flags);
+	/*
+	 * SCX_ENQ_LAST: the kernel has already picked idle for this CPU, and
+	 * no insertion, not even into its local DSQ, reschedules it; the
+	 * follow-up is ours to send. Rare: keep_prev decides most such runs
+	 * in ops.dispatch. The parked scheduler's own idling is meant.
+	 */
+	if ((enq_flags & SCX_ENQ_LAST) && !is_usersched_loop(p))
+		kick(scx_bpf_task_cpu(p), SCX_KICK_IDLE, SCX_LUA_KICK_TASK_IDLE);
+}
+
 /*
  * The order in ops.dispatch: the scheduler if rules.h says it runs first;
- * this CPU's DSQ; a starved task; the shared DSQ; the scheduler if it has
- * anything to do at all.
+ * this CPU's DSQ; a starved task; the shared DSQ; the task that just ran
+ * here, if nothing waits (keep_prev); the scheduler if it has anything to
+ * do at all.
  */
 void BPF_STRUCT_OPS(lua_dispatch, s32 cpu, struct task_struct *prev)
 {
@@ -463,6 +478,8 @@ void BPF_STRUCT_OPS(lua_dispatch, s32 cpu, struct task_struct *prev)
 	if (move_to_local(SCX_LUA_SHARED_DSQ))
 		return;
 	sched_view(&s);
+	if (keep_prev(prev, cpu, &s))
+		return;
 	if (park_usersched && !rule_sched_instead_of_idle(&s))
 		return;
 	if (ran_here) {
@@ -515,6 +532,7 @@ void BPF_STRUCT_OPS(lua_running, struct task_struct *p)
 		return;
 	}
 	tctx->run_ts = now;
+	tctx->slice_ts = now;
 	tctx->sync_wake = 0;
 	if (!tctx->kept)
 		tctx->start_ts = now;
@@ -543,10 +561,10 @@ void BPF_STRUCT_OPS(lua_stopping, struct task_struct *p, bool runnable)
 	tctx = is_usersched_task(p) ? NULL : lookup_task_ctx(p);
 	if (tctx) {
 		tctx->stop_ts = now;
-		if (now > tctx->run_ts) {
+		if (now > tctx->run_ts)
 			tctx->exec_runtime += now - tctx->run_ts;
-			tctx->slice_used += now - tctx->run_ts;
-		}
+		if (now > tctx->slice_ts)
+			tctx->slice_used += now - tctx->slice_ts;
 		tctx->preempted = runnable && c->kicked;
 	}
 	c->kicked = 0;
