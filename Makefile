@@ -251,6 +251,7 @@ install: $(BUILD)/scx_lua
 	$(Q)mkdir -p $(DESTDIR)$(PREFIX)/share/scx_lua
 	$(Q)cp -R policies $(DESTDIR)$(PREFIX)/share/scx_lua/
 	$(Q)rm -rf $(DESTDIR)$(PREFIX)/share/scx_lua/policies/labs/solutions
+	$(Q)chmod -R u=rwX,go=rX $(DESTDIR)$(PREFIX)/share/scx_lua   # scx_lua refuses policies others may write
 	$(Q)install -D -m 644 dist/scx_lua.8 $(DESTDIR)$(PREFIX)/share/man/man8/scx_lua.8
 	$(Q)mkdir -p $(DESTDIR)$(UNITDIR)
 	$(Q)sed -e 's|@BINDIR@|$(PREFIX)/bin|' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|' \

@@ -191,12 +191,21 @@ static int run_one(struct cli *o, const char *policy, const struct workload *w,
 	}
 	sim_run(sim, &e.sched);
 	policy_exit(&e.ph, "sim");
-	if (x && x->quiz)
+	if (x && x->quiz) {
 		quiz_answer(stdout, sim_result(sim), w);
-	else if (x && x->id < 0)
+	} else if (x && x->id < 0) {
 		explain_find(x, sim_result(sim), w);
-	else if (x)
+	} else if (x) {
+		const struct sim_task_stats *t = &sim_result(sim)->task[x->id];
+
+		/* A policy reading the wall clock (os.time) can make the second
+		 * run differ from the first: then the story is another wait's. */
+		if (t->worst_wait_end != x->to || t->worst_wait != x->to - x->from)
+			printf("\nwarning: this run did not repeat the first (the policy reads the "
+			       "wall clock, or the watchdog fired?): what follows may be another "
+			       "wait than the one measured\n");
 		sim_explain(stdout, sim, x->from, x->to);
+	}
 	sim_metrics(m, sim_result(sim), w);
 	m->policy = strdup(policy_name(&e.ph)[0] ? policy_name(&e.ph) : policy);
 	m->seed = sc->seed;
@@ -392,6 +401,7 @@ static int machine_cfg(struct cli *o, const struct sim_args *a, const struct wor
 			  .preempt_sync = o->preempt_sync },
 		.budget_fixed = o->budget_set,
 		.preempt_fixed = o->preempt_set,
+		.explain_task = -1,
 	};
 	/* The machine keeps a task's allowed CPUs in a 64-bit mask. */
 	if (sc->nr_cpus > 64 && pinned_group(w)) {
@@ -546,7 +556,6 @@ int sim_main(struct cli *o, int argc, char **argv)
 		sc.journal_from_ns = a.steps_from_ms * 1e6;
 		sc.journal_to_ns = a.steps_to_ms * 1e6;
 	}
-	sc.explain_task = -1;
 	report_window[0] = a.win_from_ms;
 	report_window[1] = a.win_to_ms;
 	if (a.report && !(html = sim_html_begin(a.report, &w, a.nr_policies))) {

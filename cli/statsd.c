@@ -9,10 +9,12 @@
  * reads exactly the request shape scx_stats sends and says what it
  * expected when it gets something else.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +30,7 @@
 #define REQ_MAX 4096
 #define NR_CLIENTS 16
 #define WAIT_MS 1000
+#define FRESH_MS 100
 #define SEND_TIMEOUT_MS 1000
 #define META_MAX 32768
 
@@ -46,6 +49,7 @@ struct statsd {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	unsigned long long seq;         /* under mu: snapshots published */
+	struct timespec snap_at;        /* under mu: when the last one was */
 	size_t snap_len;
 	char snap[STATSD_MAX];
 	char meta[META_MAX];
@@ -85,10 +89,21 @@ static const char *parse_string(const char *p, char *out, size_t len)
 			case '"': case '\\': case '/': c = *p; break;
 			case 'n': c = '\n'; break;
 			case 't': c = '\t'; break;
+			case 'r': c = '\r'; break;
+			case 'b': c = '\b'; break;
+			case 'f': c = '\f'; break;
 			case 'u': {
-				unsigned v;
+				unsigned v = 0;
 
-				if (sscanf(p + 1, "%4x", &v) != 1 || v == 0 || v > 0x7f)
+				/* Exactly four hex digits (sscanf would take fewer,
+				 * and then the pointer would skip the string's end). */
+				for (int i = 1; i <= 4; i++) {
+					if (!isxdigit((unsigned char)p[i]))
+						return NULL;
+					v = v * 16 + (unsigned)(isdigit((unsigned char)p[i]) ? p[i] - '0' :
+								 (tolower((unsigned char)p[i]) - 'a' + 10));
+				}
+				if (v == 0 || v > 0x7f)
 					return NULL;
 				c = (char)v;
 				p += 4;
@@ -183,19 +198,32 @@ static size_t error_reply(char *buf, size_t len, int err, const char *msg)
 	return json_put(buf, len, n, "}}\n");
 }
 
-/* The loop's next snapshot, into s->reply; 0 if it did not come in time. */
+static double ms_since(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) * 1e3 + (double)(b->tv_nsec - a->tv_nsec) / 1e6;
+}
+
+/*
+ * A snapshot into s->reply: the last one if younger than FRESH_MS (a
+ * client asking in a loop must not make the loop format stats at every
+ * step), else the loop's next; 0 if it did not come in time.
+ */
 static size_t wait_snapshot(struct statsd *s)
 {
-	struct timespec until;
+	struct timespec until, now;
 	unsigned long long seq;
 	size_t n = 0;
 	int rc = 0;
 
-	clock_gettime(CLOCK_REALTIME, &until);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	until = now;
 	until.tv_sec += WAIT_MS / 1000;
 	pthread_mutex_lock(&s->mu);
 	seq = s->seq;
-	__atomic_store_n(&s->want, 1, __ATOMIC_RELEASE);
+	if (seq && ms_since(&s->snap_at, &now) < FRESH_MS)
+		seq--;   /* the one we have will do */
+	else
+		__atomic_store_n(&s->want, 1, __ATOMIC_RELEASE);
 	while (s->seq == seq && rc != ETIMEDOUT && !__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE))
 		rc = pthread_cond_timedwait(&s->cv, &s->mu, &until);
 	if (s->seq != seq) {
@@ -332,8 +360,11 @@ static void *server(void *arg)
 		pfd[nr++] = (struct pollfd){ .fd = s->fd, .events = POLLIN };
 		for (int i = 0; i < NR_CLIENTS; i++)
 			pfd[nr++] = (struct pollfd){ .fd = s->cl[i].fd, .events = POLLIN };
-		if (poll(pfd, (nfds_t)nr, -1) < 0)
+		if (poll(pfd, (nfds_t)nr, -1) < 0) {
+			if (errno != EINTR)
+				usleep(10000);   /* not a busy loop on a lasting error */
 			continue;
+		}
 		if (pfd[0].revents)
 			break;
 		if (pfd[1].revents & POLLIN)
@@ -381,6 +412,23 @@ static int make_parent(const char *path)
 	return 0;
 }
 
+/* Is @path's folder someone else's, or writable by group or others? Then
+ * the checks below (lstat, connect, unlink) could act on a path swapped
+ * between two of them. A sticky world-writable /tmp is refused too. */
+static bool parent_unsafe(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash > path ? slash - path : 1), path);
+	return lstat(dir, &st) || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+	       (st.st_mode & 022);
+}
+
 static int listen_on(struct statsd *s, const char *path, char *err, size_t errlen)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
@@ -395,6 +443,12 @@ static int listen_on(struct statsd *s, const char *path, char *err, size_t errle
 	if (make_parent(path)) {
 		snprintf(err, errlen, "stats socket %s: cannot create its folder: %s "
 			 "(--stats-socket PATH puts it elsewhere)", path, strerror(errno));
+		return -1;
+	}
+	if (parent_unsafe(path)) {
+		snprintf(err, errlen, "stats socket %s: its folder belongs to another user or "
+			 "others may write to it, so the path could be swapped under us: use a "
+			 "folder only you can write to", path);
 		return -1;
 	}
 	if (lstat(path, &st) == 0) {
@@ -413,9 +467,11 @@ static int listen_on(struct statsd *s, const char *path, char *err, size_t errle
 		unlink(path);   /* left by a scheduler that died */
 	}
 	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	/* Root's stats, for root: 0600 before listen(), so nobody connects
+	 * in between (connect() fails until then). */
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, 8) ||
-	    stat(path, &s->st)) {
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) || chmod(path, 0600) ||
+	    listen(fd, 8) || stat(path, &s->st)) {
 		snprintf(err, errlen, "stats socket %s: %s (--stats-socket PATH puts it elsewhere)",
 			 path, strerror(errno));
 		if (fd >= 0)
@@ -428,7 +484,9 @@ static int listen_on(struct statsd *s, const char *path, char *err, size_t errle
 struct statsd *statsd_open(const char *path, const char *meta, char *err, size_t errlen)
 {
 	struct statsd *s = calloc(1, sizeof(*s));
+	pthread_condattr_t ca;
 	pthread_attr_t at;
+	sigset_t all, old;
 	int rc;
 
 	if (!s) {
@@ -441,7 +499,10 @@ struct statsd *statsd_open(const char *path, const char *meta, char *err, size_t
 	snprintf(s->meta, sizeof(s->meta), "%s", meta);
 	snprintf(s->path, sizeof(s->path), "%s", path);
 	pthread_mutex_init(&s->mu, NULL);
-	pthread_cond_init(&s->cv, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);   /* a clock step cannot stretch a wait */
+	pthread_cond_init(&s->cv, &ca);
+	pthread_condattr_destroy(&ca);
 	s->fd = listen_on(s, path, err, errlen);
 	if (s->fd < 0 || pipe2(s->wake, O_CLOEXEC)) {
 		if (s->fd >= 0)
@@ -452,7 +513,11 @@ struct statsd *statsd_open(const char *path, const char *meta, char *err, size_t
 	/* A small stack: the process's memory is locked (MCL_FUTURE). */
 	pthread_attr_init(&at);
 	pthread_attr_setstacksize(&at, 256 << 10);
+	/* Signals are for the loop thread (run.c's flags), never this one. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	rc = pthread_create(&s->thread, &at, server, s);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	pthread_attr_destroy(&at);
 	if (rc) {
 		snprintf(err, errlen, "stats socket: no thread: %s", strerror(rc));
@@ -476,6 +541,7 @@ bool statsd_publish(struct statsd *s, const char *json, size_t len)
 		return false;
 	memcpy(s->snap, json, len);
 	s->snap_len = len;
+	clock_gettime(CLOCK_MONOTONIC, &s->snap_at);
 	s->seq++;
 	__atomic_store_n(&s->want, 0, __ATOMIC_RELEASE);
 	pthread_cond_broadcast(&s->cv);
@@ -522,6 +588,18 @@ void statsd_close(struct statsd *s)
  * needs reading (objects of numbers and strings, one level deep), so this
  * walks the text rather than parsing it, and prints anything else raw.
  */
+/* Append to a bounded line; the length never passes its end. */
+static size_t put(char *line, size_t size, size_t n, const char *fmt, const char *a, const char *b,
+		  const char *c)
+{
+	int w;
+
+	if (n + 1 >= size)
+		return n;
+	w = snprintf(line + n, size - n, fmt, a, b, c);
+	return w < 0 ? n : n + (size_t)w >= size ? size - 1 : n + (size_t)w;
+}
+
 static void print_flat(const char *p)
 {
 	char key[64], val[256], line[STATSD_MAX];
@@ -543,7 +621,7 @@ static void print_flat(const char *p)
 		if (*p == '}') {
 			if (depth-- == 0)
 				break;
-			n += (size_t)snprintf(line + n, n < sizeof(line) ? sizeof(line) - n : 0, "\n");
+			n = put(line, sizeof(line), n, "\n%s%s%s", "", "", "");
 			p++;
 			continue;
 		}
@@ -554,8 +632,8 @@ static void print_flat(const char *p)
 			break;
 		p = skip_ws(p);
 		if (*p == '{') {
-			n += (size_t)snprintf(line + n, n < sizeof(line) ? sizeof(line) - n : 0,
-					      "%s[%s]", n && line[n - 1] != '\n' ? "\n" : "", key);
+			n = put(line, sizeof(line), n, "%s[%s]%s", n && line[n - 1] != '\n' ? "\n" : "",
+				key, "");
 			depth++;
 			p++;
 			continue;
@@ -569,10 +647,9 @@ static void print_flat(const char *p)
 			snprintf(val, sizeof(val), "%.*s", (int)(l < sizeof(val) ? l : sizeof(val) - 1), p);
 			p += l;
 		}
-		n += (size_t)snprintf(line + n, n < sizeof(line) ? sizeof(line) - n : 0, "%s%s=%s",
-				      n && line[n - 1] != '\n' ? " " : "", key, val);
+		n = put(line, sizeof(line), n, "%s%s=%s", n && line[n - 1] != '\n' ? " " : "", key, val);
 	}
-	while (n && n < sizeof(line) && line[n - 1] == '\n')
+	while (n && line[n - 1] == '\n')
 		line[--n] = '\0';
 	printf("%s\n", line);
 }
@@ -610,7 +687,7 @@ int statsd_monitor(const char *path, double interval_s, bool raw, int count)
 		}
 		if (!n || !memchr(buf, '\n', n))
 			break;
-		*strchr(buf, '\n') = '\0';
+		*(char *)memchr(buf, '\n', n) = '\0';
 		sscanf(buf, "{\"errno\":%d", &err);
 		resp = strstr(buf, "\"resp\":");
 		if (err || !resp) {

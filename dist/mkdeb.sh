@@ -8,7 +8,7 @@
 # upgrade never overwrites the administrator's choice. The service is
 # installed, not enabled: a CPU scheduler starts when the administrator
 # says so (systemctl enable --now scx_lua).
-set -eu
+set -eu -o pipefail
 B=$1; OUT=$2
 ver=$(sed -n 's/^#define SCX_LUA_VERSION "\(.*\)"/\1/p' cli/main.c)
 arch=$(dpkg --print-architecture)
@@ -16,10 +16,15 @@ R=$B/deb/root
 rm -rf "$B/deb"
 make -s install BUILD="$B" DESTDIR="$R" PREFIX=/usr SYSCONFDIR=/etc UNITDIR=/lib/systemd/system > /dev/null
 gzip -9n "$R/usr/share/man/man8/scx_lua.8"
+# The checkout's modes are the builder's umask's: a policy others may
+# write is one scx_lua refuses to load.
+find "$R" -type d -exec chmod 755 {} +
+find "$R" -type f -exec chmod 644 {} +
+chmod 755 "$R/usr/bin/scx_lua" "$R/usr/share/scx_lua/policies/labs/grade"
 
 # Depends: the package of each library the binary needs.
 deps=$(objdump -p "$B/scx_lua" | awk '/NEEDED/ { print $2 }' | while read -r lib; do
-  path=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64|64bit|=>/ { print $NF; exit }')
+  path=$(ldconfig -p | awk -v l="$lib" -v a="$(uname -m | tr _ -)" '$1 == l && index($0, a) { print $NF; exit }')
   [ -n "$path" ] || { echo "mkdeb.sh: $lib not found by ldconfig: install the build dependencies (make deps)" >&2; exit 1; }
   pkg=$(dpkg -S "$(readlink -f "$path")" 2> /dev/null | head -1 | cut -d: -f1) || true
   [ -n "$pkg" ] || pkg=$(dpkg -S "$path" | head -1 | cut -d: -f1)
@@ -53,8 +58,9 @@ set -e
 SH
 cat > "$R/DEBIAN/prerm" <<'SH'
 #!/bin/sh
+# On removal only: an upgrade keeps the scheduler the administrator runs.
 set -e
-[ -d /run/systemd/system ] && systemctl stop scx_lua.service || true
+[ "$1" = remove ] && [ -d /run/systemd/system ] && systemctl stop scx_lua.service || true
 SH
 cat > "$R/DEBIAN/postrm" <<'SH'
 #!/bin/sh

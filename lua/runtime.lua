@@ -296,7 +296,7 @@ function R.stats(json)
   local out = {}
   for i, k in ipairs(names) do
     local v = m[k]
-    local s = (v == math.floor(v) and v >= -2^53 and v <= 2^53) and ("%d"):format(v) or ("%.6g"):format(v)
+    local s = (v == math.floor(v) and v >= -2^53 and v <= 2^53) and ("%d"):format(v) or ("%.17g"):format(v)
     out[i] = json and ('"%s":%s'):format(k, s) or ("%s=%s"):format(k, s)
   end
   return json and "{" .. table.concat(out, ",") .. "}" or table.concat(out, " ")

@@ -254,6 +254,9 @@ void sim_explain(FILE *f, const struct sim *s, double wait_from, double wait_to)
 				r->start / 1e6);
 			if (r->deadline <= 0)
 				fprintf(f, "decided in the kernel (no deadline)\n");
+			else if (x->decided && !x->by_rule && x->cpu >= 0 && x->cpu != cpu)
+				fprintf(f, "deadline %.3f ms; this task asked for CPU %d, so this CPU "
+					"was not one it could take\n", r->deadline / 1e6, x->cpu);
 			else if (x->decided && fabs(r->deadline - x->deadline) < 1)
 				fprintf(f, "the same deadline as this task's, %.3f ms: queued before "
 					"it\n", r->deadline / 1e6);

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -94,11 +95,13 @@ static int fail(struct ctx *c, const char *field, const char *what)
 }
 
 /* The first line of the file where @key is assigned ("key =", or a quoted
- * ["key"] =), 0 if not found: a table does not remember its lines. */
+ * ["key"] =), 0 if not found: a table does not remember its lines. Only a
+ * regular file is read again (a pipe was read once already). */
 static int line_of(const char *path, const char *key)
 {
 	char buf[512];
-	FILE *f = fopen(path, "r");
+	struct stat st;
+	FILE *f = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? fopen(path, "r") : NULL;
 	int line = 0, found = 0;
 	size_t k = strlen(key);
 
@@ -122,7 +125,7 @@ static int line_of(const char *path, const char *key)
 /* How many edits turn @a into @b (both short): for "did you mean". */
 static int edits(const char *a, const char *b)
 {
-	int la = (int)strlen(a), lb = (int)strlen(b), d[24][24];
+	int la = (int)strlen(a), lb = (int)strlen(b), d[24][24] = { { 0 } };
 
 	if (la > 23 || lb > 23)
 		return 99;
@@ -156,10 +159,11 @@ static int unknown_key(struct ctx *c, const char *k, const char *const *known)
 	int best = 3, line = line_of(c->path, k);
 	size_t n;
 
+	/* Two edits apart only for longer names: "wake" is not "name". */
 	for (int i = 0; known[i]; i++) {
 		int e = edits(k, known[i]);
 
-		if (e < best) {
+		if (e < best && (e < 2 || strlen(k) >= 5)) {
 			best = e;
 			near = known[i];
 		}

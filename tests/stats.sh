@@ -60,6 +60,10 @@ assert top[0]["fields"]["core"]["datum"] == {"struct": "core"}
 assert set(meta["core"]["fields"]) == set(stats["core"]), set(stats["core"]) ^ set(meta["core"]["fields"])
 assert all(f.get("desc") for m in meta.values() for f in m["fields"].values())' "$T/a"
 
+expect "socket: mode 0600, root's stats for root" test "$(stat -c %a "$S")" = 600
+ask "$S" '{"req":"a\u41' '{"req":"x\u 7"}yy"}' > "$T/u" 2>&1
+expect "a \\u escape with fewer than four hex digits: errno 22 (not read past the line)" \
+  test "$(grep -c '^22	"a request is one line of JSON' "$T/u")" -eq 2
 ask "$S" '{"req":"reload"}' '{"req":"stats","args":{"target":"cpus"}}' 'hello' '{"req":"stats"} x' \
   '{"req":"stats","args":{"target":7}}' '{"req":"stats_meta","extra":1}' > "$T/e" 2>&1
 expect "an unknown request: errno 22, what is answered" has "$T/e" '^22	"unknown request \\"reload\\": this scheduler answers \\"stats\\" and \\"stats_meta\\""'
@@ -113,6 +117,21 @@ expect "a stale socket is replaced" test $rc -eq 0
 echo data > "$T/file"
 $BIN fifo --backend synth --stats-socket "$T/file" --duration 0.5 > "$T/o" 2>&1; rc=$?
 expect "a file in the way: exit 1, kept, the fix named" test $rc -eq 1 -a "$(cat "$T/file")" = data -a -n "$(grep 'not a socket is in the way' "$T/o")"
+mkdir -m 777 "$T/open"
+$BIN fifo --backend synth --stats-socket "$T/open/stats" --duration 0.5 > "$T/o" 2>&1; rc=$?
+expect "a folder others may write to: exit 1, refused, the reason named" \
+  test $rc -eq 1 -a -n "$(grep 'others may write to it' "$T/o")"
+# --monitor against a server that answers garbage: an error, no crash.
+python3 - "$T/evil" > /dev/null 2>&1 <<'EOF2' &
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(1)
+c, _ = s.accept(); c.recv(100); c.sendall(b'{"errno":0,\x00"args":{"resp":{"a":1}}}\n' + b'"k":' + b'9' * 20000 + b'\n')
+c.recv(100)
+EOF2
+sleep 0.5
+$BIN --monitor 0.2 --stats-socket "$T/evil" > "$T/o" 2>&1; rc=$?
+expect "--monitor, a hostile server: exits cleanly (rc $rc), no crash" test $rc -lt 128
+wait
 $BIN fifo --stats-socket "" > "$T/o" 2>&1; rc=$?
 expect "--stats-socket '': exit 2" test $rc -eq 2
 
