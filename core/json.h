@@ -22,7 +22,21 @@ struct json_field {
 	const char *name, *kind, *help;
 };
 
-/* @s as a JSON string: quotes, backslashes and control characters escaped. */
+/* The length of a valid UTF-8 sequence at @s, 0 if it is not one. */
+static inline int json_utf8_len(const unsigned char *s)
+{
+	int n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
+
+	if (s[0] >= 0xf5)
+		return 0;
+	for (int i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+/* @s as a JSON string: quotes, backslashes and control characters escaped,
+ * bytes that are not UTF-8 (a policy's name is a stranger's) as U+FFFD. */
 static inline size_t json_string(char *buf, size_t len, const char *s)
 {
 	size_t n = 0;
@@ -35,13 +49,19 @@ static inline size_t json_string(char *buf, size_t len, const char *s)
 	buf[n++] = '"';
 	for (; *s && n + 8 < len; s++) {
 		unsigned char c = (unsigned char)*s;
+		int u = c >= 0x80 ? json_utf8_len((const unsigned char *)s) : 1;
 
-		if (c == '"' || c == '\\')
+		if (c == '"' || c == '\\') {
 			n += (size_t)snprintf(buf + n, len - n, "\\%c", c);
-		else if (c < 0x20)
+		} else if (c < 0x20) {
 			n += (size_t)snprintf(buf + n, len - n, "\\u%04x", c);
-		else
-			buf[n++] = (char)c;
+		} else if (!u) {
+			n += (size_t)snprintf(buf + n, len - n, "\\ufffd");
+		} else {
+			memcpy(buf + n, s, (size_t)u);
+			n += (size_t)u;
+			s += u - 1;
+		}
 	}
 	buf[n++] = '"';
 	buf[n] = '\0';

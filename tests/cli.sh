@@ -213,6 +213,11 @@ $BIN "$T/q.lua" --backend synth --stats-json --duration 0.3 > "$T/j" 2> /dev/nul
 expect "--stats-json: the policy's name escaped" \
   python3 -c 'import json, sys
 assert json.loads(open(sys.argv[1]).readline())["core"]["policy"] == "say \"hi\" \\ there"' "$T/j"
+printf 'local P = { name = "h\\255\\254x \xc3\xa9" }\nfunction P.enqueue(t, now) t.deadline = now end\nreturn P\n' > "$T/u8.lua"
+$BIN "$T/u8.lua" --backend synth --stats-json --duration 0.3 > "$T/j" 2> /dev/null
+expect "--stats-json: a name with bytes that are not UTF-8 is still valid JSON (U+FFFD), UTF-8 kept" \
+  python3 -c 'import json, sys
+assert json.loads(open(sys.argv[1], "rb").readline())["core"]["policy"] == "h\ufffd\ufffdx \u00e9"' "$T/j"
 $BIN --help-stats > "$T/hs" 2>&1; rc=$?
 missing=
 for n in $(grep -m1 '^\[scx_lua\]' "$T/s" | tr ' ' '\n' | grep = | cut -d= -f1 | sort -u); do
