@@ -35,7 +35,8 @@ static void check_run(int argc, char **argv)
 		abort(); /* every refusal says why */
 	if (rc == 0) {
 		check_shared(&o);
-		if (!o.policy || o.ecfg.sched.batch_max < 1 || o.ecfg.sched.nr_cpus < 1)
+		/* --monitor reads a running scheduler: no policy then. */
+		if ((!o.policy && !o.monitor_s) || o.ecfg.sched.batch_max < 1 || o.ecfg.sched.nr_cpus < 1)
 			abort();
 	}
 }
@@ -55,7 +56,8 @@ static void check_sim(int argc, char **argv)
 	if (rc == 0) {
 		check_shared(&o);
 		/* 0 CPUs or 0 s: the workload's; costs must be finite, the clock adds them. */
-		if (!a.workload || a.nr_policies < 1 || a.nr_policies > SIM_MAX_POLICIES ||
+		/* --quiz makes its own workload. */
+		if ((!a.workload && !a.quiz) || a.nr_policies < 1 || a.nr_policies > SIM_MAX_POLICIES ||
 		    a.nr_expect > SIM_MAX_EXPECT || !isfinite(a.cost_batch_ns) || a.cost_batch_ns < 0 ||
 		    !isfinite(a.cost_task_ns) || a.cost_task_ns < 0)
 			abort();
