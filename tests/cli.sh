@@ -183,7 +183,8 @@ expect "--opt values reach sys.opts" has "$T/r" "opts: greeting=hi n=5 type\(n\)
 cp policies/fifo.lua "$T/p.lua"
 $BIN "$T/p.lua" --backend synth --watch --stats 1 --duration 60 > "$T/r" 2>&1 &
 pid=$!
-wait_for "$T/r" 'scx_lua: running'
+# A SIGHUP before the handlers are in place would kill it: wait long on a loaded machine.
+wait_for "$T/r" 'scx_lua: running' 1 90
 cp policies/deadline.lua "$T/p.lua"; kill -HUP $pid
 wait_for "$T/r" 'SIGHUP: reloaded'
 cp tests/policies/syntax_error.lua "$T/p.lua"

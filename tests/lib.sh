@@ -9,11 +9,12 @@ nok() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
 expect() { local d=$1; shift; if "$@"; then ok "$d"; else nok "$d"; fi; }
 # has FILE PATTERN: grep -E in a file, quietly
 has() { grep -qE -- "$2" "$1"; }
-# wait_for FILE PATTERN [N]: until grep -E finds PATTERN in FILE N times
-# (default 1), at most 20 s; for events a background process logs
+# wait_for FILE PATTERN [N] [SECONDS]: until grep -E finds PATTERN in FILE
+# N times (default 1), at most SECONDS (default 20); for events a
+# background process logs
 wait_for() {
   local i=0
-  while [ "$(grep -cE -- "$2" "$1" 2>/dev/null)" -lt "${3:-1}" ] && [ $i -lt 200 ]; do
+  while [ "$(grep -cE -- "$2" "$1" 2>/dev/null)" -lt "${3:-1}" ] && [ $i -lt $((${4:-20} * 10)) ]; do
     sleep 0.1; i=$((i + 1))
   done
 }
