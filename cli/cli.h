@@ -27,6 +27,7 @@ struct cli {
 	const char *stats_socket; /* --stats-socket: NULL = the default, "none" = off */
 	double monitor_s;         /* --monitor: read a running scheduler's stats, 0 = run one */
 	double duration_s;        /* --duration: stop after, 0 = until signalled */
+	const char *record;       /* --record: the recording's file, NULL = none */
 	bool watch, verbose, partial, full_user;
 	int exit_dump_len;
 	int starve_ms;            /* --starve-ms, 0 = off */

@@ -76,6 +76,7 @@ static void usage(FILE *f)
 "      --stats-socket P   serve the stats on UNIX socket P (scx_stats' protocol;\n"
 "                         live default " STATSD_DEFAULT_PATH ", none: off)\n"
 "      --duration S       stop after S seconds (decimals allowed)\n"
+"      --record FILE      write what the scheduler saw to FILE (sim --replay FILE)\n"
 "  -v, --verbose          libbpf's debug output (verifier log), the BPF side's decisions\n"
 "                         in the trace pipe (/sys/kernel/tracing/trace_pipe), more messages\n"
 "  -V, --version          print versions and exit\n"
@@ -94,7 +95,7 @@ static void help_stats(void)
 enum {
 	O_EXIT_DUMP = OPT_OWN, O_WATCH, O_NO_SANDBOX, O_WATCHDOG, O_ARENA, O_MAX_TASKS, O_BATCH,
 	O_BACKEND, O_SYNTH_TASKS, O_SYNTH_BURST, O_STATS, O_QUEUE_KB, O_STARVE, O_HELP_STATS,
-	O_STATS_JSON, O_STATS_SOCKET, O_MONITOR,
+	O_STATS_JSON, O_STATS_SOCKET, O_MONITOR, O_RECORD,
 };
 
 static const struct option longopts[] = {
@@ -120,6 +121,7 @@ static const struct option longopts[] = {
 	{ "stats-json", no_argument, 0, O_STATS_JSON },
 	{ "stats-socket", required_argument, 0, O_STATS_SOCKET },
 	{ "monitor", required_argument, 0, O_MONITOR },
+	{ "record", required_argument, 0, O_RECORD },
 	{ 0, 0, 0, 0 },
 };
 
@@ -157,6 +159,12 @@ static bool own_option(struct opt_err *e, struct cli *o, int c, const char *arg)
 		o->stats_socket = arg;
 		break;
 	case O_MONITOR: o->monitor_s = opt_number(e, "--monitor", arg, 0.1, 3600); break;
+	case O_RECORD:
+		if (!arg[0])
+			opt_fail(e, "--record expects a file name");
+		o->record = arg;
+		o->ecfg.record = true;
+		break;
 	case 'v': o->verbose = true; break;
 	default: return false;
 	}
@@ -190,6 +198,8 @@ int cli_parse(struct cli *o, int argc, char **argv, char *err, size_t errlen)
 	}
 	if (!e.failed && o->monitor_s && optind != argc)
 		opt_fail(&e, "--monitor reads a running scheduler: no policy file with it");
+	else if (!e.failed && o->monitor_s && o->record)
+		opt_fail(&e, "--record records the scheduler it runs: not with --monitor");
 	else if (!e.failed && !o->monitor_s && optind != argc - 1)
 		opt_fail(&e, "%s", optind >= argc ? "which policy? e.g. scx_lua policies/deadline.lua"
 					      : "one policy file at a time");

@@ -198,6 +198,35 @@ static int open_statsd(struct runner *r)
 	return 1;
 }
 
+/* The policy's file name without folder and ".lua": what a recording names. */
+static const char *policy_stem(const char *path)
+{
+	static char stem[32];
+	const char *b = strrchr(path, '/');
+	size_t n;
+
+	b = b ? b + 1 : path;
+	n = strcspn(b, ".");
+	snprintf(stem, sizeof(stem), "%.*s", (int)(n < sizeof(stem) ? n : sizeof(stem) - 1), b);
+	return stem;
+}
+
+/* --record: the trailer written, and what it holds said. */
+static void report_record(struct runner *r)
+{
+	uint64_t n = r->e.rec.nr_events, lost = r->e.rec.nr_dropped;
+	int err = engine_record_close(&r->e);
+
+	if (err)
+		fprintf(stderr, "scx_lua: --record: writing %s failed (%s): the recording is cut "
+			"short; free some space or record elsewhere\n", r->o->record, strerror(-err));
+	fprintf(stderr, "scx_lua: recorded %llu events to %s%s", (unsigned long long)n,
+		r->o->record, lost ? "" : "\n");
+	if (lost)
+		fprintf(stderr, ", %llu lost: the log thread fell behind\n",
+			(unsigned long long)lost);
+}
+
 /* Backend, engine, policy, signals, attach. 0, or 1 with a message said. */
 static int setup(struct runner *r)
 {
@@ -228,6 +257,11 @@ static int setup(struct runner *r)
 	sigaction(SIGUSR1, &sa, NULL);
 	if (open_statsd(r))
 		return 1;
+	if (o->record && engine_record(&r->e, o->record, r->be->name, policy_stem(o->policy),
+				       r->line, sizeof(r->line))) {
+		fprintf(stderr, "scx_lua: %s\n", r->line);
+		return 1;
+	}
 	fprintf(stderr, "scx_lua: running \"%s\" (%s) on the %s backend%s\n",
 		policy_name(&r->e.ph), o->policy, r->be->name,
 		o->ecfg.lock ? (r->e.arena.locked ? ", memory locked" : ", memory NOT locked") : "");
@@ -366,6 +400,8 @@ static int report(struct runner *r)
 	logring_stop(&r->e.log);
 	fflush(stdout);
 	put_stats(r, clock_ns());
+	if (r->o->record)
+		report_record(r);
 	if (!r->ended[0]) {
 		fprintf(stderr, "scx_lua: stopped (%s), detached\n",
 			stop_sig ? strsignal(stop_sig) : "--duration elapsed");

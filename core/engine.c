@@ -96,7 +96,8 @@ int engine_init(struct engine *e, const struct engine_cfg *cfg,
 {
 	struct policy_pool pool;
 	struct policy_cfg pc = cfg->policy;
-	size_t need = sched_arena_bytes(&cfg->sched) + LOGRING_SLOTS * sizeof(struct logring_slot);
+	size_t need = sched_arena_bytes(&cfg->sched) + LOGRING_SLOTS * sizeof(struct logring_slot) +
+		      (cfg->record ? REC_RING * sizeof(struct rec_event) : 0);
 	size_t heap;
 	int err;
 
@@ -119,6 +120,8 @@ int engine_init(struct engine *e, const struct engine_cfg *cfg,
 	}
 	logring_init(&e->log, arena_carve(&e->arena, LOGRING_SLOTS * sizeof(struct logring_slot)));
 	e->stats = arena_carve(&e->arena, sizeof(*e->stats));
+	if (cfg->record)
+		e->rec_ring = arena_carve(&e->arena, REC_RING * sizeof(struct rec_event));
 	err = sched_init(&e->sched, &e->arena, &cfg->sched, be, bctx, e->stats);
 	if (err)
 		return err;
@@ -150,9 +153,33 @@ int engine_init(struct engine *e, const struct engine_cfg *cfg,
 	return 0;
 }
 
+int engine_record(struct engine *e, const char *path, const char *backend, const char *policy,
+		  char *err, size_t errlen)
+{
+	int rc = recorder_open(&e->rec, e->rec_ring, path, (uint32_t)e->sched.cfg.nr_cpus,
+			       backend, policy, err, errlen);
+
+	if (rc)
+		return rc;
+	e->sched.rec = &e->rec;
+	e->log.flush = recorder_flush;
+	e->log.flush_arg = &e->rec;
+	return 0;
+}
+
+int engine_record_close(struct engine *e)
+{
+	logring_stop(&e->log);
+	e->sched.rec = NULL;
+	e->log.flush = NULL;
+	return recorder_close(&e->rec, e->sched.be->now(e->sched.bctx));
+}
+
 void engine_free(struct engine *e)
 {
 	logring_stop(&e->log);
+	if (e->rec.ring)
+		(void)engine_record_close(e);
 	policy_host_free(&e->ph);
 	arena_free(&e->arena);
 }

@@ -16,11 +16,13 @@
 #include "backend.h"
 #include "logring.h"
 #include "policy.h"
+#include "record.h"
 #include "sched.h"
 
 struct engine_cfg {
 	size_t arena_bytes;
 	bool lock;               /* mlockall (the live backend) */
+	bool record;             /* reserve the recording's ring (engine_record) */
 	struct sched_cfg sched;
 	struct policy_cfg policy;
 	/* Per CPU, filled by engine_cfg_default from sysfs; commands may override. */
@@ -35,12 +37,21 @@ struct engine {
 	struct scx_stats *stats;
 	struct sched sched;
 	struct policy_host ph;
+	struct recorder rec;
+	struct rec_event *rec_ring;   /* cfg.record: REC_RING events */
 };
 
 /* 0 or negative errno, with a message on stderr saying what to change. */
 int engine_init(struct engine *e, const struct engine_cfg *cfg,
 		const struct backend_ops *be, void *bctx);
 void engine_free(struct engine *e);
+/* Start recording what the loop drains into @path (cfg.record must have
+ * been set); the log thread writes it. Before logring_start(). 0 or
+ * negative errno with a message in @err. */
+int engine_record(struct engine *e, const char *path, const char *backend, const char *policy,
+		  char *err, size_t errlen);
+/* After logring_stop(): the rest of the recording and its trailer. */
+int engine_record_close(struct engine *e);
 /* Defaults shared by every command (slices, sizes, budgets). */
 void engine_cfg_default(struct engine_cfg *cfg);
 /* One human-readable stats line, newline-terminated. */

@@ -39,8 +39,9 @@ int logring_init(struct logring *r, struct logring_slot *slots)
 static bool drain(struct logring *r)
 {
 	uint64_t head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
-	bool any = r->tail != head;
+	bool any = r->flush ? r->flush(r->flush_arg) : false;
 
+	any |= r->tail != head;
 	while (r->tail != head) {
 		struct logring_slot *s = &r->slot[r->tail % LOGRING_SLOTS];
 

@@ -30,6 +30,10 @@ struct logring {
 	struct logring_slot *slot;   /* LOGRING_SLOTS, carved from the arena */
 	uint64_t head, tail;         /* written by producer / consumer only */
 	uint64_t nr_dropped;
+	/* Also run by the writer thread each pass (the recording); true when
+	 * it had something to write. Set before logring_start(). */
+	bool (*flush)(void *arg);
+	void *flush_arg;
 	bool running, stop;
 	pthread_t thread;
 };

@@ -323,8 +323,11 @@ static void tick(struct sched *s, double now)
 		rulebook_publish(&s->rules, s->be, s->bctx, s->stats);
 	}
 	while ((n = s->be->exited(s->bctx, pids, 64)) > 0)
-		for (int i = 0; i < n; i++)
+		for (int i = 0; i < n; i++) {
 			store_remove(&s->store, pids[i]);
+			if (s->rec)
+				recorder_exit(s->rec, pids[i], now);
+		}
 	/* 1024 slots a tick: a full pass every few seconds at 100 ms ticks. */
 	store_expire(&s->store, now, s->cfg.store_ttl_ns, 1024);
 	sched_update_stats(s);
@@ -342,10 +345,14 @@ uint32_t sched_step(struct sched *s)
 
 		if (got == 2) {
 			store_remove(&s->store, t->pid);
+			if (s->rec)
+				recorder_exit(s->rec, t->pid, now);
 			continue;
 		}
 		if (got != 1)
 			break;
+		if (s->rec)
+			recorder_task(s->rec, t);
 		s->nr_free--;
 		prepare(s, t, &s->tok[slot], now);
 		s->batch[n++] = slot;

@@ -25,6 +25,7 @@
 #include "heap.h"
 #include "logring.h"
 #include "policy.h"
+#include "record.h"
 #include "rulebook.h"
 #include "store.h"
 
@@ -65,6 +66,7 @@ struct sched {
 	sched_cpolicy_fn cpolicy;
 	void *cpolicy_arg;
 	struct scx_stats *stats;
+	struct recorder *rec;        /* --record: what was drained (NULL: off) */
 	uint64_t seq;
 	double max_deadline;         /* largest valid deadline seen */
 	double next_tick;

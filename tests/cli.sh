@@ -175,6 +175,35 @@ $BIN tests/policies/error_always.lua --backend synth --duration 2 > "$T/r" 2>&1
 expect "run error_always: rate-limited reports" test "$(grep -c 'P.enqueue failed' "$T/r")" -le 3
 expect "run error_always: no task lost" books "$T/r"
 
+# --- --record: what the scheduler drained, in the format core/record.h states
+$BIN run policies/fifo.lua --backend synth --synth-tasks 16 --synth-burst 4 --duration 0.5 \
+  --record "$T/r.rec" > "$T/o" 2>&1; rc=$?
+expect "--record: exit 0, says how many events it wrote" test $rc -eq 0 -a -n "$(grep -E 'recorded [1-9][0-9]* events to' "$T/o")"
+lost=$(sed -nE 's/.*, ([0-9]+) lost.*/\1/p' "$T/o"); lost=${lost:-0}
+python3 - "$T/r.rec" "$lost" > "$T/rc" 2>&1 <<'PY'
+import struct, sys
+d = open(sys.argv[1], 'rb').read()
+magic, ver, esz, cpus, _, start, backend, policy = struct.unpack('<8sIIIIQ16s32s', d[:80])
+assert magic == b'SCXREC1\n' and ver == 1 and esz == 64 and 1 <= cpus <= 1024, (magic, ver, esz, cpus)
+assert backend.rstrip(b'\0') == b'synth' and policy.rstrip(b'\0') == b'fifo', (backend, policy)
+assert (len(d) - 80) % 64 == 0
+ev = [struct.unpack('<QQQQiihHHBB16s', d[i:i + 64]) for i in range(80, len(d), 64)]
+end = ev[-1]
+assert end[9] == 3, 'the last event is the trailer'
+assert end[1] == len(ev) - 1 and end[2] == int(sys.argv[2]), ('counts', end[1], len(ev) - 1, end[2])
+for e in ev[:-1]:
+    ts, start_ts, stop_ts, rt, pid, tgid, cpu, ncpu, w, kind, fl, comm = e
+    assert kind in (1, 2) and pid > 0 and fl & ~3 == 0, e
+    if kind == 1:
+        assert 1 <= w <= 10000 and start_ts <= stop_ts and b'\0' in comm, e
+print('record ok', len(ev) - 1)
+PY
+expect "--record: header, events and trailer as core/record.h says" has "$T/rc" "^record ok [1-9]"
+$BIN run policies/fifo.lua --backend synth --duration 0.1 --record /nonexistent/r.rec > "$T/o" 2>&1; rc=$?
+expect "--record into a missing folder: exit 1, names the file and the fix" test $rc -eq 1 -a -n "$(grep 'cannot write /nonexistent/r.rec: .*name a file in a folder you can write' "$T/o")"
+$BIN --monitor 1 --record "$T/x.rec" > "$T/o" 2>&1; rc=$?
+expect "--record with --monitor: exit 2, says why" test $rc -eq 2 -a -n "$(grep 'not with --monitor' "$T/o")"
+
 # --- --opt reaches P.init, numbers as numbers
 $BIN tests/policies/opts.lua --backend synth --duration 1 --opt greeting=hi --opt n=5 > "$T/r" 2>&1
 expect "--opt values reach sys.opts" has "$T/r" "opts: greeting=hi n=5 type\(n\)=number cpus=[0-9]+ backend=synth"

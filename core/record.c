@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * record.c - the recording's writer and reader (see record.h).
+ *
+ * Same discipline as logring.c: one producer (the loop) publishes head with
+ * a release store after the event is written, one consumer (the log
+ * thread) publishes tail after the event left for the file. The loop never
+ * calls into stdio; a write error stops the recording (counted as drops),
+ * never the scheduler.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "record.h"
+
+_Static_assert(sizeof(struct rec_header) == 80, "rec_header is a file format");
+_Static_assert(sizeof(struct rec_event) == 64, "rec_event is a file format");
+
+/* A time as recorded: whole ns, 0 for anything not a finite positive. */
+static uint64_t rec_ns(double v)
+{
+	return v > 0 && v < 1.8e19 ? (uint64_t)v : 0;
+}
+
+int recorder_open(struct recorder *r, struct rec_event *ring, const char *path,
+		  uint32_t nr_cpus, const char *backend, const char *policy, char *err,
+		  size_t errlen)
+{
+	struct rec_header h;
+	struct timespec ts;
+
+	memset(r, 0, sizeof(*r));
+	r->ring = ring;
+	if (!ring) {
+		snprintf(err, errlen, "--record: no room for the recording's ring; raise --arena-mb");
+		return -ENOMEM;
+	}
+	r->f = fopen(path, "wb");
+	if (!r->f) {
+		int e = errno;
+
+		snprintf(err, errlen, "--record: cannot write %s: %s; name a file in a folder you "
+			 "can write", path, strerror(e));
+		return -e;
+	}
+	memset(&h, 0, sizeof(h));
+	memcpy(h.magic, REC_MAGIC, 8);
+	h.version = REC_VERSION;
+	h.event_size = sizeof(struct rec_event);
+	h.nr_cpus = nr_cpus;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	h.start_unix_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	snprintf(h.backend, sizeof(h.backend), "%s", backend ? backend : "");
+	snprintf(h.policy, sizeof(h.policy), "%s", policy ? policy : "");
+	if (fwrite(&h, sizeof(h), 1, r->f) != 1 || fflush(r->f)) {
+		int e = errno ? errno : EIO;
+
+		snprintf(err, errlen, "--record: cannot write %s: %s", path, strerror(e));
+		fclose(r->f);
+		r->f = NULL;
+		return -e;
+	}
+	return 0;
+}
+
+/* The next free event, or NULL (counted) when the log thread fell behind. */
+static struct rec_event *next(struct recorder *r)
+{
+	if (!r->f || r->head - __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE) == REC_RING) {
+		r->nr_dropped++;
+		return NULL;
+	}
+	return &r->ring[r->head % REC_RING];
+}
+
+static void publish(struct recorder *r)
+{
+	r->nr_events++;
+	/* Pairs with the acquire load of head in recorder_flush(). */
+	__atomic_store_n(&r->head, r->head + 1, __ATOMIC_RELEASE);
+}
+
+void recorder_task(struct recorder *r, const struct scx_task *t)
+{
+	struct rec_event *e = next(r);
+
+	if (!e)
+		return;
+	e->ts = rec_ns(t->enqueue_ts);
+	e->start_ts = rec_ns(t->start_ts);
+	e->stop_ts = rec_ns(t->stop_ts);
+	e->exec_runtime = rec_ns(t->exec_runtime);
+	e->pid = t->pid;
+	e->tgid = t->tgid;
+	e->cpu = (int16_t)(t->prev_cpu >= -1 && t->prev_cpu < INT16_MAX ? t->prev_cpu : -1);
+	e->nr_cpus_allowed = (uint16_t)(t->nr_cpus_allowed > 0 && t->nr_cpus_allowed < UINT16_MAX ?
+					t->nr_cpus_allowed : 0);
+	e->weight = (uint16_t)(t->weight <= 10000 ? t->weight : 10000);
+	e->kind = REC_QUEUED;
+	e->flags = (uint8_t)(t->flags & (REC_F_WAKEUP | REC_F_PREEMPTED));
+	memcpy(e->comm, SCX_TASK_COMM_CONST(t), sizeof(e->comm));
+	e->comm[sizeof(e->comm) - 1] = '\0';
+	publish(r);
+}
+
+void recorder_exit(struct recorder *r, int32_t pid, double now)
+{
+	struct rec_event *e = next(r);
+
+	if (!e)
+		return;
+	memset(e, 0, sizeof(*e));
+	e->ts = rec_ns(now);
+	e->pid = pid;
+	e->cpu = -1;
+	e->kind = REC_EXIT;
+	publish(r);
+}
+
+bool recorder_flush(void *arg)
+{
+	struct recorder *r = arg;
+	uint64_t head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
+	bool any = r->tail != head;
+
+	while (r->tail != head) {
+		/* The ring's events up to its end, or up to head: one write. */
+		uint64_t at = r->tail % REC_RING, n = head - r->tail;
+
+		if (n > REC_RING - at)
+			n = REC_RING - at;
+		if (r->f && fwrite(&r->ring[at], sizeof(struct rec_event), n, r->f) != n) {
+			r->err = errno ? errno : EIO;
+			fclose(r->f);
+			r->f = NULL; /* the loop sees it and counts the rest as drops */
+		}
+		/* Pairs with the acquire load of tail in next(). */
+		__atomic_store_n(&r->tail, r->tail + n, __ATOMIC_RELEASE);
+	}
+	if (any && r->f)
+		fflush(r->f);
+	return any;
+}
+
+int recorder_close(struct recorder *r, double now)
+{
+	struct rec_event end;
+	int err;
+
+	if (!r->ring)
+		return 0;
+	(void)recorder_flush(r);
+	if (r->f) {
+		memset(&end, 0, sizeof(end));
+		end.ts = rec_ns(now);
+		end.start_ts = r->nr_events;
+		end.stop_ts = r->nr_dropped;
+		end.cpu = -1;
+		end.kind = REC_END;
+		if (fwrite(&end, sizeof(end), 1, r->f) != 1 && !r->err)
+			r->err = errno ? errno : EIO;
+		if (fclose(r->f) && !r->err)
+			r->err = errno ? errno : EIO;
+		r->f = NULL;
+	}
+	err = r->err;
+	r->ring = NULL;
+	return err ? -err : 0;
+}
+
+/* Refuse a file this build cannot read as a recording, saying why. */
+static int bad(char *err, size_t errlen, const char *path, const char *why)
+{
+	snprintf(err, errlen, "%s: %s; record one with `scx_lua run POLICY --record FILE`", path,
+		 why);
+	return -EINVAL;
+}
+
+int record_read(const char *path, struct rec_header *h, struct rec_event **out, size_t *nr,
+		char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	struct stat st;
+	size_t n, got;
+	struct rec_event *ev;
+
+	*out = NULL;
+	*nr = 0;
+	if (!f) {
+		int e = errno;
+
+		snprintf(err, errlen, "%s: %s", path, strerror(e));
+		return -e;
+	}
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
+		fclose(f);
+		return bad(err, errlen, path, "not a regular file");
+	}
+	if (fread(h, sizeof(*h), 1, f) != 1 || memcmp(h->magic, REC_MAGIC, 8)) {
+		fclose(f);
+		return bad(err, errlen, path, "not a scx_lua recording (no SCXREC1 header)");
+	}
+	if (h->version != REC_VERSION || h->event_size != sizeof(struct rec_event)) {
+		fclose(f);
+		return bad(err, errlen, path, "a recording of another scx_lua version");
+	}
+	if (h->nr_cpus < 1 || h->nr_cpus > 1024) {
+		fclose(f);
+		return bad(err, errlen, path, "the header's CPU count is not 1 to 1024");
+	}
+	h->backend[sizeof(h->backend) - 1] = '\0';
+	h->policy[sizeof(h->policy) - 1] = '\0';
+	n = ((size_t)st.st_size - sizeof(*h)) / sizeof(struct rec_event);
+	if (n > (64u << 20)) {
+		fclose(f);
+		return bad(err, errlen, path, "over 64 Mi events: record a shorter run");
+	}
+	ev = malloc((n ? n : 1) * sizeof(*ev));
+	if (!ev) {
+		fclose(f);
+		snprintf(err, errlen, "%s: no memory for %zu events", path, n);
+		return -ENOMEM;
+	}
+	got = fread(ev, sizeof(*ev), n, f);
+	fclose(f);
+	for (size_t i = 0; i < got; i++)
+		ev[i].comm[sizeof(ev[i].comm) - 1] = '\0';
+	*out = ev;
+	*nr = got;
+	return 0;
+}
