@@ -41,7 +41,7 @@ DEPS_STAMP := $(BUILD)/.deps-build
 CORE_SRCS := core/arena core/buddy core/heap core/store core/logring core/policy core/watchdog \
 	     core/rulebook core/record \
 	     core/sandbox core/fallback core/sched core/engine core/synth
-SIM_SRCS  := sim/workload sim/machine sim/dispatcher sim/backend sim/journal sim/report
+SIM_SRCS  := sim/workload sim/replay sim/machine sim/dispatcher sim/backend sim/journal sim/report
 CLI_SRCS  := cli/main cli/opts cli/find cli/run cli/check cli/sim_cmd cli/quiz cli/statsd bpf/load bpf/live
 LIB_SRCS  := $(CORE_SRCS) $(SIM_SRCS)
 LIB_OBJS  := $(addprefix $(BUILD)/,$(addsuffix .o,$(LIB_SRCS))) $(BUILD)/gen/embed.o

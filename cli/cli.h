@@ -55,7 +55,7 @@ struct sim_expect {
  * where for sim 0 CPUs and 0 s mean the workload's.
  */
 struct sim_args {
-	const char *workload, *trace, *report;
+	const char *workload, *replay, *record, *trace, *report;  /* --replay, --record: recordings */
 	char **policies;          /* into argv; sim_main() replaces names by paths */
 	int nr_policies;
 	double cost_batch_ns, cost_task_ns;

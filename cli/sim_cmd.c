@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * sim_cmd.c - `scx_lua sim POLICY.lua [POLICY2.lua ...] --workload FILE`.
+ * sim_cmd.c - `scx_lua sim POLICY.lua [POLICY2.lua ...] --workload FILE`
+ * (or --replay RECORDING: a run's recording as the workload, sim/replay.c).
  *
  * Each policy runs on its own engine (the same arena, store, heap and Lua
  * runtime as the live scheduler) driven by the simulated machine, on the
@@ -20,6 +21,7 @@
 #include "cli.h"
 #include "opts.h"
 #include "quiz.h"
+#include "replay.h"
 #include "report.h"
 
 /* The value of a metric by name, in the units the names say; NAN: no such. */
@@ -99,10 +101,14 @@ static int grade(const struct sim_metrics *m, const struct sim_expect *e, int n)
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: scx_lua sim POLICY [POLICY ...] --workload W [options]\n"
+"usage: scx_lua sim POLICY [POLICY ...] --workload W | --replay FILE [options]\n"
 "  POLICY, W           a file, or a name looked for as scx_lua run does (a\n"
 "                      workload in the same folders' workloads/: interactive)\n"
 "  --workload W        a workload table (policies/workloads/*.lua)\n"
+"  --replay FILE       a recording (run --record FILE) as the workload: each task's own\n"
+"                      bursts and sleeps, wake-up chains where they show; CPUs and\n"
+"                      duration from the recording\n"
+"  --record FILE       record the first policy's run as run --record does (to replay)\n"
 "  --cpus N            CPUs, 1 to 1024 (default: the workload's, else 4)\n"
 "  --duration S        simulated seconds, decimals allowed (default: the workload's, else 10)\n"
 "  --seed N            random seed (default 1)\n"
@@ -165,9 +171,47 @@ static void explain_find(struct explain_at *x, const struct sim_result *r,
 /* --window, for the report's charts: one per command. */
 static double report_window[2];
 
+/* The policy's file name without folder and ".lua", for a recording's header. */
+static const char *stem(const char *path, char *out, size_t len)
+{
+	const char *b = strrchr(path, '/');
+
+	b = b ? b + 1 : path;
+	snprintf(out, len, "%.*s", (int)strcspn(b, "."), b);
+	return out;
+}
+
+/* --record: the core writes what it drains; the machine flushes it. */
+static int record_open(struct engine *e, const char *path, const char *policy,
+		       struct sim *sim)
+{
+	char err[512], name[32];
+
+	if (engine_record(e, path, "sim", stem(policy, name, sizeof(name)), err, sizeof(err))) {
+		fprintf(stderr, "scx_lua sim: %s\n", err);
+		return 1;
+	}
+	sim_set_recorder(sim, &e->rec);
+	return 0;
+}
+
+static int record_close(struct engine *e, const char *path)
+{
+	uint64_t n = e->rec.nr_events, lost = e->rec.nr_dropped;
+	int err = engine_record_close(e);
+
+	if (err)
+		fprintf(stderr, "scx_lua sim: --record: writing %s failed (%s): free some space or "
+			"record elsewhere\n", path, strerror(-err));
+	else
+		fprintf(stderr, "scx_lua sim: recorded %llu events to %s (%llu lost)\n",
+			(unsigned long long)n, path, (unsigned long long)lost);
+	return err ? 1 : 0;
+}
+
 static int run_one(struct cli *o, const char *policy, const struct workload *w,
 		   const struct sim_cfg *sc, struct sim_metrics *m, const char *trace,
-		   FILE *report, struct explain_at *x)
+		   FILE *report, struct explain_at *x, const char *record)
 {
 	struct sim *sim = sim_new(w, sc);
 	struct engine e;
@@ -183,7 +227,11 @@ static int run_one(struct cli *o, const char *policy, const struct workload *w,
 	o->ecfg.policy.backend = "sim";
 	o->ecfg.policy.opts = o->opts;
 	o->ecfg.policy.nr_opts = o->nr_opts;
+	o->ecfg.record = record != NULL;
+	memset(&e, 0, sizeof(e));  /* engine_free() takes a half-built engine */
 	if (engine_init(&e, &o->ecfg, &sim_ops, sim))
+		goto out;
+	if (record && record_open(&e, record, policy, sim))
 		goto out;
 	if (policy_load(&e.ph, policy)) {
 		fprintf(stderr, "scx_lua sim: cannot load %s:\n%s\n", policy, e.ph.err);
@@ -191,6 +239,8 @@ static int run_one(struct cli *o, const char *policy, const struct workload *w,
 	}
 	sim_run(sim, &e.sched);
 	policy_exit(&e.ph, "sim");
+	if (record && record_close(&e, record))
+		goto out;
 	if (x && x->quiz) {
 		quiz_answer(stdout, sim_result(sim), w);
 	} else if (x && x->id < 0) {
@@ -224,12 +274,14 @@ out:
 	return rc;
 }
 
-enum { O_WORKLOAD = OPT_OWN, O_COST, O_JSON, O_TRACE, O_REPORT, O_EXPECT, O_STEPS, O_EXPLAIN,
+enum { O_WORKLOAD = OPT_OWN, O_REPLAY, O_RECORD, O_COST, O_JSON, O_TRACE, O_REPORT, O_EXPECT, O_STEPS, O_EXPLAIN,
        O_QUIZ, O_ANSWERS, O_WINDOW };
 
 static const struct option longopts[] = {
 	OPTS_SHARED,
 	{ "workload", required_argument, 0, O_WORKLOAD },
+	{ "replay", required_argument, 0, O_REPLAY },
+	{ "record", required_argument, 0, O_RECORD },
 	{ "cost", required_argument, 0, O_COST },
 	{ "json", no_argument, 0, O_JSON },
 	{ "trace", required_argument, 0, O_TRACE },
@@ -274,6 +326,8 @@ static bool own_option(struct opt_err *e, struct sim_args *a, int c, const char 
 {
 	switch (c) {
 	case O_WORKLOAD: a->workload = arg; break;
+	case O_REPLAY: a->replay = arg; break;
+	case O_RECORD: a->record = arg; break;
 	case O_COST: parse_cost(e, a, arg); break;
 	case O_JSON: a->json = true; break;
 	case O_TRACE: a->trace = arg; break;
@@ -314,13 +368,17 @@ int sim_parse(struct cli *o, struct sim_args *a, int argc, char **argv, char *er
 	}
 	if (!e.failed && a->answers && !a->quiz)
 		opt_fail(&e, "--answers goes with --quiz");
-	if (!e.failed && a->quiz && (a->workload || argc - optind != 1 || a->json || a->explain ||
+	if (!e.failed && a->workload && a->replay)
+		opt_fail(&e, "--workload and --replay both name the workload: give one (--replay "
+			 "FILE replays a recording, --workload W runs a workload table)");
+	if (!e.failed && a->quiz && (a->workload || a->replay || argc - optind != 1 || a->json || a->explain ||
 				     a->steps_to_ms > 0 || a->nr_expect || a->trace || a->report))
 		opt_fail(&e, "--quiz makes its own workload for one policy: scx_lua sim POLICY "
 			 "--quiz [--seed N] [--answers]");
-	if (!e.failed && !a->quiz && (!a->workload || optind >= argc))
-		opt_fail(&e, "%s", !a->workload ? "which workload? --workload "
-			 "policies/workloads/interactive.lua" : "which policy? e.g. policies/deadline.lua");
+	if (!e.failed && !a->quiz && (!(a->workload || a->replay) || optind >= argc))
+		opt_fail(&e, "%s", !(a->workload || a->replay) ? "which workload? --workload "
+			 "policies/workloads/interactive.lua, or --replay FILE (a run's --record)"
+			 : "which policy? e.g. policies/deadline.lua");
 	if (!e.failed && (a->steps_to_ms > 0 || a->explain) && (a->json || a->cost_measured))
 		opt_fail(&e, "--steps and --explain print text from a repeatable run: not with "
 			 "--json or --cost measured");
@@ -332,6 +390,8 @@ int sim_parse(struct cli *o, struct sim_args *a, int argc, char **argv, char *er
 		snprintf(err, errlen, "%s", e.msg);
 		return 2;
 	}
+	if (a->record)
+		o->record = a->record;  /* run_one() records the first policy's run */
 	a->policies = argv + optind;
 	a->nr_policies = argc - optind;
 	return 0;
@@ -342,20 +402,31 @@ static int find_files(struct sim_args *a, char *err, size_t errlen)
 {
 	static char found[SIM_MAX_POLICIES + 1][PATH_MAX];
 
-	if (!a->quiz)
+	bool own = a->quiz || a->replay;  /* not a workload file to look for */
+
+	if (!own)
 		a->workload = cli_find(a->workload, true, found[0], PATH_MAX, err, errlen);
-	for (int n = 0; (a->workload || a->quiz) && n < a->nr_policies; n++)
+	for (int n = 0; (a->workload || own) && n < a->nr_policies; n++)
 		if (!(a->policies[n] = (char *)cli_find(a->policies[n], false, found[n + 1],
 							 PATH_MAX, err, errlen)))
 			return 2;
-	return a->workload || a->quiz ? 0 : 2;
+	return a->workload || own ? 0 : 2;
 }
 
-/* Load the workload; every --expect must name one of its metrics. */
+/* Load the workload (a replay says what it made of the recording); every
+ * --expect must name one of its metrics. */
 static int load_workload(const struct sim_args *a, struct workload *w, char *err, size_t errlen)
 {
-	if (workload_load(w, a->workload, err, errlen))
+	char note[2048];
+
+	if (a->replay) {
+		if (replay_load(w, a->replay, note, sizeof(note), err, errlen))
+			return 2;
+		/* JSON on stdout stays JSON */
+		fprintf(a->json ? stderr : stdout, "%s\n%s", note, a->json ? "" : "\n");
+	} else if (workload_load(w, a->workload, err, errlen)) {
 		return 2;
+	}
 	for (int i = 0; i < a->nr_expect; i++) {
 		const struct sim_expect *x = &a->expect[i];
 		struct sim_metrics probe = { .nr_groups = w->nr_groups };
@@ -493,7 +564,7 @@ static int explain(struct cli *o, const struct sim_args *a, const struct workloa
 	/* The decisions that ended the wait land within the step after it. */
 	again.journal_to_ns = x->to + 1;
 	again.explain_task = x->id;
-	return run_one(o, a->policies[0], w, &again, &m, NULL, NULL, x);
+	return run_one(o, a->policies[0], w, &again, &m, NULL, NULL, x, NULL);
 }
 
 /* --quiz: the question, or with --answers the run that answers it. */
@@ -513,7 +584,7 @@ static int quiz(struct cli *o, const struct sim_args *a, const struct workload *
 	if (!sc->budget_fixed)
 		sc->tune.budget_ns = 1;
 	sc->keep_preempted = true;
-	return run_one(o, a->policies[0], w, sc, &m, NULL, NULL, &x);
+	return run_one(o, a->policies[0], w, sc, &m, NULL, NULL, &x, NULL);
 }
 
 int sim_main(struct cli *o, int argc, char **argv)
@@ -566,7 +637,7 @@ int sim_main(struct cli *o, int argc, char **argv)
 		struct explain_at x = { .what = a.explain, .id = -1 };
 
 		if (run_one(o, a.policies[n], &w, &sc, &m[n], n ? NULL : a.trace, html,
-			    n || !a.explain ? NULL : &x))
+			    n || !a.explain ? NULL : &x, n ? NULL : o->record))
 			return 1;
 		if (!n)
 			sc.journal = NULL;

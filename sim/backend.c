@@ -47,7 +47,8 @@ static int sim_drain(void *ctx, struct scx_task *out, struct task_token *tok)
 	out->prev_cpu = t->prev_cpu;
 	out->nr_cpus_allowed = t->affinity ? __builtin_popcountll(t->affinity) : s->cfg.nr_cpus;
 	out->weight = s->r.task[id].weight;
-	snprintf(SCX_TASK_COMM(out), SCX_COMM_LEN, "%s", s->w->g[s->r.task[id].group].comm);
+	snprintf(SCX_TASK_COMM(out), SCX_COMM_LEN, "%s",
+		 t->tr ? t->tr->comm : s->w->g[s->r.task[id].group].comm);
 	tok->cookie = (uint64_t)id;
 	if (e < 0) {
 		drain_observed(s, &s->obs[-1 - e], out, tok);

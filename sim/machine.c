@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "model.h"
+#include "record.h"
 
 static uint64_t mix(uint64_t x)
 {
@@ -173,7 +174,10 @@ static void draw_burst(struct sim *s, int id)
 	struct ttask *t = &s->t[id];
 	const struct wgroup *g = &s->w->g[s->r.task[id].group];
 
-	t->burst_left = dist_draw(&g->burst, &t->rng, &t->seq_burst);
+	if (t->tr)  /* a replay: its next recorded burst (run_end ends it after the last) */
+		t->burst_left = t->tr_pos < t->tr->nr_step ? t->tr->step[t->tr_pos++] : 0;
+	else
+		t->burst_left = dist_draw(&g->burst, &t->rng, &t->seq_burst);
 	if (t->burst_left < 1000)
 		t->burst_left = 1000; /* 1 us: every burst does some work */
 }
@@ -284,6 +288,11 @@ static void finish_task(struct sim *s, int id)
 {
 	s->t[id].st = T_DONE;
 	s->r.task[id].finish = s->now;
+	/* The live backend reports an exit as it happens (a record from
+	 * ops.exit_task); the core hears of this one only at its next tick: a
+	 * recording gets the time now (the tick's repeat is ignored by replay). */
+	if (s->cfg.rec)
+		recorder_exit(s->cfg.rec, s->r.task[0].pid + id, s->now);
 	if (s->nr_exited < s->nr_tasks)
 		s->exited[s->nr_exited++] = s->r.task[0].pid + id;
 }
@@ -310,6 +319,29 @@ static void hand_off(struct sim *s, int id, double ran)
 		}
 	s->hold_sched = false;
 	s->cpu[t->cpu].rc = rc;
+}
+
+/* A replayed task's burst ended: its recorded sleep, a wait for its
+ * waker, or after its last burst its end (or a sleep to the end of the run). */
+static void replay_sleep(struct sim *s, int id)
+{
+	struct ttask *t = &s->t[id];
+
+	if (t->tr_pos >= t->tr->nr_step) {
+		s->r.task[id].nr_bursts--;  /* not a burst that ended in a sleep */
+		if (t->tr->exits)
+			finish_task(s, id);
+		else
+			t->st = T_SLEEP;    /* no wake-up: it slept on when the recording ended */
+		return;
+	}
+	if (t->tr->step[t->tr_pos] < 0) {
+		t->tr_pos++;
+		t->st = T_WAIT;
+		return;
+	}
+	t->st = T_SLEEP;
+	sim_at(s, s->now + t->tr->step[t->tr_pos++], EV_WAKE, id);
 }
 
 /* Its slice ran out: it goes on if nothing else waits (the same run,
@@ -358,7 +390,9 @@ static void run_end(struct sim *s, int id)
 			finish_task(s, id);
 		} else {
 			s->r.task[id].nr_bursts++;
-			if (g->sleep.kind == DIST_WAIT) {
+			if (t->tr)
+				replay_sleep(s, id);
+			else if (g->sleep.kind == DIST_WAIT) {
 				t->st = T_WAIT;
 			} else {
 				t->st = T_SLEEP;
@@ -433,15 +467,18 @@ struct sim *sim_new(const struct workload *w, const struct sim_cfg *cfg)
 			struct ttask *t = &s->t[id];
 			struct sim_task_stats *ts = &s->r.task[id];
 
+			const struct wtask *tr = w->g[g].task ? &w->g[g].task[k] : NULL;
+
 			ts->group = g;
 			ts->pid = 100 + id;
-			ts->weight = w->g[g].weight;
-			ts->arrival = w->g[g].arrival_ns + k * w->g[g].arrival_every_ns;
+			ts->weight = tr ? tr->weight : w->g[g].weight;
+			ts->arrival = tr ? tr->arrival_ns : w->g[g].arrival_ns + k * w->g[g].arrival_every_ns;
+			t->tr = tr;
 			ts->first_run = ts->finish = -1;
 			t->rng = mix(cfg->seed ^ mix((uint64_t)id + 1));
-			t->affinity = w->g[g].affinity & (cfg->nr_cpus >= 64 ? ~0ull
-							   : (1ull << cfg->nr_cpus) - 1);
-			if (w->g[g].affinity && !t->affinity)
+			t->affinity = (tr ? tr->affinity : w->g[g].affinity) &
+				      (cfg->nr_cpus >= 64 ? ~0ull : (1ull << cfg->nr_cpus) - 1);
+			if ((tr ? tr->affinity : w->g[g].affinity) && !t->affinity)
 				t->affinity = 1; /* the mask names no CPU we have: CPU 0 */
 			t->prev_cpu = (int)(mix((uint64_t)id) % (uint64_t)cfg->nr_cpus);
 			while (!sim_allowed(t, t->prev_cpu))
@@ -502,6 +539,10 @@ int sim_run(struct sim *s, struct sched *core)
 			s->need_pick = false;
 			disp_pick_all_idle(s);
 		}
+		/* A step drains at most a ring of records: half a recorder's ring
+		 * of room before each event is enough never to drop one. */
+		if (s->cfg.rec && s->cfg.rec->head - s->cfg.rec->tail > REC_RING / 2)
+			recorder_flush(s->cfg.rec);
 	}
 	/* Close the books at the end of the run. A task still waiting has a
 	 * wait that no run sampled: a task starved to the end must show. */
@@ -529,6 +570,11 @@ int sim_run(struct sim *s, struct sched *core)
 const struct sim_result *sim_result(const struct sim *s)
 {
 	return &s->r;
+}
+
+void sim_set_recorder(struct sim *s, struct recorder *rec)
+{
+	s->cfg.rec = rec;
 }
 
 void sim_free(struct sim *s)

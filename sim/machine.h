@@ -50,6 +50,7 @@
 #include "workload.h"
 
 struct sched;
+struct recorder;
 
 struct sim_cfg {
 	int nr_cpus;
@@ -74,6 +75,10 @@ struct sim_cfg {
 	FILE *journal;
 	double journal_from_ns, journal_to_ns;
 	int explain_task;
+	/* sim --record: the core writes the records it drains into this
+	 * recorder's ring; the machine empties it to the file as it goes
+	 * (there is no log thread here), so nothing is dropped. NULL: off. */
+	struct recorder *rec;
 };
 
 /* Latency samples, in ns. */
@@ -131,6 +136,8 @@ const struct sim_result *sim_result(const struct sim *s);
  * @wait_from to @wait_to (journal.c). */
 void sim_explain(FILE *f, const struct sim *s, double wait_from, double wait_to);
 void sim_free(struct sim *s);
+/* sim --record (cfg.rec): set once the engine that owns @rec exists. */
+void sim_set_recorder(struct sim *s, struct recorder *rec);
 double samples_pct(struct samples *s, double p); /* sorts in place; p in [0,100] */
 /* Append; on memory shortage the sample is dropped (never a task). */
 void samples_add(struct samples *s, double v);

@@ -52,6 +52,8 @@ struct ttask {
 	uint64_t enq_cnt, ev_seq, rng;
 	int seq_burst, seq_sleep;
 	uint64_t affinity;
+	const struct wtask *tr;        /* a replayed task's own life (NULL: drawn) */
+	uint32_t tr_pos;               /* its next step */
 };
 
 struct fifo {

@@ -13,6 +13,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -551,4 +552,12 @@ int workload_load(struct workload *w, const char *path, char *err, size_t errlen
 		rc = read_groups(&c, w);
 	lua_close(c.L);
 	return rc;
+}
+
+void workload_free(struct workload *w)
+{
+	free(w->owned);
+	w->owned = NULL;
+	for (int g = 0; g < w->nr_groups; g++)
+		w->g[g].task = NULL;
 }

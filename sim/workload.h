@@ -21,10 +21,15 @@
  * sleep "wait" sleeps until a task whose group `wakes` this one ends a
  * burst. A task ends after work_ms of CPU or lifetime_ms after arrival.
  * The file is evaluated with no library at all: data, not code.
+ *
+ * A replayed recording (sim --replay, replay.c) is a workload too, whose
+ * tasks each carry their own recorded life (struct wtask) instead of
+ * drawing from their group's distributions.
  */
 #ifndef SCX_WORKLOAD_H
 #define SCX_WORKLOAD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum dist_kind { DIST_FIXED, DIST_EXP, DIST_UNIFORM, DIST_SEQ, DIST_INF, DIST_WAIT };
@@ -36,6 +41,23 @@ struct dist {
 	double a, b;                 /* ns: fixed value / mean / bounds */
 	double seq[DIST_SEQ_MAX];
 	int nr_seq;
+};
+
+/*
+ * One recorded task's life (replay.c): it arrives at arrival_ns, runs
+ * step[0] ns of CPU, sleeps step[1] ns, runs step[2], ... and ends with a
+ * burst (nr_step is odd). A sleep < 0 lasts until a task of the group that
+ * `wakes` this one ends a burst (an inferred wake-up chain). After its last
+ * burst it ends if it exited, else it sleeps to the end.
+ */
+struct wtask {
+	double arrival_ns;
+	const double *step;          /* owned by the workload (workload_free) */
+	uint32_t nr_step;
+	uint32_t weight;
+	uint64_t affinity;           /* as wgroup.affinity */
+	bool exits;
+	char comm[16];               /* its own, for scx.comm(t): a merged group has many */
 };
 
 struct wgroup {
@@ -50,6 +72,7 @@ struct wgroup {
 	struct dist burst, sleep;
 	uint64_t affinity;           /* bit mask of CPUs; 0: all */
 	int wakes;                   /* group index woken at the end of each burst, -1 */
+	const struct wtask *task;    /* count recorded lives (a replay), NULL: drawn */
 };
 
 #define WORKLOAD_MAX_GROUPS 32
@@ -61,6 +84,7 @@ struct workload {
 	double duration_ns;          /* 0: not given */
 	int nr_groups;
 	struct wgroup g[WORKLOAD_MAX_GROUPS];
+	void *owned;                 /* a replay's tasks and steps: workload_free() */
 };
 
 /* 0, or -EINVAL with a message naming the file, the group and the field. */
@@ -68,5 +92,7 @@ int workload_load(struct workload *w, const char *path, char *err, size_t errlen
 /* Draw from a distribution; *seq_pos cycles DIST_SEQ. */
 double dist_draw(const struct dist *d, uint64_t *rng, int *seq_pos);
 uint32_t nice_to_weight(int nice);
+/* What a replay allocated (a loaded file owns nothing); safe on either. */
+void workload_free(struct workload *w);
 
 #endif
