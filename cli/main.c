@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "live.h"
+#include "load.h"
 #include "opts.h"
 #include "statsd.h"
 
@@ -32,6 +33,8 @@ static void usage(FILE *f)
 "                                              batches, report errors and JIT aborts\n"
 "       scx_lua sim POLICY... --workload W     run policies on a simulated machine\n"
 "                                              (scx_lua sim --help)\n"
+"       scx_lua load WORKLOAD [--json]         run a workload file as real processes and\n"
+"                                              measure it as sim does (scx_lua load --help)\n"
 "       scx_lua list                           the policies found by name, with their idea\n"
 "       scx_lua --monitor S [--stats-socket P] print a running scheduler's stats every\n"
 "                                              S seconds (--stats-json: as JSON)\n"
@@ -241,6 +244,8 @@ int main(int argc, char **argv)
 	cli_defaults(&o);
 	if (argc > 1 && !strcmp(argv[1], "sim"))
 		return sim_main(&o, argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "load"))
+		return load_main(argc - 1, argv + 1);
 	if (argc == 2 && !strcmp(argv[1], "list"))
 		return list_main();
 	if (argc > 1 && (!strcmp(argv[1], "run") || !strcmp(argv[1], "check"))) {

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * load.h - `scx_lua load WORKLOAD.lua`: a workload file run as real
+ * processes on whatever scheduler the kernel runs, measured with the
+ * simulator's definitions and printed in its formats (load.c).
+ */
+#ifndef SCX_LOAD_H
+#define SCX_LOAD_H
+
+#include "report.h"
+#include "run.h"
+
+/* argv[0] is "load". Exit status: 0, 1 (a task could not start, or the
+ * run failed), 2 (bad command line or workload), 128 + signal (stopped). */
+int load_main(int argc, char **argv);
+
+/* collect.c: the run's figures as the simulator's (a struct sim_result,
+ * then sim_metrics()); @idle_ns: the CPUs' idle time over the run. */
+int load_collect(struct sim_metrics *m, const struct load_region *r, double duration_ns,
+		 double idle_ns);
+/* The machine's CPUs this process may use (at most @max), with their
+ * last-level cache ids (-1: unknown); the count. */
+int load_cpus(int *cpu, int *llc, int max);
+/* Idle ns of these CPUs so far (/proc/stat), or NAN. */
+double load_idle_ns(const int *cpu, int n);
+/* What schedules the machine: "sched_ext:OPS" or "kernel default". */
+const char *load_scheduler(char *buf, size_t len);
+
+#endif
