@@ -15,7 +15,7 @@ LUAJIT_LIBS   := $(shell pkg-config --libs luajit 2>/dev/null)
 
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation \
-	    -iquote core -iquote sim -iquote cli -iquote bpf -iquote $(GEN) -iquote $(BUILD)/bpf \
+	    -iquote core -iquote sim -iquote cli -iquote load -iquote bpf -iquote $(GEN) -iquote $(BUILD)/bpf \
 	    $(LUAJIT_CFLAGS)
 # Each object records the headers it read (.d files): a header change
 # rebuilds exactly its users.
@@ -42,7 +42,8 @@ CORE_SRCS := core/arena core/buddy core/heap core/store core/logring core/policy
 	     core/rulebook core/record \
 	     core/sandbox core/fallback core/sched core/engine core/synth
 SIM_SRCS  := sim/workload sim/replay sim/machine sim/dispatcher sim/backend sim/journal sim/report
-CLI_SRCS  := cli/main cli/opts cli/find cli/run cli/check cli/sim_cmd cli/quiz cli/statsd bpf/load bpf/live
+CLI_SRCS  := cli/main cli/opts cli/find cli/run cli/check cli/sim_cmd cli/quiz cli/statsd bpf/load bpf/live \
+	     load/load load/task load/collect
 LIB_SRCS  := $(CORE_SRCS) $(SIM_SRCS)
 LIB_OBJS  := $(addprefix $(BUILD)/,$(addsuffix .o,$(LIB_SRCS))) $(BUILD)/gen/embed.o
 CLI_OBJS  := $(addprefix $(BUILD)/,$(addsuffix .o,$(CLI_SRCS)))
@@ -54,7 +55,7 @@ TEST_UNDER_test_store := core/store
 TEST_UNDER_test_buddy := core/buddy
 TEST_UNDER_test_sched := core/sched
 TEST_UNDER_test_machine := sim/machine
-SUITES     := cli.sh stats.sh sim.sh labs.sh rules.sh fuzz.sh
+SUITES     := cli.sh stats.sh sim.sh labs.sh rules.sh fuzz.sh load.sh
 
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -273,4 +274,4 @@ handout:
 deb: $(BUILD)/scx_lua
 	$(Q)dist/mkdeb.sh $(BUILD) $(BUILD)
 
--include $(shell find $(addprefix $(BUILD)/,core sim cli bpf tests bench fuzz) -name '*.d' -type f 2>/dev/null)
+-include $(shell find $(addprefix $(BUILD)/,core sim cli load bpf tests bench fuzz) -name '*.d' -type f 2>/dev/null)
