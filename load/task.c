@@ -368,7 +368,8 @@ void task_main(struct load_region *r, int id)
 	c_start = cputime();
 	nivcsw0 = nivcsw_seen = nivcsw();
 	live();
-	T->cpu_ns = (double)(cputime() - c_start);
+	/* A task that never arrived used nothing, as in the simulator. */
+	T->cpu_ns = T->first_run >= 0 ? (double)(cputime() - c_start) : 0;
 	T->preempt = (uint64_t)(nivcsw() - nivcsw0);
 	atomic_store(&T->state, L_DONE);
 	_exit(0);

@@ -43,10 +43,11 @@ a, b = (json.load(open(f)) for f in sys.argv[1:3])
 assert keys(a) == keys(b), keys(a) ^ keys(b)
 assert [g["name"] for g in a[0]["groups"]] == [g["name"] for g in b[0]["groups"]]
 EOF
+J=
 # The figures' properties: what must hold on any machine, loaded or not.
 check() {  # DESCRIPTION PYTHON: assertions over g (groups by name), m (machine), d (the run)
   expect "$1" python3 -c "import json, math, sys
-d = json.load(open('$T/l.json'))[0]; m = d['machine']; g = {x['name']: x for x in d['groups']}
+d = json.load(open('${J:-$T/l.json}'))[0]; m = d['machine']; g = {x['name']: x for x in d['groups']}
 $2"
 }
 # (Other processes may take CPUs: the hogs' share is only bounded loosely;
@@ -71,6 +72,23 @@ check "response: every task ran, the mean response finite; nobody finished (no w
   "assert all(x['response_ns'] is not None and x['response_ns'] >= 0 and x['done'] == 0 for x in g.values()), g"
 check "starve: at least every group's longest wait sample" \
   "assert all(x['starve_max_ns'] >= x['wait_max_ns'] - 1 for x in g.values()), g"
+
+# --- how tasks end: work_ms, lifetime_ms, an arrival after the end -----------
+$BIN load tests/workloads/live_jobs.lua --json > "$T/j.json" 2> "$T/err"; rc=$?
+expect "jobs: exit 0" test $rc -eq 0
+J=$T/j.json   # check() reads this run now
+check "work_ms: all 5 jobs done, turnaround at least their 10 ms of work, response before it" \
+  "j = g['job']; assert j['done'] == 5 and 10e6 <= j['turnaround_ns'] < 1e9 and 0 <= j['response_ns'] <= j['turnaround_ns'], j
+assert abs(j['cpu_ns'] - 5 * 10e6) < 5e6, j"
+check "lifetime_ms: the mortal task ends 300 ms after its arrival, give or take a run" \
+  "x = g['mortal']; assert x['done'] == 1 and 300e6 <= x['turnaround_ns'] < 1e9, x"
+check "an arrival after the end: counted, never ran, used nothing" \
+  "x = g['late']; assert x['tasks'] == 1 and x['runs'] == 0 and x['cpu_ns'] == 0 and x['response_ns'] is None, x"
+$BIN load $W --cpus 1 --duration-ms 500 --json > "$T/c.json" 2> "$T/err"
+J=$T/c.json
+check "--cpus 1: one CPU for the whole workload: the shares add up to at most 1" \
+  "assert d['cpus'] == 1 and sum(x['share'] for x in g.values()) <= 1.0001, g"
+J=
 
 # --- nice, CPUs and comm, seen from /proc while it runs ------------------------
 $BIN load $W --duration-ms 4000 > "$T/o" 2>&1 &
