@@ -19,84 +19,11 @@
 #include <string.h>
 
 #include "cli.h"
+#include "expect.h"
 #include "opts.h"
 #include "quiz.h"
 #include "replay.h"
 #include "report.h"
-
-/* The value of a metric by name, in the units the names say; NAN: no such. */
-static double metric(const struct sim_metrics *m, const char *scope, const char *name)
-{
-	if (!strcmp(scope, "machine")) {
-		if (!strcmp(name, "utilisation")) return m->util;
-		if (!strcmp(name, "jain")) return m->jain;
-		if (!strcmp(name, "throughput")) return m->throughput;
-		if (!strcmp(name, "overhead")) return m->overhead;
-		if (!strcmp(name, "policy_errors")) return (double)m->policy_errors;
-		if (!strcmp(name, "fallback_batches")) return (double)m->fallback_batches;
-		return NAN;
-	}
-	for (int g = 0; g < m->nr_groups; g++) {
-		const struct group_metrics *gm = &m->g[g];
-
-		if (strcmp(gm->name, scope))
-			continue;
-		if (!strcmp(name, "share")) return gm->share;
-		if (!strcmp(name, "wake_p50_ms")) return gm->wake_p50 / 1e6;
-		if (!strcmp(name, "wake_p99_ms")) return gm->wake_p99 / 1e6;
-		if (!strcmp(name, "wake_max_ms")) return gm->wake_max / 1e6;
-		if (!strcmp(name, "wait_p50_ms")) return gm->wait_p50 / 1e6;
-		if (!strcmp(name, "wait_p99_ms")) return gm->wait_p99 / 1e6;
-		if (!strcmp(name, "wait_max_ms")) return gm->wait_max / 1e6;
-		if (!strcmp(name, "starve_ms")) return gm->starve_max / 1e6;
-		if (!strcmp(name, "turnaround_ms")) return gm->turnaround / 1e6;
-		if (!strcmp(name, "response_ms")) return gm->response / 1e6;
-		if (!strcmp(name, "runs")) return (double)gm->runs;
-		if (!strcmp(name, "preemptions")) return (double)gm->preempt;
-		if (!strcmp(name, "migrations")) return (double)gm->migrations;
-		if (!strcmp(name, "llc_migrations")) return (double)gm->llc_migrations;
-		if (!strcmp(name, "done")) return gm->nr_done;
-		if (!strcmp(name, "bursts")) return (double)gm->bursts;
-		return NAN;
-	}
-	return NAN;
-}
-
-static void parse_expect(struct opt_err *e, struct sim_args *a, const char *text)
-{
-	struct sim_expect *x = &a->expect[a->nr_expect];
-	char lhs[64];
-
-	if (a->nr_expect == SIM_MAX_EXPECT) {
-		opt_fail(e, "at most %d --expect", SIM_MAX_EXPECT);
-		return;
-	}
-	x->text = text;
-	if (sscanf(text, " %63[^ <>=] %2[<>=] %lf", lhs, x->op, &x->value) != 3 ||
-	    sscanf(lhs, "%31[^.].%31s", x->scope, x->metric) != 2 ||
-	    (strcmp(x->op, "<") && strcmp(x->op, "<=") && strcmp(x->op, ">") && strcmp(x->op, ">=")))
-		opt_fail(e, "--expect '%s': write GROUP.METRIC OP NUMBER, e.g. 'ui.wake_p99_ms < 2' "
-			 "or 'machine.jain >= 0.99' (OP: < <= > >=)", text);
-	else
-		a->nr_expect++;
-}
-
-/* Prints one PASS/FAIL line per check; returns how many failed. */
-static int grade(const struct sim_metrics *m, const struct sim_expect *e, int n)
-{
-	int failed = 0;
-
-	for (int i = 0; i < n; i++) {
-		double v = metric(m, e[i].scope, e[i].metric);
-		bool ok = !isnan(v) && (!strcmp(e[i].op, "<") ? v < e[i].value :
-					!strcmp(e[i].op, "<=") ? v <= e[i].value :
-					!strcmp(e[i].op, ">") ? v > e[i].value : v >= e[i].value);
-
-		printf("%s  %s: %s (got %.4g)\n", ok ? "PASS" : "FAIL", m->policy, e[i].text, v);
-		failed += !ok;
-	}
-	return failed;
-}
 
 static void usage(FILE *f)
 {
@@ -332,7 +259,7 @@ static bool own_option(struct opt_err *e, struct sim_args *a, int c, const char 
 	case O_JSON: a->json = true; break;
 	case O_TRACE: a->trace = arg; break;
 	case O_REPORT: a->report = arg; break;
-	case O_EXPECT: parse_expect(e, a, arg); break;
+	case O_EXPECT: expect_add(e, a->expect, &a->nr_expect, arg); break;
 	case O_STEPS: parse_window(e, "--steps", arg, &a->steps_from_ms, &a->steps_to_ms); break;
 	case O_WINDOW: parse_window(e, "--window", arg, &a->win_from_ms, &a->win_to_ms); break;
 	case O_EXPLAIN: a->explain = arg; break;
@@ -427,19 +354,8 @@ static int load_workload(const struct sim_args *a, struct workload *w, char *err
 	} else if (workload_load(w, a->workload, err, errlen)) {
 		return 2;
 	}
-	for (int i = 0; i < a->nr_expect; i++) {
-		const struct sim_expect *x = &a->expect[i];
-		struct sim_metrics probe = { .nr_groups = w->nr_groups };
-
-		for (int g = 0; g < w->nr_groups; g++)
-			probe.g[g].name = w->g[g].name;
-		/* Zeroed metrics: a known name gives 0, an unknown one NAN. */
-		if (isnan(metric(&probe, x->scope, x->metric))) {
-			snprintf(err, errlen, "--expect '%s': no metric %s.%s in this workload", x->text,
-				 x->scope, x->metric);
-			return 2;
-		}
-	}
+	if (expect_names(a->expect, a->nr_expect, w, err, errlen))
+		return 2;
 	return 0;
 }
 
@@ -509,7 +425,7 @@ static int print_and_grade(const struct sim_args *a, const struct sim_metrics *m
 		return rc;
 	printf("\n");
 	for (int p = 0; p < n; p++)
-		failed += grade(&m[p], a->expect, a->nr_expect);
+		failed += expect_grade(&m[p], a->expect, a->nr_expect);
 	printf("%s: %d of %d checks passed\n", failed ? "FAIL" : "PASS", n * a->nr_expect - failed,
 	       n * a->nr_expect);
 	return rc | (failed ? 1 : 0);

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "expect.h"
 #include "load.h"
 #include "opts.h"
 
@@ -50,6 +51,8 @@ struct load_args {
 	int cpus;                 /* 0: every CPU this process may use */
 	unsigned long long seed;
 	bool json;
+	struct sim_expect expect[SIM_MAX_EXPECT];
+	int nr_expect;
 };
 
 static void usage(FILE *f)
@@ -65,21 +68,24 @@ static void usage(FILE *f)
 "                      the workload's `cpus` is the simulator's machine, not this one)\n"
 "  --seed N            random seed of the bursts and sleeps (default 1)\n"
 "  --json              the metrics as JSON, as scx_lua sim --json\n"
+"  --expect CHECK      grade the run as scx_lua sim --expect does (its help lists the\n"
+"                      metrics): a PASS/FAIL line each, exit 1 if any fails; repeatable\n"
 "Each task is a process named as its group (comm), with the group's nice (its weight\n"
 "rounded to the nearest nice) and CPUs (workload CPU i is the machine's CPU i mod N).\n"
 "Wait and wake-up latency run from the wake-up (timer expiry, the waker's pipe write)\n"
 "to the task running again in user space; a preemption is seen as a gap in the burst's\n"
 "spin. The scheduler's steps, dispatches and overhead are the simulator's only (0).\n"
-"Exit: 0, 1 a task could not start, 2 bad command line or workload, 128+N on signal N.\n");
+"Exit: 0, 1 a task could not start (or a check failed), 2 bad command line or workload, 128+N on signal N.\n");
 }
 
-enum { O_DURATION_MS = OPT_OWN, O_JSON, O_CPUS, O_SEED };
+enum { O_DURATION_MS = OPT_OWN, O_JSON, O_CPUS, O_SEED, O_EXPECT };
 
 static const struct option longopts[] = {
 	{ "duration-ms", required_argument, 0, O_DURATION_MS },
 	{ "cpus", required_argument, 0, O_CPUS },
 	{ "seed", required_argument, 0, O_SEED },
 	{ "json", no_argument, 0, O_JSON },
+	{ "expect", required_argument, 0, O_EXPECT },
 	{ "help", no_argument, 0, 'h' },
 	{ 0, 0, 0, 0 },
 };
@@ -100,6 +106,7 @@ static int parse(struct load_args *a, int argc, char **argv, char *err, size_t e
 		case O_CPUS: a->cpus = (int)opt_whole(&e, "--cpus", optarg, 1, 1024); break;
 		case O_SEED: a->seed = (unsigned long long)opt_whole(&e, "--seed", optarg, 0, LLONG_MAX); break;
 		case O_JSON: a->json = true; break;
+		case O_EXPECT: expect_add(&e, a->expect, &a->nr_expect, optarg); break;
 		case 'h': usage(stdout); return 1;
 		default: opt_unknown(&e, argc, argv, "scx_lua load");
 		}
@@ -432,6 +439,28 @@ static int run(struct load_region *r, bool *reaped, double dur_ns, double *idle_
 	return 0;
 }
 
+/* The table or JSON, then the checks; 1 if one failed. */
+static int print_and_grade(const struct load_args *a, const struct sim_metrics *m, int nr_cpus)
+{
+	int failed;
+
+	if (a->json) {
+		sim_print_json(stdout, m, 1);
+	} else {
+		sim_print_table(stdout, m);
+		printf("(measured on this machine's kernel: the steps, dispatches and overhead above "
+		       "are the simulator's only; %d CPUs of %ld online)\n", nr_cpus,
+		       sysconf(_SC_NPROCESSORS_ONLN));
+	}
+	if (!a->nr_expect)
+		return 0;
+	printf("\n");
+	failed = expect_grade(m, a->expect, a->nr_expect);
+	printf("%s: %d of %d checks passed\n", failed ? "FAIL" : "PASS", a->nr_expect - failed,
+	       a->nr_expect);
+	return failed ? 1 : 0;
+}
+
 int load_main(int argc, char **argv)
 {
 	static struct workload w;
@@ -449,7 +478,8 @@ int load_main(int argc, char **argv)
 		return 0;
 	if (!rc && !(a.workload = cli_find(a.workload, true, found, sizeof(found), err, sizeof(err))))
 		rc = 2;
-	if (!rc && workload_load(&w, a.workload, err, sizeof(err)))
+	if (!rc && (workload_load(&w, a.workload, err, sizeof(err)) ||
+		    expect_names(a.expect, a.nr_expect, &w, err, sizeof(err))))
 		rc = 2;
 	dur_ns = a.duration_ms ? a.duration_ms * 1e6 : w.duration_ns ? w.duration_ns : 10e9;
 	if (!rc && !(R = plan(&w, &a, dur_ns, err, sizeof(err))))
@@ -485,13 +515,5 @@ int load_main(int argc, char **argv)
 		fprintf(stderr, "scx_lua load: note: %llu samples did not fit the %d MiB kept for "
 			"them and are left out of the percentiles (a shorter --duration-ms keeps all)\n",
 			dropped, (int)(POOL_MAX >> 20));
-	if (a.json) {
-		sim_print_json(stdout, &m, 1);
-		return 0;
-	}
-	sim_print_table(stdout, &m);
-	printf("(measured on this machine's kernel: the steps, dispatches and overhead above are "
-	       "the simulator's only; %d CPUs of %ld online)\n", R->nr_cpus,
-	       sysconf(_SC_NPROCESSORS_ONLN));
-	return 0;
+	return print_and_grade(&a, &m, R->nr_cpus);
 }
