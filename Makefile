@@ -55,7 +55,7 @@ TEST_UNDER_test_store := core/store
 TEST_UNDER_test_buddy := core/buddy
 TEST_UNDER_test_sched := core/sched
 TEST_UNDER_test_machine := sim/machine
-SUITES     := cli.sh stats.sh sim.sh labs.sh rules.sh fuzz.sh load.sh
+SUITES     := cli.sh stats.sh sim.sh replay.sh labs.sh rules.sh fuzz.sh load.sh
 
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -168,7 +168,7 @@ FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS := $(filter-out -O2 -Wno-format-truncation,$(CFLAGS)) -O1 -Wno-unused-function $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 FUZZ_OBJS := $(addprefix $(FUZZ_DIR)/,$(addsuffix .o,$(LIB_SRCS))) $(BUILD)/gen/embed.o
 FUZZ_CLI_OBJS := $(addprefix $(FUZZ_DIR)/,$(addsuffix .o,$(CLI_SRCS)))
-FUZZERS   := fuzz_cli fuzz_workload fuzz_records fuzz_outputs fuzz_policy fuzz_statsd
+FUZZERS   := fuzz_cli fuzz_workload fuzz_records fuzz_outputs fuzz_policy fuzz_statsd fuzz_replay
 
 # The report test renders HTML in a real browser: Chromium, installed here;
 # python3 parses the JSON scx_lua prints.

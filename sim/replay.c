@@ -298,7 +298,8 @@ static void trace_task(struct rd *r, struct rtask *t, struct tail *tl)
  * Step 3b: the last burst, of which the recording has the start only
  * (unless the exit event carries its exec_runtime). Still running at its
  * last record (preempted, its slice out): it ran on until its exit (at most
- * its longest run more) or the end. Woken at its last record: a burst like
+ * its longest run more), or it runs on for good (what it did at the end:
+ * another policy may give it more CPU than it got). Woken at its last record: a burst like
  * its others (the mean of everyone's, if it has none: a guess, counted), at
  * most until its exit or the end.
  */
@@ -315,7 +316,7 @@ static void finish_trace(struct rd *r, struct rtask *t, const struct tail *tl, d
 		more = fmin(wall, n_done ? tl->bursts / n_done : mean_all);
 		r->nr_guessed += t->exited && !n_done;
 	}
-	push_step(r, t, tl->cpu + more);
+	push_step(r, t, !t->exited && !tl->last_woke && t->exit_cpu <= 0 ? INFINITY : tl->cpu + more);
 	t->cpu = tl->bursts + tl->cpu + more;
 }
 

@@ -15,6 +15,8 @@ for f in "$@"; do
   case $f in
     fuzz_workload) cp -n policies/workloads/*.lua tests/workloads/*.lua "$D/corpus-$f/" 2>/dev/null ;;
     fuzz_cli) printf 'policies/deadline.lua\0--opt\0k=v\0-s\0500\0' > "$D/corpus-$f/seed" ;;
+    fuzz_replay) "${BUILD:-build}/scx_lua" sim policies/fifo.lua --workload pipeline --duration 0.05 -u \
+      --record "$D/corpus-$f/pipeline.rec" > /dev/null 2>&1 ;;
     fuzz_statsd) printf '{"req":"stats","args":{"target":"top"}}' > "$D/corpus-$f/seed"
       printf '{"t":1.5,"core":{"policy":"x\\"y","queued":3},"policy":{"a":1}}' > "$D/corpus-$f/reply" ;;
   esac
