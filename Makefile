@@ -39,7 +39,7 @@ DEPS_STAMP := $(BUILD)/.deps-build
 # sim/ the simulated machine, bpf/ the live backend (both halves), cli/ the
 # commands. The unit tests and benchmarks link LIB_OBJS only.
 CORE_SRCS := core/arena core/buddy core/heap core/store core/logring core/policy core/watchdog \
-	     core/rulebook core/record \
+	     core/rulebook core/record core/shadow \
 	     core/sandbox core/fallback core/sched core/engine core/synth
 SIM_SRCS  := sim/workload sim/replay sim/machine sim/dispatcher sim/backend sim/journal sim/report
 CLI_SRCS  := cli/main cli/opts cli/find cli/run cli/check cli/sim_cmd cli/quiz cli/statsd cli/expect bpf/load bpf/live \

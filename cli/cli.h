@@ -28,6 +28,9 @@ struct cli {
 	double monitor_s;         /* --monitor: read a running scheduler's stats, 0 = run one */
 	double duration_s;        /* --duration: stop after, 0 = until signalled */
 	const char *record;       /* --record: the recording's file, NULL = none */
+	const char *shadow;       /* --shadow: a candidate policy's file, NULL = none */
+	char shadow_found[PATH_MAX];
+	bool promote;             /* --promote: SIGHUP makes the shadow the live policy */
 	bool watch, verbose, partial, full_user;
 	int exit_dump_len;
 	int starve_ms;            /* --starve-ms, 0 = off */

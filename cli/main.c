@@ -80,6 +80,9 @@ static void usage(FILE *f)
 "                         live default " STATSD_DEFAULT_PATH ", none: off)\n"
 "      --duration S       stop after S seconds (decimals allowed)\n"
 "      --record FILE      write what the scheduler saw to FILE (sim --replay FILE)\n"
+"      --shadow POLICY    also run POLICY on every batch, compare its order with the\n"
+"                         live one's in the stats, use none of it; SIGHUP reloads it\n"
+"      --promote          with --shadow: SIGHUP makes the shadow the live policy\n"
 "  -v, --verbose          libbpf's debug output (verifier log), the BPF side's decisions\n"
 "                         in the trace pipe (/sys/kernel/tracing/trace_pipe), more messages\n"
 "  -V, --version          print versions and exit\n"
@@ -93,12 +96,14 @@ static void help_stats(void)
 	engine_describe_stats(stdout);
 	printf("The BPF side's, [bpf] (the live backend only):\n");
 	bpf_backend_describe_stats(stdout);
+	printf("With --shadow, the shadow policy against the live one, [shadow]:\n");
+	shadow_describe(stdout);
 }
 
 enum {
 	O_EXIT_DUMP = OPT_OWN, O_WATCH, O_NO_SANDBOX, O_WATCHDOG, O_ARENA, O_MAX_TASKS, O_BATCH,
 	O_BACKEND, O_SYNTH_TASKS, O_SYNTH_BURST, O_STATS, O_QUEUE_KB, O_STARVE, O_HELP_STATS,
-	O_STATS_JSON, O_STATS_SOCKET, O_MONITOR, O_RECORD,
+	O_STATS_JSON, O_STATS_SOCKET, O_MONITOR, O_RECORD, O_SHADOW, O_PROMOTE,
 };
 
 static const struct option longopts[] = {
@@ -125,6 +130,8 @@ static const struct option longopts[] = {
 	{ "stats-socket", required_argument, 0, O_STATS_SOCKET },
 	{ "monitor", required_argument, 0, O_MONITOR },
 	{ "record", required_argument, 0, O_RECORD },
+	{ "shadow", required_argument, 0, O_SHADOW },
+	{ "promote", no_argument, 0, O_PROMOTE },
 	{ 0, 0, 0, 0 },
 };
 
@@ -168,6 +175,11 @@ static bool own_option(struct opt_err *e, struct cli *o, int c, const char *arg)
 		o->record = arg;
 		o->ecfg.record = true;
 		break;
+	case O_SHADOW:
+		o->shadow = arg;
+		o->ecfg.shadow = true;
+		break;
+	case O_PROMOTE: o->promote = true; break;
 	case 'v': o->verbose = true; break;
 	default: return false;
 	}
@@ -201,8 +213,13 @@ int cli_parse(struct cli *o, int argc, char **argv, char *err, size_t errlen)
 	}
 	if (!e.failed && o->monitor_s && optind != argc)
 		opt_fail(&e, "--monitor reads a running scheduler: no policy file with it");
-	else if (!e.failed && o->monitor_s && o->record)
-		opt_fail(&e, "--record records the scheduler it runs: not with --monitor");
+	else if (!e.failed && o->monitor_s && (o->record || o->shadow))
+		opt_fail(&e, "--monitor runs no scheduler: --record and --shadow need one");
+	else if (!e.failed && o->promote && !o->shadow)
+		opt_fail(&e, "--promote promotes a shadow: give --shadow POLICY too");
+	else if (!e.failed && o->shadow && o->watch)
+		opt_fail(&e, "--watch reloads the live policy into the Lua state the shadow uses: "
+			 "with --shadow, edit the shadow and send SIGHUP");
 	else if (!e.failed && !o->monitor_s && optind != argc - 1)
 		opt_fail(&e, "%s", optind >= argc ? "which policy? e.g. scx_lua policies/deadline.lua"
 					      : "one policy file at a time");
@@ -269,6 +286,19 @@ int main(int argc, char **argv)
 	if (!o.policy) {
 		fprintf(stderr, "scx_lua: %s\n", err);
 		return 2;
+	}
+	if (o.shadow && !strcmp(o.cmd, "check")) {
+		fprintf(stderr, "scx_lua: check looks at one policy: run it on the shadow's file "
+			"(scx_lua check %s)\n", o.shadow);
+		return 2;
+	}
+	if (o.shadow) {
+		o.shadow = cli_find(o.shadow, false, o.shadow_found, sizeof(o.shadow_found), err,
+				    sizeof(err));
+		if (!o.shadow) {
+			fprintf(stderr, "scx_lua: --shadow: %s\n", err);
+			return 2;
+		}
 	}
 	o.ecfg.lock = !strcmp(o.backend, "bpf");
 	if (!strcmp(o.cmd, "check"))

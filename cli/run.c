@@ -70,15 +70,17 @@ static bool stamp_changed(const struct filestamp *a, const struct filestamp *b)
 	       a->ctime.tv_sec != b->ctime.tv_sec || a->ctime.tv_nsec != b->ctime.tv_nsec;
 }
 
-static void reload(struct engine *e, const char *path, const char *why)
+static int reload(struct engine *e, const char *path, const char *why)
 {
 	static struct rulebook_saved saved;
 	char prev[64];
+	int err;
 
 	snprintf(prev, sizeof(prev), "%s", policy_name(&e->ph));
 	/* The new policy publishes its own rules and settings, or none. */
 	rulebook_clear(&e->sched.rules, &saved);
-	if (policy_load(&e->ph, path) == 0) {
+	err = policy_load(&e->ph, path);
+	if (!err) {
 		sched_policy_changed(&e->sched);
 		if (e->sched.be == &bpf_ops)   /* the kernel's exit dump names it */
 			bpf_backend_set_policy_name(e->sched.bctx, policy_name(&e->ph));
@@ -89,7 +91,9 @@ static void reload(struct engine *e, const char *path, const char *why)
 		logring_printf(&e->log, 2, "scx_lua: %s: reload of %s failed, still running "
 			       "\"%s\":\n%s\n", why, path, prev, e->ph.err);
 	}
+	return err;
 }
+
 
 static int make_backend(struct cli *o, const struct backend_ops **be, void **bctx)
 {
@@ -173,20 +177,29 @@ static int open_statsd(struct runner *r)
 		{ "bpf", "bpf", "the BPF side (live backend only)" },
 		{ "policy", "dict", "the policy's own metrics (P.stats), if it has any" },
 	};
-	struct json_field f[4] = { top[0], top[1], top[2], top[3] };
+	static const struct json_field shadow = { "shadow", "shadow",
+						  "the shadow policy against the live one" };
+	struct json_field f[5] = { top[0], top[1], top[2], top[3] };
+	int nf = is_live(r) ? 4 : 3;
 	size_t n;
 
 	if ((path && !strcmp(path, "none")) || (!path && !is_live(r)))
 		return 0;
 	if (!is_live(r))   /* no BPF side */
 		f[2] = f[3];
+	if (r->o->shadow)
+		f[nf++] = shadow;
 	n = json_meta(meta, sizeof(meta), "scx_lua", "scx_lua: a scheduler whose policy is Lua",
-		      1, f, is_live(r) ? 4 : 3);
+		      1, f, nf);
 	n = json_put(meta, sizeof(meta), n, ",");
 	n += engine_stats_meta(meta + n, sizeof(meta) - n);
 	if (is_live(r)) {
 		n = json_put(meta, sizeof(meta), n, ",");
-		bpf_backend_stats_meta(meta + n, sizeof(meta) - n);
+		n += bpf_backend_stats_meta(meta + n, sizeof(meta) - n);
+	}
+	if (r->o->shadow) {
+		n = json_put(meta, sizeof(meta), n, ",");
+		shadow_stats_meta(meta + n, sizeof(meta) - n);
 	}
 	r->statsd = statsd_open(path ? path : STATSD_DEFAULT_PATH, meta, r->line, sizeof(r->line));
 	if (r->statsd || !path) {
@@ -245,6 +258,10 @@ static int setup(struct runner *r)
 		return 1;
 	}
 	sched_policy_changed(&r->e.sched);   /* publishes its rules and settings */
+	if (o->shadow && engine_shadow(&r->e, o->shadow)) {
+		fprintf(stderr, "scx_lua: cannot load the shadow %s:\n%s\n", o->shadow, r->e.ph.err);
+		return 1;
+	}
 	if (is_live(r))
 		bpf_backend_set_policy_name(r->bctx, policy_name(&r->e.ph));
 	memset(&sa, 0, sizeof(sa));
@@ -299,6 +316,10 @@ static size_t stats_json(struct runner *r, uint64_t now)
 		if (m + 1 < max)
 			n = m;
 	}
+	if (r->o->shadow && n + 600 < max) {
+		n += (size_t)snprintf(r->json + n, max - n, ",\"shadow\":");
+		n += (size_t)shadow_format_json(&r->e.shadow, r->json + n, max - n);
+	}
 	if (policy_stats(&r->e.ph, true, r->pstats, sizeof(r->pstats)) > 0 &&
 	    n + strlen(r->pstats) + 12 < max)
 		n += (size_t)snprintf(r->json + n, max - n, ",\"policy\":%s", r->pstats);
@@ -328,12 +349,50 @@ static void put_stats(struct runner *r, uint64_t now)
 		bpf_backend_format_stats(r->bctx, r->line, sizeof(r->line));
 		logring_put(&r->e.log, 1, r->line, strlen(r->line));
 	}
+	if (r->o->shadow) {
+		shadow_format(&r->e.shadow, r->line, sizeof(r->line));
+		logring_put(&r->e.log, 1, r->line, strlen(r->line));
+	}
 	if (policy_stats(&r->e.ph, false, r->pstats + 11, sizeof(r->pstats) - 12) > 0) {
 		memcpy(r->pstats, "  [policy] ", 11);
 		n = strlen(r->pstats);
 		r->pstats[n++] = '\n';
 		logring_put_long(&r->e.log, 1, r->pstats, n);
 	}
+}
+
+/*
+ * SIGHUP with a shadow: reload the candidate from its file (a broken edit
+ * leaves no shadow, said), or with --promote make it the live policy,
+ * which goes on with the per-task state the shadow built.
+ */
+static void shadow_hup(struct runner *r)
+{
+	struct engine *e = &r->e;
+	static char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s", e->shadow.path);
+	if (!r->o->promote) {
+		if (engine_shadow(e, path))
+			logring_printf(&e->log, 2, "scx_lua: SIGHUP: the shadow %s did not load; "
+				       "no shadow until it does:\n%s\n", path, e->ph.err);
+		else
+			logring_printf(&e->log, 2, "scx_lua: SIGHUP: reloaded the shadow %s "
+				       "(policy \"%s\")\n", path, policy_shadow_name(&e->ph));
+		return;
+	}
+	if (!policy_shadow_name(&e->ph)) {
+		logring_printf(&e->log, 2, "scx_lua: SIGHUP --promote: no shadow to promote (%s); "
+			       "still running \"%s\"\n", e->shadow.stopped[0] ? e->shadow.stopped :
+			       "none", policy_name(&e->ph));
+		return;
+	}
+	policy_shadow_drop(&e->ph, "promote");
+	if (reload(e, path, "SIGHUP --promote"))
+		return;
+	shadow_adopt(&e->shadow, &e->sched);
+	r->o->policy = path;
+	r->fs = stamp(path);
 }
 
 /* Between steps: warm-up, reloads, --watch, --stats. */
@@ -343,7 +402,10 @@ static void housekeeping(struct runner *r, uint64_t now)
 
 	if (!r->e.sched.warm && now >= r->warm_at)
 		sched_mark_warm(&r->e.sched);
-	if (reload_req) {
+	if (reload_req && o->shadow) {
+		reload_req = 0;
+		shadow_hup(r);
+	} else if (reload_req) {
 		reload_req = 0;
 		reload(&r->e, o->policy, "SIGHUP");
 		r->fs = stamp(o->policy); /* --watch must not load it again */

@@ -97,7 +97,8 @@ int engine_init(struct engine *e, const struct engine_cfg *cfg,
 	struct policy_pool pool;
 	struct policy_cfg pc = cfg->policy;
 	size_t need = sched_arena_bytes(&cfg->sched) + LOGRING_SLOTS * sizeof(struct logring_slot) +
-		      (cfg->record ? REC_RING * sizeof(struct rec_event) : 0);
+		      (cfg->record ? REC_RING * sizeof(struct rec_event) : 0) +
+		      (cfg->shadow ? shadow_arena_bytes(cfg->sched.batch_max, cfg->sched.store_cap) : 0);
 	size_t heap;
 	int err;
 
@@ -125,6 +126,11 @@ int engine_init(struct engine *e, const struct engine_cfg *cfg,
 	err = sched_init(&e->sched, &e->arena, &cfg->sched, be, bctx, e->stats);
 	if (err)
 		return err;
+	if (cfg->shadow) {
+		err = shadow_init(&e->shadow, &e->arena, &e->sched);
+		if (err)
+			return err;
+	}
 
 	/* Each buddy heap also carves a bitmap of ~1/128 of its size. */
 	heap = (arena_left(&e->arena) - 4096) / 2;
@@ -165,6 +171,15 @@ int engine_record(struct engine *e, const char *path, const char *backend, const
 	e->log.flush = recorder_flush;
 	e->log.flush_arg = &e->rec;
 	return 0;
+}
+
+int engine_shadow(struct engine *e, const char *path)
+{
+	if (!e->sched.shadow) {
+		snprintf(e->ph.err, sizeof(e->ph.err), "no room was reserved for a shadow");
+		return -EINVAL;
+	}
+	return shadow_load(&e->shadow, &e->sched, path);
 }
 
 int engine_record_close(struct engine *e)

@@ -23,6 +23,7 @@ struct engine_cfg {
 	size_t arena_bytes;
 	bool lock;               /* mlockall (the live backend) */
 	bool record;             /* reserve the recording's ring (engine_record) */
+	bool shadow;             /* reserve a shadow policy's memory (engine_shadow) */
 	struct sched_cfg sched;
 	struct policy_cfg policy;
 	/* Per CPU, filled by engine_cfg_default from sysfs; commands may override. */
@@ -39,6 +40,7 @@ struct engine {
 	struct policy_host ph;
 	struct recorder rec;
 	struct rec_event *rec_ring;   /* cfg.record: REC_RING events */
+	struct shadow shadow;         /* cfg.shadow: carved, loaded by engine_shadow */
 };
 
 /* 0 or negative errno, with a message on stderr saying what to change. */
@@ -50,6 +52,10 @@ void engine_free(struct engine *e);
  * negative errno with a message in @err. */
 int engine_record(struct engine *e, const char *path, const char *backend, const char *policy,
 		  char *err, size_t errlen);
+/* Load @path as a shadow policy (cfg.shadow must have been set): it
+ * decides every batch beside the live one, for comparison (shadow.h). 0 or
+ * negative errno with e->ph.err saying why. */
+int engine_shadow(struct engine *e, const char *path);
 /* After logring_stop(): the rest of the recording and its trailer. */
 int engine_record_close(struct engine *e);
 /* Defaults shared by every command (slices, sizes, budgets). */

@@ -394,14 +394,19 @@ static void push_cfuncs(lua_State *L, const char *dir)
 	lua_setfield(L, -2, "wrap");
 }
 
-int policy_load(struct policy_host *ph, const char *path)
+/*
+ * Build the policy at @path in state @j, talking to the core through
+ * @host. 0, or a negative errno with ph->err saying why (the state is
+ * closed again).
+ */
+static int load_state(struct policy_host *ph, int j, const char *path, struct scx_host *host)
 {
-	int j = ph->active == 0 ? 1 : 0, err;
+	int err;
 	struct pstate *ps = &ph->st[j];
 	char dir[PATH_MAX], prev_path[PATH_MAX];
 	const char *slash;
 	lua_State *L;
-	uint64_t t0 = clock_ns(), policy_ns = ph->stats->policy_ns;
+	uint64_t policy_ns = ph->stats->policy_ns;
 
 	close_state(ps);
 	memset(ps->name, 0, sizeof(ps->name));
@@ -428,7 +433,7 @@ int policy_load(struct policy_host *ph, const char *path)
 	ph->loading = true;
 	err = guarded_call(ph, ps, "runtime setup", 1, 1);
 	if (!err) {
-		lua_pushlightuserdata(L, &ph->host);
+		lua_pushlightuserdata(L, host);
 		lua_pushinteger(L, SCX_ABI_VERSION);
 		lua_pushstring(L, path);
 		lua_pushstring(L, dir);
@@ -445,7 +450,6 @@ int policy_load(struct policy_host *ph, const char *path)
 		if (ps->L)
 			close_state(ps);
 		snprintf(ph->path, sizeof(ph->path), "%s", prev_path);
-		ph->stats->nr_reload_failures++;
 		return err;
 	}
 	/* runtime.lua checked it: printable, < 64 bytes; C does not rely on it */
@@ -456,7 +460,21 @@ int policy_load(struct policy_host *ph, const char *path)
 	ps->has_dispatch = lua_toboolean(L, -2);
 	ps->has_tick = lua_toboolean(L, -1);
 	lua_pop(L, 3);
+	return 0;
+}
 
+int policy_load(struct policy_host *ph, const char *path)
+{
+	int j = ph->active == 0 ? 1 : 0, err;
+	uint64_t t0 = clock_ns();
+
+	if (ph->shadow >= 0)
+		policy_shadow_drop(ph, "the live policy reloads into its state");
+	err = load_state(ph, j, path, &ph->host);
+	if (err) {
+		ph->stats->nr_reload_failures++;
+		return err;
+	}
 	if (ph->active >= 0) {
 		struct pstate *old = &ph->st[ph->active];
 
@@ -532,6 +550,8 @@ void policy_exit(struct policy_host *ph, const char *reason)
 {
 	struct pstate *ps;
 
+	if (ph->shadow >= 0)
+		policy_shadow_drop(ph, reason);
 	if (ph->active < 0)
 		return;
 	ps = &ph->st[ph->active];
@@ -539,6 +559,99 @@ void policy_exit(struct policy_host *ph, const char *reason)
 	lua_pushstring(ps->L, reason);
 	if (guarded_call(ph, ps, "P.exit", 1, 0))
 		policy_report(ph, ph->err);
+}
+
+/*
+ * The shadow's calls leave the live policy's books as they were: its
+ * calls, time and watchdog stops go to its own stats, its errors name its
+ * file. A call that retired its state ends the shadow.
+ */
+static int shadow_call(struct policy_host *ph, const char *fn, int nargs)
+{
+	struct pstate *ps = &ph->st[ph->shadow];
+	struct scx_stats keep = *ph->stats, *sst = ph->shadow_stats;
+	static char live_path[PATH_MAX];
+	int err;
+
+	memcpy(live_path, ph->path, sizeof(live_path));
+	memcpy(ph->path, ph->shadow_path, sizeof(ph->path));
+	err = guarded_call(ph, ps, fn, nargs, 0);
+	sst->nr_policy_calls += ph->stats->nr_policy_calls - keep.nr_policy_calls;
+	sst->policy_ns += ph->stats->policy_ns - keep.policy_ns;
+	sst->nr_watchdog += ph->stats->nr_watchdog - keep.nr_watchdog;
+	sst->lua_mem = ps->heap.used;
+	*ph->stats = keep;
+	memcpy(ph->path, live_path, sizeof(ph->path));
+	if (err)
+		sst->nr_policy_errors++;
+	if (!ps->L)
+		ph->shadow = -1;
+	return err;
+}
+
+int policy_shadow_load(struct policy_host *ph, const char *path, struct scx_host *host,
+		       struct scx_stats *sst)
+{
+	int j = ph->active == 0 ? 1 : 0, err;
+	struct scx_stats keep = *ph->stats;
+	static char live_path[PATH_MAX];
+
+	if (ph->shadow >= 0)
+		policy_shadow_drop(ph, "reload");
+	memcpy(live_path, ph->path, sizeof(live_path));
+	err = load_state(ph, j, path, host);
+	*ph->stats = keep;
+	memcpy(ph->path, live_path, sizeof(ph->path));
+	if (err)
+		return err;
+	ph->shadow = j;
+	ph->shadow_stats = sst;
+	snprintf(ph->shadow_path, sizeof(ph->shadow_path), "%s", path);
+	return 0;
+}
+
+int policy_shadow_enqueue(struct policy_host *ph, uint32_t n, double now)
+{
+	struct pstate *ps;
+
+	if (ph->shadow < 0)
+		return -ENOENT;
+	ps = &ph->st[ph->shadow];
+	lua_rawgeti(ps->L, LUA_REGISTRYINDEX, ps->ref_enqueue);
+	lua_pushnumber(ps->L, n);
+	lua_pushnumber(ps->L, now);
+	return shadow_call(ph, "P.enqueue", 2);
+}
+
+int policy_shadow_tick(struct policy_host *ph, double now)
+{
+	struct pstate *ps;
+
+	if (ph->shadow < 0 || !ph->st[ph->shadow].has_tick)
+		return 0;
+	ps = &ph->st[ph->shadow];
+	lua_rawgeti(ps->L, LUA_REGISTRYINDEX, ps->ref_tick);
+	lua_pushnumber(ps->L, now);
+	return shadow_call(ph, "P.tick", 1);
+}
+
+void policy_shadow_drop(struct policy_host *ph, const char *reason)
+{
+	struct pstate *ps;
+
+	if (ph->shadow < 0)
+		return;
+	ps = &ph->st[ph->shadow];
+	lua_rawgeti(ps->L, LUA_REGISTRYINDEX, ps->ref_exit);
+	lua_pushstring(ps->L, reason);
+	if (shadow_call(ph, "P.exit", 1) != -ETIMEDOUT && ps->L)
+		close_state(ps);
+	ph->shadow = -1;
+}
+
+const char *policy_shadow_name(const struct policy_host *ph)
+{
+	return ph->shadow >= 0 ? ph->st[ph->shadow].name : NULL;
 }
 
 int policy_stats(struct policy_host *ph, bool json, char *buf, size_t len)
@@ -664,6 +777,7 @@ int policy_host_init(struct policy_host *ph, struct arena *a, size_t heap_bytes,
 	memset(ph, 0, sizeof(*ph));
 	ph->cfg = *cfg;
 	ph->active = -1;
+	ph->shadow = -1;
 	ph->stats = stats;
 	ph->log = log;
 	ph->pool = *pool;

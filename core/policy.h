@@ -69,6 +69,9 @@ struct policy_host {
 	struct policy_cfg cfg;
 	struct pstate st[2];
 	int active;             /* index into st, -1: none (fallback orders everything) */
+	int shadow;             /* the spare running a shadow policy (--shadow), -1: none */
+	char shadow_path[PATH_MAX];
+	struct scx_stats *shadow_stats;
 	char path[PATH_MAX];    /* file of the active policy */
 	struct scx_host host;   /* what Lua sees; host.ctx is this policy_host */
 	struct policy_pool pool;
@@ -106,6 +109,23 @@ void policy_exit(struct policy_host *ph, const char *reason);
  * "name=value ..."; "" when it has none or they do not fit. The length, or
  * a negative errno after an error (reported; the policy stays). */
 int policy_stats(struct policy_host *ph, bool json, char *buf, size_t len);
+
+/*
+ * The shadow (--shadow): a second policy in the spare state, called over
+ * the same batches through its own @host (its own stats, rule table and
+ * select_cpu), whose decisions the caller compares and throws away. Its
+ * failures are counted in @sst and end it, never the live policy; ph->err
+ * says why. Loading the live policy (a reload) drops the shadow first:
+ * there are two states. Promotion is dropping it and loading its file as
+ * the live policy.
+ */
+int policy_shadow_load(struct policy_host *ph, const char *path, struct scx_host *host,
+		       struct scx_stats *sst);
+int policy_shadow_enqueue(struct policy_host *ph, uint32_t n, double now);
+int policy_shadow_tick(struct policy_host *ph, double now);
+void policy_shadow_drop(struct policy_host *ph, const char *reason);
+/* Its P.name, NULL when there is none. */
+const char *policy_shadow_name(const struct policy_host *ph);
 
 /* For `check`: start watching JIT traces, then report. */
 int policy_jit_watch(struct policy_host *ph);

@@ -213,6 +213,8 @@ static void enqueue_batch(struct sched *s, uint32_t n, double now)
 		s->cpolicy(s->cpolicy_arg, s->tasks, s->batch, n, now);
 		err = 0;
 	} else if (s->ph && policy_active(s->ph)) {
+		if (s->shadow)
+			shadow_before(s->shadow, s, n, now);
 		err = policy_enqueue(s->ph, n, now);
 		if (err)
 			report_failure(s, err, "P.enqueue", n);
@@ -253,6 +255,9 @@ static void enqueue_batch(struct sched *s, uint32_t n, double now)
 		/* Cannot fail: the heap has a place for every task slot. */
 		heap_push(&s->heap, t->deadline, s->seq++, slot);
 	}
+	/* The slots of observed tasks are free again but not yet reused. */
+	if (s->shadow && !err)
+		shadow_after(s->shadow, s, n);
 	if (heap_size(&s->heap) > s->stats->max_pending)
 		s->stats->max_pending = heap_size(&s->heap);
 }
@@ -321,10 +326,14 @@ static void tick(struct sched *s, double now)
 		if (err)
 			report_failure(s, err, "P.tick", 0);
 		rulebook_publish(&s->rules, s->be, s->bctx, s->stats);
+		if (s->shadow)
+			shadow_tick(s->shadow, s, now);
 	}
 	while ((n = s->be->exited(s->bctx, pids, 64)) > 0)
 		for (int i = 0; i < n; i++) {
 			store_remove(&s->store, pids[i]);
+			if (s->shadow)
+				store_remove(&s->shadow->store, pids[i]);
 			if (s->rec)
 				recorder_exit(s->rec, pids[i], now);
 		}
@@ -345,6 +354,8 @@ uint32_t sched_step(struct sched *s)
 
 		if (got == 2) {
 			store_remove(&s->store, t->pid);
+			if (s->shadow)
+				store_remove(&s->shadow->store, t->pid);
 			if (s->rec)
 				recorder_exit(s->rec, t->pid, now);
 			continue;

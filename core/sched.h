@@ -26,6 +26,7 @@
 #include "logring.h"
 #include "policy.h"
 #include "record.h"
+#include "shadow.h"
 #include "rulebook.h"
 #include "store.h"
 
@@ -67,6 +68,7 @@ struct sched {
 	void *cpolicy_arg;
 	struct scx_stats *stats;
 	struct recorder *rec;        /* --record: what was drained (NULL: off) */
+	struct shadow *shadow;       /* --shadow: a candidate policy compared (NULL: off) */
 	uint64_t seq;
 	double max_deadline;         /* largest valid deadline seen */
 	double next_tick;

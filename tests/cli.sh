@@ -202,7 +202,55 @@ expect "--record: header, events and trailer as core/record.h says" has "$T/rc" 
 $BIN run policies/fifo.lua --backend synth --duration 0.1 --record /nonexistent/r.rec > "$T/o" 2>&1; rc=$?
 expect "--record into a missing folder: exit 1, names the file and the fix" test $rc -eq 1 -a -n "$(grep 'cannot write /nonexistent/r.rec: .*name a file in a folder you can write' "$T/o")"
 $BIN --monitor 1 --record "$T/x.rec" > "$T/o" 2>&1; rc=$?
-expect "--record with --monitor: exit 2, says why" test $rc -eq 2 -a -n "$(grep 'not with --monitor' "$T/o")"
+expect "--record with --monitor: exit 2, says why" test $rc -eq 2 -a -n "$(grep -- '--record and --shadow need one' "$T/o")"
+
+# --- --shadow: a candidate decides the same batches, compared, never used
+sh_field() { grep '^\[shadow\]' "$1" | tail -1 | sed -nE "s|.* $2=([^ ]+).*|\1|p"; }
+$BIN run deadline --backend synth --duration 0.6 --stats 0.5 --shadow deadline > "$T/sh" 2>&1; rc=$?
+expect "--shadow the same policy: the same order in every batch (rho 1, none earlier or later)" \
+  test $rc -eq 0 -a "$(sh_field "$T/sh" rho)" = 1.000 -a "$(sh_field "$T/sh" earlier/later/same | cut -d/ -f1,2)" = 0/0 -a "$(sh_field "$T/sh" batches)" -gt 0
+$BIN run fifo --backend synth --duration 0.6 --stats 0.5 --shadow vruntime > "$T/sh" 2>&1; rc=$?
+el=$(sh_field "$T/sh" earlier/later/same)
+expect "--shadow another policy: tasks placed earlier and later, other slices, live books kept" \
+  test $rc -eq 0 -a "${el%%/*}" -gt 0 -a "$(cut -d/ -f2 <<< "$el")" -gt 0 -a "$(sh_field "$T/sh" slice_differ)" -gt 0 -a -n "$(grep '^\[scx_lua\] policy=fifo ' "$T/sh")"
+expect "--shadow: the live books add up" books "$T/sh"
+$BIN run fifo --backend synth --duration 0.6 --stats 0.5 --shadow tests/policies/error_always.lua > "$T/sh" 2>&1; rc=$?
+expect "--shadow failing every call: counted as its errors, said, the live policy untouched" \
+  test $rc -eq 0 -a "$(sh_field "$T/sh" errors)" -gt 0 -a -n "$(grep 'the live policy is not affected' "$T/sh")" -a -n "$(grep '^\[scx_lua\] .* errors=0 fallback=0 ' "$T/sh")"
+timeout 60 $BIN run fifo --backend synth --duration 2 --stats 1.9 --shadow tests/policies/hang_jit.lua > "$T/sh" 2>&1; rc=$?
+expect "--shadow hanging in JIT code: the watchdog stops the shadow only, scheduling goes on" \
+  test $rc -eq 0 -a -n "$(grep '^\[shadow\] shadow=[^ ]*(P.enqueue failed)' "$T/sh")" -a -n "$(grep '^\[scx_lua\] policy=fifo .* errors=0 fallback=0 .*watchdog=0 ' "$T/sh")"
+$BIN run fifo --backend synth --duration 0.5 --stats-json --shadow vruntime 2> /dev/null | tail -1 > "$T/sj"
+expect "--stats-json: the shadow's counters under \"shadow\"" python3 -c 'import json, sys
+s = json.load(open(sys.argv[1]))["shadow"]
+assert s["name"] == "vruntime" and s["batches"] > 0 and -1 <= s["rho"] <= 1 and s["earlier"] + s["later"] + s["same"] == s["tasks"], s' "$T/sj"
+$BIN run fifo --backend synth --stats 0.5 --duration 60 --shadow vruntime --promote > "$T/sh" 2>&1 &
+pid=$!
+wait_for "$T/sh" '^\[shadow\]' 1 90
+kill -HUP $pid
+wait_for "$T/sh" '^\[scx_lua\] policy=vruntime ' 1 30
+kill -TERM $pid; wait $pid; rc=$?
+expect "--promote: SIGHUP makes the shadow the live policy" \
+  test $rc -eq 0 -a -n "$(grep 'SIGHUP --promote: reloaded policies/vruntime.lua (policy "vruntime")' "$T/sh")" -a -n "$(grep '^\[shadow\] shadow=vruntime(promoted)' "$T/sh")"
+expect "--promote: the books add up across the promotion" books "$T/sh"
+cp policies/vruntime.lua "$T/cand.lua"
+$BIN run fifo --backend synth --stats 0.5 --duration 60 --shadow "$T/cand.lua" > "$T/sh" 2>&1 &
+pid=$!
+wait_for "$T/sh" '^\[shadow\]' 1 90
+cp policies/sjf.lua "$T/cand.lua"; kill -HUP $pid
+wait_for "$T/sh" 'SIGHUP: reloaded the shadow' 1 30
+wait_for "$T/sh" '^\[shadow\] shadow=sjf ' 1 30
+kill -TERM $pid; wait $pid; rc=$?
+expect "--shadow: SIGHUP reloads the shadow from its file, the live policy stays" \
+  test $rc -eq 0 -a -n "$(grep '^\[shadow\] shadow=sjf ' "$T/sh")" -a -z "$(grep '^\[scx_lua\] policy=sjf' "$T/sh")"
+$BIN run fifo --promote > "$T/o" 2>&1; rc=$?
+expect "--promote without --shadow: exit 2, says what to add" test $rc -eq 2 -a -n "$(grep 'give --shadow POLICY too' "$T/o")"
+$BIN run fifo --shadow sjf --watch > "$T/o" 2>&1; rc=$?
+expect "--shadow with --watch: exit 2, says to send SIGHUP" test $rc -eq 2 -a -n "$(grep 'send SIGHUP' "$T/o")"
+$BIN run fifo --backend synth --shadow no_such_policy > "$T/o" 2>&1; rc=$?
+expect "--shadow naming no policy: exit 2, says where it looked" test $rc -eq 2 -a -n "$(grep -- '--shadow: .*no_such_policy' "$T/o")"
+$BIN run fifo --backend synth --duration 1 --shadow tests/policies/syntax_error.lua > "$T/o" 2>&1; rc=$?
+expect "--shadow that does not load: exit 1 with its file:line" test $rc -eq 1 -a -n "$(grep 'cannot load the shadow' "$T/o")" -a -n "$(grep 'syntax_error.lua:[0-9]' "$T/o")"
 
 # --- --opt reaches P.init, numbers as numbers
 $BIN tests/policies/opts.lua --backend synth --duration 1 --opt greeting=hi --opt n=5 > "$T/r" 2>&1

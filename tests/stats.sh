@@ -104,6 +104,19 @@ kill -TERM $pid; wait $pid; rc=$?
 expect "the scheduler served all along and stopped cleanly" test $rc -eq 0 -a -n "$(grep 'stopped (Terminated)' "$T/r")"
 expect "the [policy] line with --stats" has "$T/r" '^  \[policy\] half=0.5 neg=-3 seen=[0-9]+$'
 expect "the socket removed at exit" test ! -e "$S"
+$BIN "$T/m.lua" --backend synth --stats-socket "$S" --shadow vruntime --duration 30 > "$T/r" 2>&1 &
+pid=$!
+wait_for "$T/r" 'running "metrics"'
+sleep 0.3
+ask "$S" '{"req":"stats"}' '{"req":"stats_meta"}' > "$T/a" 2>&1
+kill -TERM $pid; wait $pid
+expect "with --shadow: its counters served, and described in stats_meta" \
+  python3 -c 'import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+stats = json.loads(lines[0].split("\t")[1]); meta = json.loads(lines[1].split("\t")[1])
+top = [m for m in meta.values() if m.get("top") == "true"][0]
+assert set(top["fields"]) == set(stats) and stats["shadow"]["name"] == "vruntime", (list(top["fields"]), list(stats))
+assert set(meta["shadow"]["fields"]) == set(stats["shadow"]), set(stats["shadow"]) ^ set(meta["shadow"]["fields"])' "$T/a"
 $BIN --monitor 1 --stats-socket "$S" > "$T/o" 2>&1; rc=$?
 expect "--monitor with nothing running: exit 1, says so" test $rc -eq 1 -a -n "$(grep "no scheduler answers on $S" "$T/o")"
 $BIN --monitor 1 policies/fifo.lua > "$T/o" 2>&1; rc=$?
