@@ -59,7 +59,7 @@ SUITES     := cli.sh stats.sh sim.sh replay.sh labs.sh rules.sh fuzz.sh load.sh
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all test bench help deps clean vm-test demo vm-bench fuzz vm-stress install uninstall deb handout
+.PHONY: all test bench help deps clean vm-test demo vm-bench vm-fidelity fuzz vm-stress install uninstall deb handout
 
 all: $(BUILD)/scx_lua
 
@@ -72,6 +72,8 @@ help:
 	@echo "  make vm-test    the live backend on a real sched_ext kernel (VM, ~3 min)"
 	@echo "  make vm-bench   EEVDF vs scx_lua policies on the same workloads, one boot (~10 min);"
 	@echo "                  PEERS=1 adds scx_simple/userland/qmap built from the kernel's source"
+	@echo "  make vm-fidelity  the simulator against the kernel: policies x workloads run for"
+	@echo "                  real (scx_lua load) and simulated, ranking agreement (~15 min)"
 	@echo "  make vm-stress  every policy under stress-ng, injected faults, a table (~30 min;"
 	@echo "                  VM_STRESS_SECONDS=45 per policy)"
 	@echo "  make fuzz       libFuzzer+ASan+UBSan on the CLI, workload files, queued records,"
@@ -93,7 +95,7 @@ deps: $(DEPS_STAMP)
 # pkg-config output above was computed before deps ran on a fresh machine:
 # re-run make in that case so the flags are right.
 ifeq ($(LUAJIT_CFLAGS),)
-$(BUILD)/scx_lua test bench vm-test vm-bench vm-stress demo fuzz: relaunch
+$(BUILD)/scx_lua test bench vm-test vm-bench vm-fidelity vm-stress demo fuzz: relaunch
 .PHONY: relaunch
 relaunch: $(DEPS_STAMP)
 	$(Q)$(MAKE) --no-print-directory $(MAKECMDGOALS)
@@ -230,6 +232,10 @@ ifeq ($(PEERS),1)
 	$(Q)BUILD=$(BUILD) KERNEL=$(KERNEL) bench/peers.sh $(BUILD)/peers
 endif
 	$(Q)BUILD=$(BUILD) KERNEL=$(KERNEL) $(if $(filter 1,$(PEERS)),BENCH_PEERS=1) bench/vm-bench.sh
+
+# The simulator against the kernel, in one boot (tests/vm/fidelity.sh).
+vm-fidelity: $(BUILD)/scx_lua $(VM_STAMP)
+	$(Q)BUILD=$(BUILD) KERNEL=$(KERNEL) tests/vm/fidelity.sh
 
 demo: $(BUILD)/scx_lua $(VM_STAMP)
 	$(Q)BUILD=$(BUILD) KERNEL=$(KERNEL) POLICY=$(POLICY) tests/vm/run.sh demo
