@@ -321,18 +321,25 @@ static void hand_off(struct sim *s, int id, double ran)
 	s->cpu[t->cpu].rc = rc;
 }
 
-/* A replayed task's burst ended: its recorded sleep, a wait for its
- * waker, or after its last burst its end (or a sleep to the end of the run). */
+/*
+ * A replayed task's burst ended: its recorded sleep, a wait for its waker,
+ * or after its last burst its end. One that was alive when the recording
+ * ended, and got here sooner than it did (under a policy that made it wait
+ * less), goes round its recorded life again from its first sleep: it would
+ * have gone on, and not going on would hand its CPU time to the others.
+ */
 static void replay_sleep(struct sim *s, int id)
 {
 	struct ttask *t = &s->t[id];
 
+	if (t->tr_pos >= t->tr->nr_step && !t->tr->exits && t->tr->nr_step >= 3)
+		t->tr_pos = 1;
 	if (t->tr_pos >= t->tr->nr_step) {
 		s->r.task[id].nr_bursts--;  /* not a burst that ended in a sleep */
 		if (t->tr->exits)
 			finish_task(s, id);
 		else
-			t->st = T_SLEEP;    /* no wake-up: it slept on when the recording ended */
+			t->st = T_SLEEP;    /* one burst, no sleep to repeat: it sleeps on */
 		return;
 	}
 	if (t->tr->step[t->tr_pos] < 0) {

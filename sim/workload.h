@@ -48,7 +48,7 @@ struct dist {
  * step[0] ns of CPU, sleeps step[1] ns, runs step[2], ... and ends with a
  * burst (nr_step is odd). A sleep < 0 lasts until a task of the group that
  * `wakes` this one ends a burst (an inferred wake-up chain). After its last
- * burst it ends if it exited, else it sleeps to the end.
+ * burst it ends if it exited, else it starts again from step[1].
  */
 struct wtask {
 	double arrival_ns;
