@@ -18,7 +18,7 @@ struct observed {
 
 /* What ops.dispatch passes to each decision it drains. */
 struct drain_ctx {
-	s32 cpu;          /* the CPU draining */
+	s32 cpu;          /* the CPU draining; -1: ops.enqueue (a rule's decision) */
 	bool slot_free;   /* it will take the shared DSQ's first task next */
 };
 
@@ -99,14 +99,19 @@ static bool send_record(struct task_struct *p, struct task_ctx *tctx, u64 enq_fl
 /*
  * A task just dispatched to the shared DSQ needs a CPU: the one draining,
  * if it may run there (it takes the shared DSQ's first task next), else an
- * idle one, else, for a wake-up, the CPU running the latest deadline if
- * rules.h lets the wake-up preempt it. Only a wake-up preempts, as in
- * Linux's wakeup_preempt(): a task back from its slice preempting in turn
- * would make CPU hogs take each other's CPU in a loop.
+ * idle one, else, for a wake-up, a CPU rules.h lets the wake-up preempt:
+ * the one placing it, from ops.enqueue, if it may be (no IPI), else the one
+ * running the latest deadline. Only a wake-up preempts, as in Linux's
+ * wakeup_preempt(): a task back from its slice preempting in turn would
+ * make CPU hogs take each other's CPU in a loop. A CPU draining in
+ * ops.dispatch is never a victim: it is between two tasks (what it ran
+ * still shows in its state until ops.stopping), and a kick would take the
+ * next task's slice.
  */
 static void place_shared(struct task_struct *p, struct task_ctx *tctx, u64 deadline,
 			 struct drain_ctx *dc)
 {
+	s32 here = dc->cpu < 0 ? (s32)bpf_get_smp_processor_id() : -1;
 	struct rule_cpu best = {};
 	struct rule_tune tu;
 	bool guarded = false;
@@ -124,10 +129,11 @@ static void place_shared(struct task_struct *p, struct task_ctx *tctx, u64 deadl
 	for (s32 i = 0; i < SCX_LUA_MAX_CPUS && i < nr_cpu_ids_ro; i++) {
 		struct rule_cpu *c = &cpus[i & CPU_MASK];
 
-		if (!bpf_cpumask_test_cpu(i, p->cpus_ptr))
+		if (i == dc->cpu || !bpf_cpumask_test_cpu(i, p->cpus_ptr))
 			continue;
 		if (rule_deadline_preempts(c, &tu, deadline, now)) {
-			if (victim < 0 || rule_deadline_victim_better(c, &best)) {
+			if (victim < 0 ||
+			    rule_deadline_victim_better_here(c, i == here, &best, victim == here)) {
 				best = *c;
 				victim = i;
 			}

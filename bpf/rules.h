@@ -67,6 +67,25 @@ static inline bool rule_sched_has_work(const struct rule_sched *s)
 	return s->ring_used || s->held || s->owed;
 }
 
+static inline bool rule_ring_past(const struct rule_sched *s, rule_ns quarters)
+{
+	return s->ring_size && s->ring_used * 4 >= s->ring_size * quarters;
+}
+
+/*
+ * Does anybody wait on the scheduler: a record for a decision
+ * (pending_since), a decision it holds, a reason it is owed the CPU, or a
+ * ring past the watermark? The records of decisions already taken (a
+ * rule's, after the fact; an exit) wait for nobody: the policy reads them
+ * at its next run, whenever that comes (at the latest the heartbeat).
+ * Counting them made every hog whose slice ran out beside a sleeper give
+ * its CPU to the scheduler, once per slice.
+ */
+static inline bool rule_sched_awaited(const struct rule_sched *s)
+{
+	return s->pending_since || s->held || s->owed || rule_ring_past(s, RULE_RING_WATERMARK_Q);
+}
+
 /*
  * Does the scheduler run before anything else on a CPU looking for work?
  * Only when it is owed the CPU, its oldest record has waited the budget,
@@ -86,7 +105,7 @@ static inline bool rule_sched_first(const struct rule_sched *s, const struct rul
 		return true;
 	if (s->pending_since && now - s->pending_since >= tu->budget_ns)
 		return true;
-	return s->ring_size && s->ring_used * 4 >= s->ring_size * RULE_RING_WATERMARK_Q;
+	return rule_ring_past(s, RULE_RING_WATERMARK_Q);
 }
 
 /* Why the scheduler gets a CPU now (nr_sched_runs[]), most pressing first. */
@@ -101,7 +120,7 @@ static inline int rule_run_reason(const struct rule_sched *s, const struct rule_
 		return SCX_LUA_RUN_HEARTBEAT;
 	if (s->pending_since && now - s->pending_since >= tu->budget_ns)
 		return SCX_LUA_RUN_BUDGET;
-	if (s->ring_size && s->ring_used * 4 >= s->ring_size * RULE_RING_WATERMARK_Q)
+	if (rule_ring_past(s, RULE_RING_WATERMARK_Q))
 		return SCX_LUA_RUN_RING;
 	return SCX_LUA_RUN_IDLE;
 }
@@ -196,15 +215,30 @@ static inline bool rule_deadline_victim_better(const struct rule_cpu *a, const s
 }
 
 /*
+ * The same, when one of them may be the CPU placing the wake-up (@a_here,
+ * @b_here: the one running ops.enqueue for it): that one, whatever its
+ * deadline. Preempting it is a reschedule on the way out of the wake-up
+ * (no IPI), and the woken task runs where its waker's cache is; another
+ * CPU costs an IPI, and that CPU's switch, while this one goes on.
+ */
+static inline bool rule_deadline_victim_better_here(const struct rule_cpu *a, bool a_here,
+						    const struct rule_cpu *b, bool b_here)
+{
+	if (a_here != b_here)
+		return a_here;
+	return rule_deadline_victim_better(a, b);
+}
+
+/*
  * A task whose slice ran out goes on at once, with its last slice and
- * deadline, when nothing else waits for a CPU: no record pending, nothing
- * held by the scheduler, nothing queued in the shared DSQ or this CPU's.
- * Any policy would run it again; asking costs a round trip.
+ * deadline, when nothing else waits for a CPU: nobody waits on the
+ * scheduler (rule_sched_awaited), nothing is queued in the shared DSQ or
+ * this CPU's. Any policy would run it again; asking costs a round trip.
  */
 static inline bool rule_keep_running(bool woke, rule_ns slice_left, rule_ns last_slice,
 				     const struct rule_sched *s, rule_ns nr_shared, rule_ns nr_local)
 {
-	return !woke && !slice_left && last_slice && !rule_sched_has_work(s) && !nr_shared &&
+	return !woke && !slice_left && last_slice && !rule_sched_awaited(s) && !nr_shared &&
 	       !nr_local;
 }
 

@@ -418,8 +418,11 @@ static void place_shared(struct sim *s, int id, double deadline, int self, bool 
 
 		if (s->cpu[c].cur < 0 || !sim_allowed(t, c))
 			continue;
+		/* No CPU places a wake-up here (rule_deadline_victim_better_here):
+		 * a timer's comes from none, and a hand-off's waker is no victim
+		 * (hand_off() in machine.c); an IPI takes no time anyway. */
 		if (rule_deadline_preempts(rc, &s->cfg.tune, (rule_ns)deadline, sim_rt(s->now))) {
-			if (victim < 0 || rule_deadline_victim_better(rc, &best)) {
+			if (victim < 0 || rule_deadline_victim_better_here(rc, false, &best, false)) {
 				best = *rc;
 				victim = c;
 			}

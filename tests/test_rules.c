@@ -117,11 +117,58 @@ static void preempt_for_deadline(void)
 	CHECK(!rule_deadline_victim_better(&early, &late), "not the earlier one");
 }
 
+static void victim_here(void)
+{
+	static const struct rule_cpu late = { .deadline = 900 }, early = { .deadline = 600 };
+	static const struct {
+		const struct rule_cpu *a;
+		bool a_here;
+		const struct rule_cpu *b;
+		bool b_here, want;
+		const char *why;
+	} c[] = {
+		{ &early, true, &late, false, true, "the CPU placing it, though its deadline is earlier" },
+		{ &late, false, &early, true, false, "not another over the CPU placing it" },
+		{ &late, false, &early, false, true, "neither places it: the latest deadline" },
+		{ &early, false, &late, false, false, "neither places it: not the earlier one" },
+		{ &late, true, &early, true, true, "both (one CPU): the latest deadline" },
+	};
+
+	for (unsigned i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		CHECK(rule_deadline_victim_better_here(c[i].a, c[i].a_here, c[i].b, c[i].b_here) ==
+			      c[i].want,
+		      "rule_deadline_victim_better_here: %s", c[i].why);
+}
+
+static void awaited(void)
+{
+	static const struct {
+		struct rule_sched s;
+		bool want;
+		const char *why;
+	} c[] = {
+		{ { 0 }, false, "nothing at all" },
+		{ { .ring_used = 960, .ring_size = 4096 }, false,
+		  "only records of decisions already taken: nobody waits on them" },
+		{ { .ring_used = 96, .ring_size = 4096, .pending_since = 1 }, true,
+		  "a record waits for its decision" },
+		{ { .held = 2 }, true, "decisions it holds" },
+		{ { .owed = RULE_OWED_HEARTBEAT }, true, "owed the CPU" },
+		{ { .ring_used = 2048, .ring_size = 4096 }, true, "the ring is half full" },
+	};
+
+	for (unsigned i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		CHECK(rule_sched_awaited(&c[i].s) == c[i].want, "rule_sched_awaited: %s", c[i].why);
+}
+
 static void keep_running(void)
 {
 	struct rule_sched idle = { 0 }, busy = { .ring_used = 96, .pending_since = 1 };
+	struct rule_sched observed = { .ring_used = 960, .ring_size = 1 << 20 };
 
 	CHECK(rule_keep_running(false, 0, 5 * MS, &idle, 0, 0), "slice out, nothing waits: keep");
+	CHECK(rule_keep_running(false, 0, 5 * MS, &observed, 0, 0),
+	      "only decisions already taken in the ring: keep");
 	CHECK(!rule_keep_running(true, 0, 5 * MS, &idle, 0, 0), "a wake-up is decided");
 	CHECK(!rule_keep_running(false, 100, 5 * MS, &idle, 0, 0), "slice left: preempted");
 	CHECK(!rule_keep_running(false, 0, 0, &idle, 0, 0), "never decided by the policy yet");
@@ -148,6 +195,8 @@ int main(void)
 	tick();
 	preempt_for_sched();
 	preempt_for_deadline();
+	victim_here();
+	awaited();
 	keep_running();
 	preempted();
 	TEST_END("test_rules");
