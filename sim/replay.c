@@ -143,8 +143,8 @@ static int scan(struct rd *r, char *err, size_t errlen)
 		id = m.pid[s] ? m.task[s] : -1;
 		if (id < -1 && (double)e->ts <= r->t[-2 - id].exit_ts) {
 			/* A record drained after the exit it precedes, or the
-			 * exit told twice: the old life's, and nothing new. */
-			r->nr_late++;
+			 * exit told twice (sim --record): the old life's. */
+			r->nr_late += e->kind == REC_QUEUED;
 			continue;
 		}
 		if (e->kind == REC_EXIT) {
@@ -514,7 +514,8 @@ static void infer_chains(struct rd *r, struct workload *w)
 		w->g[from[best]].wakes = best;
 		r->nr_chains++;
 		snprintf(r->chains + strlen(r->chains), sizeof(r->chains) - strlen(r->chains),
-			 "%s%s <- %s", r->nr_chains > 1 ? ", " : "", w->g[best].name, w->g[from[best]].name);
+			 "%s%s <- %s (%.0f%%)", r->nr_chains > 1 ? ", " : "", w->g[best].name,
+			 w->g[from[best]].name, 100 * ratio[best]);
 		for (int gb = 0; gb < r->nr_groups; gb++)
 			if (from[gb] == from[best] && gb != best)
 				from[gb] = -1;
