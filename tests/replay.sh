@@ -167,6 +167,28 @@ expect "a pid reused after its exit: two tasks, the late record ignored" \
   test $rc -eq 0 -a -n "$(grep -E ': 2 tasks in 2 groups' "$T/o")" \
   -a -n "$(grep -E '1 events of a task drained after its exit ignored' "$T/o")"
 
+# A chain as the kernel records one: the consumer's wake-up comes a few us
+# before the producer's burst ends (write, then block), with jitter; a
+# third task wakes at random. The chain is found, the random one is not
+# made part of one.
+python3 -c "
+import random; random.seed(3)
+pe, ce = 0, 0
+for k in range(1, 200):
+    t = k * 2000000
+    end = t - 1500000 + random.randint(0, 400000)
+    print(t, t - 2000000 + 1000, end, 0, 1, 0, 2, 100, 1, 1, 'producer')
+    w = end - random.randint(2000, 30000)
+    print(w, pe, pe + 200000 if pe else 0, 0, 2, 1, 2, 100, 1, 1, 'consumer')
+    pe = w + 20000
+    r = random.randint(t - 2000000, t)
+    print(r, ce, ce + 100000 if ce else 0, 0, 3, 1, 2, 100, 1, 1, 'noise')
+    ce = r + 10000
+" | sort -n -s -k1,1 | mkrec "$T/chain.rec" 2 400000000
+$BIN sim policies/deadline.lua --replay "$T/chain.rec" > "$T/o" 2>&1
+expect "a kernel-like chain (wakee a few us before the waker stops) inferred, no random one" \
+  test -n "$(grep -E '1 wake-up chain inferred: consumer <- producer \(([5-9][0-9]|100)%\)$' "$T/o")"
+
 # Bad files: each refused with its name and what is wrong (exit 2).
 refuse() {  # DESCRIPTION FILE PATTERN
   $BIN sim policies/fifo.lua --replay "$2" > "$T/o" 2>&1; local rc=$?
