@@ -5,7 +5,8 @@
  * (keep_running at its enqueue, keep_prev in ops.dispatch); a task we
  * preempted keeps its place if the policy asked for that (keep_preempted);
  * a task the policy gave a rule (rules.h) is
- * decided at its enqueue with the rule's arithmetic (rule_dispatch), and
+ * decided at its enqueue with the rule's arithmetic (rule_dispatch) and,
+ * woken where it may preempt at once, placed there (preempt_in_place), and
  * the policy is told after the fact (an observed record, submitted without
  * a wake-up and without anybody waiting on it; dropped and counted when
  * the ring is full). The policy stays in charge: it sees every such
@@ -134,6 +135,50 @@ static bool keep_preempted(struct task_struct *p, struct task_ctx *tctx, u64 enq
 	return true;
 }
 
+/*
+ * A woken task that may preempt the CPU waking it, its own (rules.h,
+ * rule_preempt_in_place): into this CPU's local DSQ with SCX_ENQ_PREEMPT.
+ * The kernel zeroes the running task's slice and reschedules on the way
+ * out of the wake-up; that task comes back marked preempted (kicked, as
+ * for a kick).
+ */
+static bool preempt_in_place(struct task_struct *p, struct task_ctx *tctx, u64 deadline,
+			     u64 slice, u64 enq_flags)
+{
+	s32 here = bpf_get_smp_processor_id();
+	bool own = (enq_flags & SCX_ENQ_WAKEUP) && scx_bpf_task_cpu(p) == here;
+	bool victim, any_idle;
+	const struct cpumask *idle;
+	struct rule_tune tu;
+	struct rule_cpu *c;
+	u64 waiting;
+
+	if (!own)
+		return false;   /* the common case, cheaply */
+	tune_view(&tu);
+	c = cpu_state(here);
+	victim = rule_wakeup_may_preempt(&tu, tctx->sync_wake) &&
+		 rule_deadline_preempts(c, &tu, deadline, bpf_ktime_get_ns());
+	if (!victim)
+		return false;
+	waiting = scx_bpf_dsq_nr_queued(SCX_LUA_SHARED_DSQ) +
+		  scx_bpf_dsq_nr_queued(here & CPU_MASK) +
+		  scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL_ON | here);
+	/* Not bpf_cpumask_intersects(): a kfunc's bool comes back with the
+	 * callee's upper register bits (seen: -256 for false). */
+	idle = scx_bpf_get_idle_cpumask();
+	any_idle = bpf_cpumask_any_and_distribute(idle, p->cpus_ptr) < nr_cpu_ids_ro;
+	scx_bpf_put_idle_cpumask(idle);
+	if (!rule_preempt_in_place(victim, own, waiting, any_idle))
+		return false;
+	c->deadline = deadline;
+	c->run_start = 0;
+	c->kicked = 1;
+	insert(p, SCX_DSQ_LOCAL, slice, enq_flags | SCX_ENQ_PREEMPT);
+	trace("enq %d: preempts cpu %d in place", p->pid, here);
+	__sync_fetch_and_add(&nr_deadline_preempts, 1);
+	return true;
+}
 
 static bool rule_dispatch(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
 {
@@ -160,12 +205,14 @@ static bool rule_dispatch(struct task_struct *p, struct task_ctx *tctx, u64 enq_
 	tctx->woke = !!(enq_flags & SCX_ENQ_WAKEUP);
 	if (obs.deadline > vtime_max)
 		vtime_max = obs.deadline;
-	insert_shared(p, tctx, obs.slice, obs.deadline, enq_flags);
 	trace("enq %d: rule %u, deadline %llu slice %llu", p->pid, id, obs.deadline, obs.slice);
-	if (r->preempt)
-		place_shared(p, tctx, obs.deadline, &dc);
-	else
+	if (!r->preempt) {
+		insert_shared(p, tctx, obs.slice, obs.deadline, enq_flags);
 		kick_idle_for(p, SCX_LUA_KICK_TASK_IDLE);
+	} else if (!preempt_in_place(p, tctx, obs.deadline, obs.slice, enq_flags)) {
+		insert_shared(p, tctx, obs.slice, obs.deadline, enq_flags);
+		place_shared(p, tctx, obs.deadline, &dc);
+	}
 	__sync_fetch_and_add(&nr_rule_dispatches, 1);
 	if (!send_record(p, tctx, enq_flags, &obs))
 		__sync_fetch_and_add(&nr_observe_dropped, 1);

@@ -230,6 +230,21 @@ static inline bool rule_deadline_victim_better_here(const struct rule_cpu *a, bo
 }
 
 /*
+ * May a woken task skip the shared DSQ and go straight to the CPU placing
+ * it, preempting what runs there at once? Only on its own CPU (the one it
+ * is queued on: a timer's wake-up where it slept), when that CPU is its
+ * victim (rule_deadline_preempts, and rule_deadline_victim_better_here
+ * puts it first), nothing else waits for a CPU (the shared order would
+ * have a say) and no CPU is idle. It saves the kick (an irq_work) and the
+ * ops.dispatch that would fetch it: EEVDF's wakeup_preempt() at its price.
+ */
+static inline bool rule_preempt_in_place(bool here_preemptible, bool own_cpu, rule_ns nr_waiting,
+					 bool any_idle)
+{
+	return here_preemptible && own_cpu && !nr_waiting && !any_idle;
+}
+
+/*
  * A task whose slice ran out goes on at once, with its last slice and
  * deadline, when nothing else waits for a CPU: nobody waits on the
  * scheduler (rule_sched_awaited), nothing is queued in the shared DSQ or

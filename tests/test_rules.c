@@ -140,6 +140,27 @@ static void victim_here(void)
 		      "rule_deadline_victim_better_here: %s", c[i].why);
 }
 
+static void in_place(void)
+{
+	static const struct {
+		bool here_preemptible, own_cpu;
+		rule_ns waiting;
+		bool any_idle, want;
+		const char *why;
+	} c[] = {
+		{ true, true, 0, false, true, "its own CPU, its victim, nothing waits, none idle" },
+		{ false, true, 0, false, false, "what runs here may not be preempted" },
+		{ true, false, 0, false, false, "queued on another CPU than the one waking it" },
+		{ true, true, 1, false, false, "another task waits: the shared order decides" },
+		{ true, true, 0, true, false, "a CPU is idle: it runs there, nobody preempted" },
+	};
+
+	for (unsigned i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		CHECK(rule_preempt_in_place(c[i].here_preemptible, c[i].own_cpu, c[i].waiting,
+					    c[i].any_idle) == c[i].want,
+		      "rule_preempt_in_place: %s", c[i].why);
+}
+
 static void awaited(void)
 {
 	static const struct {
@@ -196,6 +217,7 @@ int main(void)
 	preempt_for_sched();
 	preempt_for_deadline();
 	victim_here();
+	in_place();
 	awaited();
 	keep_running();
 	preempted();
