@@ -152,4 +152,52 @@ else
 fi
 expect "... and nothing left of it" test -z "$(pgrep -x ld_neg)"
 
+# --- lab 6's grader: a live lab, on the kernel ----------------------------------
+G=policies/labs/grade
+GRADE_SCHED_EXT=$T/none $G 6 > "$T/o" 2>&1; rc=$?
+expect "grade 6 without sched_ext: exit 2, says where to run it" \
+  test $rc -eq 2 -a -n "$(grep 'runs on a sched_ext kernel .*class VM' "$T/o")"
+# A stand-in for the kernel's sysfs folder and for `scx_lua run` (FAKE_MODE:
+# ok, errors, noload, eject); `load` is the real one, on this kernel.
+mkdir -p "$T/sx/root"; echo disabled > "$T/sx/state"
+cat > "$T/scx_lua" <<'EOF2'
+#!/usr/bin/env bash
+case $1 in
+  run)
+    [ "$FAKE_MODE" = noload ] && { printf 'scx_lua: cannot load x.lua:\nx.lua:1: boom\n' >&2; exit 1; }
+    echo enabled > "$FAKE_SX/state"
+    trap 'echo disabled > "$FAKE_SX/state"; exit 0' TERM
+    e=0; [ "$FAKE_MODE" = errors ] && e=3
+    for n in $(seq 1000); do
+      echo "{\"t\":$n,\"core\":{\"policy\":\"x\",\"errors\":$e,\"fallback\":0}}"
+      [ "$FAKE_MODE" = eject ] && [ $n -gt 2 ] && { echo disabled > "$FAKE_SX/state"; exit 1; }
+      sleep 0.2
+    done ;;
+  *) exec "$FAKE_REAL" "$@" ;;
+esac
+EOF2
+chmod +x "$T/scx_lua"
+live() {  # MODE ARGS...: grade 6 against the stand-in
+  FAKE_MODE=$1 FAKE_SX=$T/sx FAKE_REAL=$PWD/$BIN SCX_LUA=$T/scx_lua GRADE_SCHED_EXT=$T/sx \
+    GRADE_DURATION_MS=600 timeout 120 $G 6 policies/labs/solutions/lab1.lua "${@:2}" > "$T/o" 2>&1
+}
+live ok; rc=$?
+expect "grade 6: bounds from the kernel's own run, the policy's run checked, its stats read (exit $rc)" \
+  test $rc -le 1 -a -n "$(grep '^the kernel.s own scheduler: ui.wake_p99_ms = [0-9.]*, so the bound is ui.wake_p99_ms < [0-9.]*$' "$T/o")" \
+  -a -n "$(grep '^PASS: machine.policy_errors <= 0' "$T/o")" -a -n "$(grep '^PASS: machine.ejected <= 0' "$T/o")" \
+  -a "$(grep -cE '^(PASS|FAIL): [a-z]+\.' "$T/o")" -eq 7
+expect "grade 6: the scheduler stopped after the run" test "$(cat "$T/sx/state")" = disabled
+live errors; rc=$?
+expect "grade 6: policy errors in the scheduler's stats fail it (exit 1)" \
+  test $rc -eq 1 -a -n "$(grep '^FAIL: machine.policy_errors <= 0: got 3' "$T/o")"
+live eject; rc=$?
+expect "grade 6: a scheduler the kernel dropped mid-run fails it (exit 1)" \
+  test $rc -eq 1 -a -n "$(grep '^FAIL: machine.ejected <= 0: got 1' "$T/o")"
+live noload; rc=$?
+expect "grade 6: a policy that does not load: exit 3, its error" test $rc -eq 3 -a -n "$(grep '^DID NOT LOAD: x.lua:1: boom' "$T/o")"
+live ok --json; rc=$?
+expect "grade 6 --json: one object, seven checks" python3 -c 'import json, sys
+d = json.loads(open(sys.argv[1]).read())
+assert d["lab"] == 6 and d["result"] in ("pass", "fail") and len(d["checks"]) == 7, d' "$T/o"
+
 done_testing load.sh
