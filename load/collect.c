@@ -122,11 +122,11 @@ int load_cpus(int *cpu, int *llc, int max)
 
 	if (sched_getaffinity(0, sizeof(set), &set))
 		return 0;
-	for (int c = 0; c < CPU_SETSIZE && n < max; c++)
-		if (CPU_ISSET(c, &set)) {
-			llc[n] = llc_id(c);
+	for (int c = 0; c < CPU_SETSIZE && c < max; c++) {
+		llc[c] = CPU_ISSET(c, &set) ? llc_id(c) : -1;
+		if (CPU_ISSET(c, &set))
 			cpu[n++] = c;
-		}
+	}
 	return n;
 }
 

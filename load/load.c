@@ -409,7 +409,10 @@ static int spawn(struct load_region *r, bool *reaped)
  * @idle_ns: the CPUs' idle time meanwhile. 0, or 128 + a signal. */
 static int run(struct load_region *r, bool *reaped, double dur_ns, double *idle_ns)
 {
-	int64_t t0 = load_now() + 20000000, end = t0 + (int64_t)dur_ns;
+	/* Room for every task to reach its arrival's sleep before t0 (else
+	 * its first wake-up would count the late start as latency). */
+	int64_t t0 = load_now() + 20000000 + (int64_t)r->nr_tasks * 50000;
+	int64_t end = t0 + (int64_t)dur_ns;
 	struct timespec ts;
 	double idle0;
 	int alive, late = 0;

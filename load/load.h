@@ -18,8 +18,8 @@ int load_main(int argc, char **argv);
  * then sim_metrics()); @idle_ns: the CPUs' idle time over the run. */
 int load_collect(struct sim_metrics *m, const struct load_region *r, double duration_ns,
 		 double idle_ns);
-/* The machine's CPUs this process may use (at most @max), with their
- * last-level cache ids (-1: unknown); the count. */
+/* The machine's CPUs this process may use, in order (numbers below @max),
+ * and the last-level cache id of each by its number (-1: unknown); the count. */
 int load_cpus(int *cpu, int *llc, int max);
 /* Idle ns of these CPUs so far (/proc/stat), or NAN. */
 double load_idle_ns(const int *cpu, int n);

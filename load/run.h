@@ -77,7 +77,7 @@ struct load_region {
 	_Atomic int64_t t0, end;     /* the run's start and end (0: not started) */
 	int nr_tasks, nr_cpus;
 	int cpu[1024];               /* the machine's CPUs the run uses, in order */
-	int llc[1024];               /* their last-level cache (index3 id), -1: unknown */
+	int llc[1024];               /* by CPU number: its last-level cache's id, -1: unknown */
 	int go_rd, go_wr;            /* the go pipe: EOF on go_rd (the parent closed go_wr) is
 				      * the start for every task at once */
 	int32_t parent;              /* the tasks die with it (PR_SET_PDEATHSIG) */

@@ -131,9 +131,9 @@ static bool got_cpu(int64_t now, int64_t since, bool woke)
 	cpu = sched_getcpu();
 	if (T->first_run < 0) {
 		T->first_run = now - t0;
-	} else if (cpu != last_cpu && last_cpu >= 0) {
+	} else if (cpu != last_cpu && last_cpu >= 0 && cpu >= 0) {
 		T->migrations++;
-		if (R->llc[cpu % 1024] != R->llc[last_cpu % 1024])
+		if (cpu < 1024 && last_cpu < 1024 && R->llc[cpu] != R->llc[last_cpu])
 			T->llc_migrations++;
 	}
 	last_cpu = cpu;
