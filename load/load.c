@@ -331,19 +331,21 @@ static void kill_all(struct load_region *r, bool *reaped)
 		}
 }
 
-/* Reap what exited (WNOHANG); how many are still alive. */
+/* Reap what exited (WNOHANG; this process has no other children); how
+ * many are still alive. */
 static int reap(struct load_region *r, bool *reaped)
 {
-	int alive = 0, st;
+	int alive = 0;
+	pid_t pid;
 
-	for (int i = 0; i < r->nr_tasks; i++) {
-		if (reaped[i] || r->task[i].pid <= 0)
-			continue;
-		if (waitpid(r->task[i].pid, &st, WNOHANG) == r->task[i].pid)
-			reaped[i] = true;
-		else
-			alive++;
-	}
+	while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
+		for (int i = 0; i < r->nr_tasks; i++)
+			if (r->task[i].pid == pid) {
+				reaped[i] = true;
+				break;
+			}
+	for (int i = 0; i < r->nr_tasks; i++)
+		alive += r->task[i].pid > 0 && !reaped[i];
 	return alive;
 }
 
