@@ -50,6 +50,7 @@ struct rtask {
 };
 
 struct rend { double t; int32_t task; };                   /* a burst ended */
+struct rrun { double from, to; };                          /* a recorded run */
 struct rwake { double t; int32_t task; uint32_t step; };   /* a wake-up: its sleep's step */
 
 struct rd {
@@ -68,6 +69,8 @@ struct rd {
 	uint32_t nr_end;
 	struct rwake *wake;
 	uint32_t nr_wake;
+	struct rrun *run;
+	uint32_t nr_run;
 	/* what was skipped or guessed, for the note */
 	uint64_t nr_bad_kind, nr_bad_time, nr_bad_pid, nr_unordered, nr_bad_run, nr_over_tasks;
 	uint64_t nr_hidden, nr_after_end, nr_wide_affinity, nr_late, nr_guessed;
@@ -265,6 +268,8 @@ static void trace_task(struct rd *r, struct rtask *t, struct tail *tl)
 			continue;  /* its first burst goes on (or starts) here */
 		}
 		tl->longest = fmax(tl->longest, run);
+		if (run > 0)
+			r->run[r->nr_run++] = (struct rrun){ (double)e->start_ts, (double)e->stop_ts };
 		if (e->flags & REC_F_WAKEUP) {
 			from = run > 0 ? (double)e->stop_ts : last_ts;
 			push_step(r, t, cpu + run);
@@ -295,44 +300,80 @@ static void trace_task(struct rd *r, struct rtask *t, struct tail *tl)
 }
 
 /*
- * Step 3b: the last burst, of which the recording has the start only
- * (unless the exit event carries its exec_runtime). Still running at its
- * last record (preempted, its slice out): it ran on until its exit (at most
- * its longest run more), or it runs on for good (what it did at the end:
- * another policy may give it more CPU than it got). Woken at its last record: a burst like
- * its others (the mean of everyone's, if it has none: a guess, counted), at
- * most until its exit or the end.
+ * Step 3b: the CPU time after its last record, of which the recording has
+ * the start only (unless the exit event carries its exec_runtime). Still
+ * running at its last record (preempted, its slice out): it ran on until
+ * its exit (at most its longest run more), or for good (what it did at the
+ * end: another policy may give it more than it got). Woken at its last
+ * record: a burst like its others, at most until its exit or the end; with
+ * none to go by, the mean of everyone's, or if it exited, share_guesses().
  */
-static void finish_trace(struct rd *r, struct rtask *t, const struct tail *tl, double mean_all)
+static double tail_cpu(const struct rd *r, const struct rtask *t, const struct tail *tl,
+		       double mean_all, bool *guess)
 {
-	double wall = fmax((t->exited ? t->exit_ts : r->duration) - tl->last_ts, 0), more;
+	double wall = fmax((t->exited ? t->exit_ts : r->duration) - tl->last_ts, 0);
 	uint32_t n_done = t->nr_step / 2;
 
-	if (t->exit_cpu > 0) {
-		more = fmax(t->exit_cpu - tl->cpu, 0);
-	} else if (!tl->last_woke) {
-		more = t->exited && tl->longest > 0 ? fmin(wall, tl->longest) : wall;
-	} else {
-		more = fmin(wall, n_done ? tl->bursts / n_done : mean_all);
-		r->nr_guessed += t->exited && !n_done;
-	}
-	push_step(r, t, !t->exited && !tl->last_woke && t->exit_cpu <= 0 ? INFINITY : tl->cpu + more);
-	t->cpu = tl->bursts + tl->cpu + more;
+	*guess = false;
+	if (t->exit_cpu > 0)
+		return fmax(t->exit_cpu - tl->cpu, 0);
+	if (!tl->last_woke)
+		return !t->exited ? INFINITY : tl->longest > 0 ? fmin(wall, tl->longest) : wall;
+	if (n_done)
+		return fmin(wall, tl->bursts / n_done);
+	*guess = t->exited;
+	return t->exited ? wall : fmin(wall, mean_all);
+}
+
+/*
+ * Jobs that woke, ran and exited with no record of their CPU time (a
+ * stream of short processes): between them they had what the CPUs could
+ * give over their span less the runs recorded in it, shared out by how
+ * long each was about after its record, and no more than that. On an idle
+ * machine that is each one's time (it ran at once); on a busy one, its
+ * part of what the others left.
+ */
+static void share_guesses(struct rd *r, const struct tail *tl, const bool *guess, double *more)
+{
+	double a = INFINITY, b = -INFINITY, known = 0, walls = 0, spare;
+
+	for (int i = 0; i < r->nr_tasks; i++)
+		if (guess[i]) {
+			a = fmin(a, tl[i].last_ts);
+			b = fmax(b, r->t[i].exit_ts);
+			walls += more[i];
+			r->nr_guessed++;
+		}
+	if (!(b > a) || !(walls > 0))
+		return;
+	for (uint32_t i = 0; i < r->nr_run; i++)
+		known += fmax(fmin(r->run[i].to, b) - fmax(r->run[i].from, a), 0);
+	spare = fmax(r->h->nr_cpus * (b - a) - known, 0);
+	for (int i = 0; i < r->nr_tasks; i++)
+		if (guess[i])
+			more[i] = fmin(more[i], spare * more[i] / walls);
+}
+
+static void finish_trace(struct rd *r, struct rtask *t, const struct tail *tl, double more)
+{
+	push_step(r, t, tl->cpu + more);
+	t->cpu = tl->bursts + tl->cpu + (isfinite(more) ? more : fmax(r->duration - tl->last_ts, 0));
 }
 
 static int trace_all(struct rd *r)
 {
 	struct tail *tl = calloc((size_t)r->nr_tasks, sizeof(*tl));
-	double sum = 0, nb = 0;
+	double *more = calloc((size_t)r->nr_tasks, sizeof(*more)), sum = 0, nb = 0;
+	bool *guess = calloc((size_t)r->nr_tasks, sizeof(*guess));
+	int rc = -ENOMEM;
 
 	/* At most two steps per event, and the last burst per task. */
 	r->step = malloc((2 * r->n + (size_t)r->nr_tasks + 1) * sizeof(*r->step));
 	r->end = malloc((r->n + 1) * sizeof(*r->end));
 	r->wake = malloc((r->n + 1) * sizeof(*r->wake));
-	if (!tl || !r->step || !r->end || !r->wake) {
-		free(tl);
-		return -ENOMEM;
-	}
+	r->run = malloc((r->n + 1) * sizeof(*r->run));
+	if (!tl || !more || !guess || !r->step || !r->end || !r->wake || !r->run)
+		goto out;
 	for (int i = 0; i < r->nr_tasks; i++) {
 		trace_task(r, &r->t[i], &tl[i]);
 		sum += tl[i].bursts;
@@ -340,9 +381,16 @@ static int trace_all(struct rd *r)
 		r->nr_step += r->t[i].nr_step + 1;  /* room for its last burst */
 	}
 	for (int i = 0; i < r->nr_tasks; i++)
-		finish_trace(r, &r->t[i], &tl[i], nb ? sum / nb : 1e6);
+		more[i] = tail_cpu(r, &r->t[i], &tl[i], nb ? sum / nb : 1e6, &guess[i]);
+	share_guesses(r, tl, guess, more);
+	for (int i = 0; i < r->nr_tasks; i++)
+		finish_trace(r, &r->t[i], &tl[i], more[i]);
+	rc = 0;
+out:
 	free(tl);
-	return 0;
+	free(more);
+	free(guess);
+	return rc;
 }
 
 static int cmp_comm(const void *a, const void *b, void *arg)
@@ -589,7 +637,8 @@ static void write_note(const struct rd *r, char *note, size_t len)
 	say(note, len, "\nreplay: %llu %s", r->nr_hidden, "wake-ups went unrecorded (the idle "
 	    "fast path; record with -u to see them all): their bursts are merged");
 	say(note, len, "\nreplay: %llu %s", r->nr_guessed, "tasks ran once and exited with no "
-	    "record of their CPU time: their burst is a guess (the mean burst)");
+	    "record of their CPU time: theirs is guessed (the CPU time no recorded run took, "
+	    "shared out)");
 	say(note, len, "\nreplay: %llu %s", r->nr_late, "events of a task drained after its "
 	    "exit ignored");
 	say(note, len, "\nreplay: %llu %s", r->nr_over_tasks,
@@ -662,6 +711,7 @@ out:
 	free(r.step);
 	free(r.end);
 	free(r.wake);
+	free(r.run);
 	return rc;
 }
 
