@@ -17,12 +17,15 @@
  *
  * What the recording does not hold, the replay cannot give back: runs and
  * sleeps the kernel handled without a record (the idle fast path: record
- * with -u to see every wake-up), the CPU a task used after its last
- * record (estimated: its mean burst, at most until its exit or the end),
- * affinity other than one CPU or all of them, a weight changed mid-life,
- * what a task waited for other than an inferred chain. A bad event is
- * skipped and counted, a bad file refused saying what is wrong; memory is
- * a few times the events', allocated here and freed by workload_free().
+ * with -u to see every wake-up; and a preempted task that a policy lets
+ * keep its place, as fifo does, runs on unseen), the CPU time a task used
+ * after its last record (tail_cpu() estimates it), affinity other than
+ * one CPU or all of them, a weight changed mid-life, what a task waited
+ * for other than an inferred chain. A task alive at the end that got
+ * through its recorded life sooner (a policy that made it wait less) goes
+ * round it again (machine.c). A bad event is skipped and counted, a bad
+ * file refused saying what is wrong; memory is a few times the events',
+ * allocated here and freed by workload_free().
  */
 #include <errno.h>
 #include <math.h>
