@@ -263,6 +263,9 @@ expect "--workload and --replay: exit 2, give one" \
   test $rc -eq 2 -a -n "$(grep -- '--workload and --replay both name the workload: give one' "$T/o")"
 $BIN sim policies/fifo.lua > "$T/o" 2>&1
 expect "no workload: the message offers --replay" has "$T/o" 'or --replay FILE'
+$BIN sim policies/fifo.lua --workload interactive --record "$T/none/x.rec" > "$T/o" 2>&1; rc=$?
+expect "sim --record into a folder that is not there: exit 1, the file and the fix named" \
+  test $rc -eq 1 -a -n "$(grep -- "--record: cannot write $T/none/x.rec: .*name a file in a folder you can write" "$T/o")"
 $BIN sim --help > "$T/o"
 expect "sim --help lists --replay" has "$T/o" '^  --replay FILE'
 expect "sim --help lists --record" has "$T/o" '^  --record FILE'
