@@ -43,7 +43,7 @@ CORE_SRCS := core/arena core/buddy core/heap core/store core/logring core/policy
 	     core/sandbox core/fallback core/sched core/engine core/synth
 SIM_SRCS  := sim/workload sim/replay sim/machine sim/dispatcher sim/backend sim/journal sim/report
 CLI_SRCS  := cli/main cli/opts cli/find cli/run cli/check cli/sim_cmd cli/quiz cli/statsd cli/expect bpf/load bpf/live \
-	     load/load load/task load/collect
+	     load/load load/task load/collect load/sched
 LIB_SRCS  := $(CORE_SRCS) $(SIM_SRCS)
 LIB_OBJS  := $(addprefix $(BUILD)/,$(addsuffix .o,$(LIB_SRCS))) $(BUILD)/gen/embed.o
 CLI_OBJS  := $(addprefix $(BUILD)/,$(addsuffix .o,$(CLI_SRCS)))

@@ -6,11 +6,10 @@
  *
  * The tasks' figures become a struct sim_result, and sim_metrics() in
  * sim/report.c turns it into the report: one definition of every
- * metric for both. What a live run cannot fill stays 0: the scheduler's
- * own time (sched_ns, so the overhead), its steps and dispatch counters
- * (the simulator's model of the scheduler; a live scheduler reports its
- * own with --stats). busy_ns is the workload's CPU time, not other
- * processes'.
+ * metric for both. The scheduler's own figures (its CPU time, so the
+ * overhead; its steps, dispatch counters, errors) come from what a running
+ * scx_lua said before and after the run (sched.c), else stay 0. busy_ns is
+ * the workload's CPU time, not other processes'.
  */
 #include <math.h>
 #include <sched.h>
@@ -69,9 +68,27 @@ static void task_stats(struct sim_task_stats *ts, const struct load_region *r, i
 	ts->worst_wait_end = end;
 }
 
-int load_collect(struct sim_metrics *m, const struct load_region *r, double duration_ns,
-		 double idle_ns)
+/* The scheduler's figures over the run: @b minus @a, counter by counter
+ * (struct lua_counters is all unsigned long long). */
+static void sched_delta(struct sim_result *res, const struct load_sched *a,
+			const struct load_sched *b)
 {
+	const unsigned long long *x = (const unsigned long long *)&a->c;
+	const unsigned long long *y = (const unsigned long long *)&b->c;
+	unsigned long long *d = (unsigned long long *)&res->c;
+
+	for (size_t k = 0; k < sizeof(res->c) / sizeof(*d); k++)
+		d[k] = y[k] - x[k];
+	res->nr_steps = b->batches - a->batches;
+	if (a->cpu_ns >= 0 && b->cpu_ns >= a->cpu_ns)
+		res->sched_ns = b->cpu_ns - a->cpu_ns;
+}
+
+int load_collect(struct sim_metrics *m, const struct load_region *r, double duration_ns,
+		 double idle_ns, const struct load_sched *a, const struct load_sched *b)
+{
+	bool sched = a->ok && b->ok && a->pid == b->pid;
+
 	struct sim_result res = {
 		.nr_cpus = r->nr_cpus,
 		.nr_tasks = r->nr_tasks,
@@ -86,7 +103,13 @@ int load_collect(struct sim_metrics *m, const struct load_region *r, double dura
 		task_stats(&res.task[i], r, i, duration_ns);
 		res.busy_ns += res.task[i].cpu_ns;
 	}
+	if (sched)
+		sched_delta(&res, a, b);
 	sim_metrics(m, &res, r->w);
+	if (sched) {
+		m->policy_errors = b->errors - a->errors;
+		m->fallback_batches = b->fallback - a->fallback;
+	}
 	for (int i = 0; i < r->nr_tasks; i++) {
 		free(res.task[i].wait.v);
 		free(res.task[i].wake.v);

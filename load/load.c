@@ -19,10 +19,13 @@
  * task by pid, reap them and exit 128 + the signal; a task still not done
  * 2 s after the end (starved) is killed and reported up to where it was.
  *
- * Not here: the simulator's model of the scheduler process (its steps,
- * dispatch counters, overhead: a live scheduler reports its own with
- * --stats), a workload's llc_cpus (the machine's real caches count), more
- * CPUs than the machine gives this process.
+ * The scheduler's own figures (steps, dispatches, errors, its CPU time:
+ * the overhead) are a running scx_lua's, asked over its stats socket
+ * before and after (sched.c); under any other scheduler they stay 0.
+ *
+ * Not here: a workload's llc_cpus (the machine's real caches count), more
+ * CPUs than the machine gives this process, the simulator's draws (the same
+ * seed gives other bursts and sleeps: each side seeds its own generator).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -40,6 +43,7 @@
 #include "expect.h"
 #include "load.h"
 #include "opts.h"
+#include "statsd.h"
 
 #define MAX_TASKS 20000
 #define GRACE_NS 2000000000LL     /* after the end, before a task is killed */
@@ -47,6 +51,7 @@
 
 struct load_args {
 	const char *workload;
+	const char *stats_socket;  /* a running scx_lua's, for its own figures; NULL: none */
 	double duration_ms;       /* 0: the workload's */
 	int cpus;                 /* 0: every CPU this process may use */
 	unsigned long long seed;
@@ -68,17 +73,20 @@ static void usage(FILE *f)
 "                      the workload's `cpus` is the simulator's machine, not this one)\n"
 "  --seed N            random seed of the bursts and sleeps (default 1)\n"
 "  --json              the metrics as JSON, as scx_lua sim --json\n"
+"  --stats-socket P    where a running scx_lua serves its stats (default\n"
+"                      " STATSD_DEFAULT_PATH "; none: do not ask): its policy's name,\n"
+"                      steps, dispatches, errors and CPU time (the overhead) over the run\n"
 "  --expect CHECK      grade the run as scx_lua sim --expect does (its help lists the\n"
 "                      metrics): a PASS/FAIL line each, exit 1 if any fails; repeatable\n"
 "Each task is a process named as its group (comm), with the group's nice (its weight\n"
 "rounded to the nearest nice) and CPUs (workload CPU i is the machine's CPU i mod N).\n"
 "Wait and wake-up latency run from the wake-up (timer expiry, the waker's pipe write)\n"
 "to the task running again in user space; a preemption is seen as a gap in the burst's\n"
-"spin. The scheduler's steps, dispatches and overhead are the simulator's only (0).\n"
+"spin. Under another scheduler than scx_lua, steps, dispatches and overhead stay 0.\n"
 "Exit: 0, 1 a task could not start (or a check failed), 2 bad command line or workload, 128+N on signal N.\n");
 }
 
-enum { O_DURATION_MS = OPT_OWN, O_JSON, O_CPUS, O_SEED, O_EXPECT };
+enum { O_DURATION_MS = OPT_OWN, O_JSON, O_CPUS, O_SEED, O_EXPECT, O_STATS_SOCKET };
 
 static const struct option longopts[] = {
 	{ "duration-ms", required_argument, 0, O_DURATION_MS },
@@ -86,6 +94,7 @@ static const struct option longopts[] = {
 	{ "seed", required_argument, 0, O_SEED },
 	{ "json", no_argument, 0, O_JSON },
 	{ "expect", required_argument, 0, O_EXPECT },
+	{ "stats-socket", required_argument, 0, O_STATS_SOCKET },
 	{ "help", no_argument, 0, 'h' },
 	{ 0, 0, 0, 0 },
 };
@@ -98,6 +107,7 @@ static int parse(struct load_args *a, int argc, char **argv, char *err, size_t e
 
 	memset(a, 0, sizeof(*a));
 	a->seed = 1;
+	a->stats_socket = STATSD_DEFAULT_PATH;
 	optind = 0;
 	opterr = 0;
 	while (!e.failed && (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -107,6 +117,11 @@ static int parse(struct load_args *a, int argc, char **argv, char *err, size_t e
 		case O_SEED: a->seed = (unsigned long long)opt_whole(&e, "--seed", optarg, 0, LLONG_MAX); break;
 		case O_JSON: a->json = true; break;
 		case O_EXPECT: expect_add(&e, a->expect, &a->nr_expect, optarg); break;
+		case O_STATS_SOCKET:
+			if (!optarg[0] || strlen(optarg) > 107)
+				opt_fail(&e, "--stats-socket expects a path of 1 to 107 characters (or none)");
+			a->stats_socket = strcmp(optarg, "none") ? optarg : NULL;
+			break;
 		case 'h': usage(stdout); return 1;
 		default: opt_unknown(&e, argc, argv, "scx_lua load");
 		}
@@ -407,18 +422,29 @@ static int spawn(struct load_region *r, bool *reaped)
 	return 0;
 }
 
+/* What the parent measures around the run itself. */
+struct around {
+	double idle_ns;                  /* the CPUs' idle time, NAN: unknown */
+	struct load_sched before, after; /* a running scx_lua's own figures */
+};
+
 /* Start the clock for every task at once, sleep until the end, reap;
- * @idle_ns: the CPUs' idle time meanwhile. 0, or 128 + a signal. */
-static int run(struct load_region *r, bool *reaped, double dur_ns, double *idle_ns)
+ * @sock: a running scx_lua's stats socket (NULL: none). 0, or 128 + a signal. */
+static int run(struct load_region *r, bool *reaped, double dur_ns, const char *sock,
+	       struct around *am)
 {
-	/* Room for every task to reach its arrival's sleep before t0 (else
-	 * its first wake-up would count the late start as latency). */
-	int64_t t0 = load_now() + 20000000 + (int64_t)r->nr_tasks * 50000;
-	int64_t end = t0 + (int64_t)dur_ns;
+	int64_t t0, end;
 	struct timespec ts;
 	double idle0;
 	int alive, late = 0;
 
+	/* Asked before the clock: its answer takes a step of its loop. */
+	if (sock)
+		load_sched_read(sock, &am->before);
+	/* Room for every task to reach its arrival's sleep before t0 (else
+	 * its first wake-up would count the late start as latency). */
+	t0 = load_now() + 20000000 + (int64_t)r->nr_tasks * 50000;
+	end = t0 + (int64_t)dur_ns;
 	atomic_store(&r->t0, t0);
 	atomic_store(&r->end, end);
 	close(r->go_wr);   /* the go: every task reads EOF */
@@ -429,7 +455,9 @@ static int run(struct load_region *r, bool *reaped, double dur_ns, double *idle_
 	ts = (struct timespec){ end / 1000000000, end % 1000000000 };
 	while (!stop_signal && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 		;
-	*idle_ns = load_idle_ns(r->cpu, r->nr_cpus) - idle0;
+	am->idle_ns = load_idle_ns(r->cpu, r->nr_cpus) - idle0;
+	if (am->before.ok && !stop_signal)
+		load_sched_read(sock, &am->after);
 	while (!stop_signal && (alive = reap(r, reaped)) && load_now() < end + GRACE_NS)
 		nap_ms(2);
 	if (stop_signal)
@@ -445,7 +473,8 @@ static int run(struct load_region *r, bool *reaped, double dur_ns, double *idle_
 }
 
 /* The table or JSON, then the checks; 1 if one failed. */
-static int print_and_grade(const struct load_args *a, const struct sim_metrics *m, int nr_cpus)
+static int print_and_grade(const struct load_args *a, const struct sim_metrics *m, int nr_cpus,
+			   bool sched_ok)
 {
 	int failed;
 
@@ -453,9 +482,9 @@ static int print_and_grade(const struct load_args *a, const struct sim_metrics *
 		sim_print_json(stdout, m, 1);
 	} else {
 		sim_print_table(stdout, m);
-		printf("(measured on this machine's kernel: the steps, dispatches and overhead above "
-		       "are the simulator's only; %d CPUs of %ld online)\n", nr_cpus,
-		       sysconf(_SC_NPROCESSORS_ONLN));
+		printf("(measured on this machine's kernel, %d CPUs of %ld online; the scheduler's "
+		       "figures are %s)\n", nr_cpus, sysconf(_SC_NPROCESSORS_ONLN),
+		       sched_ok ? "its own, from its stats socket" : "0: no scx_lua answered");
 	}
 	if (!a->nr_expect)
 		return 0;
@@ -472,8 +501,9 @@ int load_main(int argc, char **argv)
 	static struct sim_metrics m;
 	struct load_args a;
 	struct sigaction sa = { .sa_handler = on_signal };
+	static struct around am = { .idle_ns = NAN };
 	char err[512], found[PATH_MAX], sched[96];
-	double dur_ns, idle_ns = NAN;
+	double dur_ns;
 	unsigned long long dropped = 0;
 	bool *reaped;
 	int rc;
@@ -506,13 +536,15 @@ int load_main(int argc, char **argv)
 		return rc;
 	if (stop_signal)
 		return stopped(R, reaped);
-	if ((rc = run(R, reaped, dur_ns, &idle_ns)))
+	if ((rc = run(R, reaped, dur_ns, a.stats_socket, &am)))
 		return rc;
-	if (load_collect(&m, R, dur_ns, idle_ns)) {
+	if (load_collect(&m, R, dur_ns, am.idle_ns, &am.before, &am.after)) {
 		fprintf(stderr, "scx_lua load: out of memory for the report\n");
 		return 1;
 	}
-	m.policy = load_scheduler(sched, sizeof(sched));
+	/* scx_lua's policy by its P.name, as sim labels it; else what runs. */
+	m.policy = am.after.ok && am.after.policy[0] ? am.after.policy :
+		   load_scheduler(sched, sizeof(sched));
 	m.seed = a.seed;
 	for (int i = 0; i < R->nr_tasks; i++)
 		dropped += R->task[i].nr_dropped;
@@ -520,5 +552,5 @@ int load_main(int argc, char **argv)
 		fprintf(stderr, "scx_lua load: note: %llu samples did not fit the %d MiB kept for "
 			"them and are left out of the percentiles (a shorter --duration-ms keeps all)\n",
 			dropped, (int)(POOL_MAX >> 20));
-	return print_and_grade(&a, &m, R->nr_cpus);
+	return print_and_grade(&a, &m, R->nr_cpus, am.after.ok);
 }

@@ -14,10 +14,24 @@
  * run failed), 2 (bad command line or workload), 128 + signal (stopped). */
 int load_main(int argc, char **argv);
 
+/* What a running scx_lua says about itself (sched.c). */
+struct load_sched {
+	bool ok;                     /* it answered */
+	int32_t pid;
+	char policy[64];             /* P.name */
+	struct lua_counters c;       /* the [bpf] counters */
+	unsigned long long batches, errors, fallback;
+	double cpu_ns;               /* the process's CPU time, -1: unknown */
+};
+
+/* Ask the scheduler on stats socket @path; 0, or -1 (nobody answered). */
+int load_sched_read(const char *path, struct load_sched *s);
+
 /* collect.c: the run's figures as the simulator's (a struct sim_result,
- * then sim_metrics()); @idle_ns: the CPUs' idle time over the run. */
+ * then sim_metrics()); @idle_ns: the CPUs' idle time over the run; @a, @b:
+ * the scheduler before and after it (not ok: the figures stay 0). */
 int load_collect(struct sim_metrics *m, const struct load_region *r, double duration_ns,
-		 double idle_ns);
+		 double idle_ns, const struct load_sched *a, const struct load_sched *b);
 /* The machine's CPUs this process may use, in order (numbers below @max),
  * and the last-level cache id of each by its number (-1: unknown); the count. */
 int load_cpus(int *cpu, int *llc, int max);

@@ -90,6 +90,22 @@ check "--cpus 1: one CPU for the whole workload: the shares add up to at most 1"
   "assert d['cpus'] == 1 and sum(x['share'] for x in g.values()) <= 1.0001, g"
 J=
 
+# --- a running scx_lua's own figures, over its stats socket (the synth
+# backend: a scheduler process without a kernel under it)
+: > "$T/run"   # before wait_for looks: the background job's redirection may come later
+$BIN run policies/fifo.lua --backend synth --stats-socket "$T/s.sock" > "$T/run" 2>&1 &
+SP=$!
+wait_for "$T/run" 'running' 1 20
+$BIN load $W --duration-ms 500 --stats-socket "$T/s.sock" --json > "$T/k.json" 2> "$T/err"
+kill -TERM $SP; wait $SP
+J=$T/k.json
+check "--stats-socket: the scheduler's P.name as the policy, its steps and CPU time (overhead) over the run" \
+  "assert d['policy'] == 'fifo' and m['steps'] > 0 and 0 < m['overhead'] <= 1 and m['sched_ns'] > 0, (d['policy'], m)"
+$BIN load $W --duration-ms 300 --stats-socket "$T/nobody.sock" --json > "$T/k.json" 2> "$T/err"; rc=$?
+check "--stats-socket nobody serves: the scheduler's figures 0, quietly (exit $rc)" \
+  "assert m['steps'] == 0 and m['overhead'] == 0 and d['policy'] == 'kernel default', (d['policy'], m)"
+J=
+
 # --- nice, CPUs and comm, seen from /proc while it runs ------------------------
 $BIN load $W --duration-ms 4000 > "$T/o" 2>&1 &
 P=$!
