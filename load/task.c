@@ -20,7 +20,9 @@
  * - a preemption shows in the spin as wall time that is not CPU time,
  *   confirmed by the involuntary context-switch count (getrusage, called
  *   only then): that gap is a wait sample and the run after it a run;
- * - migrations: sched_getcpu() at each run's start against the last one.
+ * - migrations: sched_getcpu() at each run's start against the last one;
+ * - preempt: involuntary context switches (getrusage), so a slice's end
+ *   counts too, where the simulator counts only its own preemptions.
  * Figures go to its struct load_task as they change, so a task the parent
  * has to kill (starved past the end) still reports up to where it was.
  *
