@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * sim_cmd.c - `scx_lua sim POLICY.lua [POLICY2.lua ...] --workload FILE`
- * (or --replay RECORDING: a run's recording as the workload, sim/replay.c).
+ * (or --replay RECORDING: a run's recording as the workload, sim/replay.c;
+ * --record FILE records the first policy's run as `run --record` does).
  *
  * Each policy runs on its own engine (the same arena, store, heap and Lua
  * runtime as the live scheduler) driven by the simulated machine, on the
