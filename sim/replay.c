@@ -306,10 +306,11 @@ static void trace_task(struct rd *r, struct rtask *t, struct tail *tl)
  * Step 3b: the CPU time after its last record, of which the recording has
  * the start only (unless the exit event carries its exec_runtime). Still
  * running at its last record (preempted, its slice out): it ran on until
- * its exit (at most its longest run more), or for good (what it did at the
- * end: another policy may give it more than it got). Woken at its last
- * record: a burst like its others, at most until its exit or the end; with
- * none to go by, the mean of everyone's, or if it exited, share_guesses().
+ * its exit (at most its longest run more); if it never slept, for good
+ * (another policy may give a hog more than it got); else to the length of
+ * its mean burst. Woken at its last record: a burst like its others, at
+ * most until its exit or the end; with none to go by, the mean of
+ * everyone's, or if it exited, share_guesses().
  */
 static double tail_cpu(const struct rd *r, const struct rtask *t, const struct tail *tl,
 		       double mean_all, bool *guess)
@@ -320,8 +321,10 @@ static double tail_cpu(const struct rd *r, const struct rtask *t, const struct t
 	*guess = false;
 	if (t->exit_cpu > 0)
 		return fmax(t->exit_cpu - tl->cpu, 0);
+	if (!tl->last_woke && t->exited)
+		return tl->longest > 0 ? fmin(wall, tl->longest) : wall;
 	if (!tl->last_woke)
-		return !t->exited ? INFINITY : tl->longest > 0 ? fmin(wall, tl->longest) : wall;
+		return !n_done ? INFINITY : fmin(wall, fmax(tl->bursts / n_done - tl->cpu, 0));
 	if (n_done)
 		return fmin(wall, tl->bursts / n_done);
 	*guess = t->exited;

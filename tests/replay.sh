@@ -58,6 +58,13 @@ got = {g['name']: g['cpu_ns'] for g in b['groups']}
 for g in (g for g in a['groups'] if g['bursts']):
     assert 0.4 * g['cpu_ns'] <= got[g['name']] <= 1.02 * g['cpu_ns'] + 1e6, (g['name'], g['cpu_ns'], got)"
 
+# A sleeper whose last record found it preempted ends its burst at its
+# usual length, not running on to the end like a hog (ui, fast path on).
+$BIN sim policies/deadline.lua --workload interactive --duration 2 --json --record "$T/if.rec" > "$T/if.json" 2>/dev/null
+$BIN sim policies/deadline.lua --replay "$T/if.rec" --json > "$T/if.r.json" 2>/dev/null
+msg=$(close "$T/if.json" "$T/if.r.json" 0.05)
+expect "interactive, fast path on, same policy: every group within 5% ($msg)" test "${msg#all}" != "$msg"
+
 # Short jobs that ran once and exited leave no record of their CPU time:
 # what the CPUs could give over their span, less the recorded runs, is
 # shared among them (jobs: 30 of 8 ms at once; stream: one every 1.9 ms).
