@@ -192,6 +192,20 @@ import json; g = json.load(open('$T/life.json'))[0]['groups'][0]
 assert abs(g['cpu_ns'] - 8.5e6) < 1e3 and g['bursts'] == 2 and g['done'] == 1, g
 assert abs(g['turnaround_ns'] - 19.5e6) < 0.1e6, g['turnaround_ns']"
 
+# 40 command names: the 31 busiest a group each, the 9 least busy merged.
+python3 -c "
+for i in range(40):
+    print(0, 0, 0, 0, 100 + i, 0, 2, 100, 1, 1, 'c%02d' % i)
+    print(10000000, 1000000, 1000000 + (i + 1) * 10000, 0, 100 + i, 0, 2, 100, 1, 1, 'c%02d' % i)
+" | sort -n -s -k1,1 | mkrec "$T/many.rec" 2 20000000
+$BIN sim policies/fifo.lua --replay "$T/many.rec" --json > "$T/many.json" 2> "$T/o"
+expect "40 command names: 32 groups, the least busy 9 in others, and said so" \
+  python3 -c "
+import json; g = json.load(open('$T/many.json'))[0]['groups']
+assert len(g) == 32 and g[-1]['name'] == 'others' and g[-1]['tasks'] == 9, g[-1]
+assert 'c00' not in [x['name'] for x in g] and 'c39' in [x['name'] for x in g]
+assert '9 more command names merged into others' in open('$T/o').read()"
+
 # A pid that exits and comes back is a new task; a record drained after
 # the exit it precedes belongs to the old one.
 mkrec "$T/reuse.rec" 1 50000000 <<'EOF'
