@@ -31,6 +31,8 @@ struct cli {
 	const char *shadow;       /* --shadow: a candidate policy's file, NULL = none */
 	char shadow_found[PATH_MAX];
 	bool promote;             /* --promote: SIGHUP makes the shadow the live policy */
+	bool promoted;            /* ... and it did: SIGHUP reloads it as the live policy */
+	int restarts;             /* kernel restart requests followed so far */
 	bool watch, verbose, partial, full_user;
 	int exit_dump_len;
 	int starve_ms;            /* --starve-ms, 0 = off */

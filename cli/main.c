@@ -307,6 +307,12 @@ int main(int argc, char **argv)
 		rc = run_main(&o);
 		if (rc != RUN_RESTART)
 			return rc;
+		/* The next session runs what this one ended with: a promoted
+		 * shadow is the policy, not a shadow of itself. */
+		o.restarts++;
+		if (o.promoted)
+			o.shadow = NULL;
+		o.promoted = false;
 	}
 }
 #endif

@@ -224,20 +224,49 @@ static const char *policy_stem(const char *path)
 	return stem;
 }
 
+/*
+ * --record FILE; after a restart the kernel asked for, FILE.1, FILE.2...:
+ * each session's clock starts at 0, and the file already written holds
+ * what happened before. 0, or 1 with the message said.
+ */
+static int open_record(struct runner *r)
+{
+	static char path[PATH_MAX + 16];
+
+	if (r->o->restarts)
+		snprintf(path, sizeof(path), "%s.%d", r->o->record, r->o->restarts);
+	else
+		snprintf(path, sizeof(path), "%s", r->o->record);
+	/* A full file (RLIMIT_FSIZE) is a write error, not a fatal signal. */
+	signal(SIGXFSZ, SIG_IGN);
+	if (engine_record(&r->e, path, r->be->name, policy_stem(r->o->policy), r->line,
+			  sizeof(r->line))) {
+		fprintf(stderr, "scx_lua: %s\n", r->line);
+		return 1;
+	}
+	if (r->o->restarts)
+		fprintf(stderr, "scx_lua: recording this session to %s\n", path);
+	return 0;
+}
+
 /* --record: the trailer written, and what it holds said. */
 static void report_record(struct runner *r)
 {
-	uint64_t n = r->e.rec.nr_events, lost = r->e.rec.nr_dropped;
+	const struct recorder *rec = &r->e.rec;
+	uint64_t lost = rec->nr_dropped;
 	int err = engine_record_close(&r->e);
 
 	if (err)
-		fprintf(stderr, "scx_lua: --record: writing %s failed (%s): the recording is cut "
-			"short; free some space or record elsewhere\n", r->o->record, strerror(-err));
-	fprintf(stderr, "scx_lua: recorded %llu events to %s%s", (unsigned long long)n,
-		r->o->record, lost ? "" : "\n");
-	if (lost)
-		fprintf(stderr, ", %llu lost: the log thread fell behind\n",
-			(unsigned long long)lost);
+		fprintf(stderr, "scx_lua: --record: writing the recording failed (%s): it is cut "
+			"short; free some space or record elsewhere\n", strerror(-err));
+	fprintf(stderr, "scx_lua: recorded %llu events to %s%s", (unsigned long long)rec->nr_written,
+		r->o->record, lost || err ? "" : "\n");
+	if (lost || err)
+		fprintf(stderr, ", %llu not: %s\n",
+			(unsigned long long)(lost + rec->nr_events - rec->nr_written),
+			err ? "writing failed" : rec->nr_events >= REC_MAX_EVENTS ?
+			"the recording is full (16 Mi events): record a shorter run" :
+			"the log thread fell behind");
 }
 
 /* Backend, engine, policy, signals, attach. 0, or 1 with a message said. */
@@ -274,11 +303,8 @@ static int setup(struct runner *r)
 	sigaction(SIGUSR1, &sa, NULL);
 	if (open_statsd(r))
 		return 1;
-	if (o->record && engine_record(&r->e, o->record, r->be->name, policy_stem(o->policy),
-				       r->line, sizeof(r->line))) {
-		fprintf(stderr, "scx_lua: %s\n", r->line);
+	if (o->record && open_record(r))
 		return 1;
-	}
 	fprintf(stderr, "scx_lua: running \"%s\" (%s) on the %s backend%s\n",
 		policy_name(&r->e.ph), o->policy, r->be->name,
 		o->ecfg.lock ? (r->e.arena.locked ? ", memory locked" : ", memory NOT locked") : "");
@@ -362,9 +388,11 @@ static void put_stats(struct runner *r, uint64_t now)
 }
 
 /*
- * SIGHUP with a shadow: reload the candidate from its file (a broken edit
- * leaves no shadow, said), or with --promote make it the live policy,
- * which goes on with the per-task state the shadow built.
+ * SIGHUP with a shadow: a live policy that was retired (a hang, its heap
+ * exhausted) is reloaded, as without a shadow; with --promote a running
+ * shadow becomes the live policy, which goes on with the per-task state
+ * the shadow built; otherwise the shadow is reloaded from its file (a
+ * broken edit leaves no shadow until the next SIGHUP, said).
  */
 static void shadow_hup(struct runner *r)
 {
@@ -372,27 +400,30 @@ static void shadow_hup(struct runner *r)
 	static char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s", e->shadow.path);
-	if (!r->o->promote) {
-		if (engine_shadow(e, path))
-			logring_printf(&e->log, 2, "scx_lua: SIGHUP: the shadow %s did not load; "
-				       "no shadow until it does:\n%s\n", path, e->ph.err);
-		else
-			logring_printf(&e->log, 2, "scx_lua: SIGHUP: reloaded the shadow %s "
-				       "(policy \"%s\")\n", path, policy_shadow_name(&e->ph));
+	if (!policy_active(&e->ph)) {
+		reload(e, r->o->policy, "SIGHUP");
 		return;
 	}
-	if (!policy_shadow_name(&e->ph)) {
-		logring_printf(&e->log, 2, "scx_lua: SIGHUP --promote: no shadow to promote (%s); "
-			       "still running \"%s\"\n", e->shadow.stopped[0] ? e->shadow.stopped :
-			       "none", policy_name(&e->ph));
+	if (r->o->promote && policy_shadow_name(&e->ph)) {
+		policy_shadow_drop(&e->ph, "promote");
+		if (reload(e, path, "SIGHUP --promote")) {
+			snprintf(e->shadow.stopped, sizeof(e->shadow.stopped), "promotion failed");
+			logring_printf(&e->log, 2, "scx_lua: the shadow was dropped to try it: "
+				       "fix %s and send SIGHUP to load it again\n", path);
+			return;
+		}
+		shadow_adopt(&e->shadow, &e->sched);
+		r->o->policy = path;
+		r->o->promoted = true;
+		r->fs = stamp(path);
 		return;
 	}
-	policy_shadow_drop(&e->ph, "promote");
-	if (reload(e, path, "SIGHUP --promote"))
-		return;
-	shadow_adopt(&e->shadow, &e->sched);
-	r->o->policy = path;
-	r->fs = stamp(path);
+	if (engine_shadow(e, path))
+		logring_printf(&e->log, 2, "scx_lua: SIGHUP: the shadow %s did not load; "
+			       "no shadow until it does:\n%s\n", path, e->ph.err);
+	else
+		logring_printf(&e->log, 2, "scx_lua: SIGHUP: reloaded the shadow %s "
+			       "(policy \"%s\")\n", path, policy_shadow_name(&e->ph));
 }
 
 /* Between steps: warm-up, reloads, --watch, --stats. */
@@ -402,7 +433,7 @@ static void housekeeping(struct runner *r, uint64_t now)
 
 	if (!r->e.sched.warm && now >= r->warm_at)
 		sched_mark_warm(&r->e.sched);
-	if (reload_req && o->shadow) {
+	if (reload_req && o->shadow && !o->promoted) {
 		reload_req = 0;
 		shadow_hup(r);
 	} else if (reload_req) {

@@ -468,7 +468,11 @@ int policy_load(struct policy_host *ph, const char *path)
 	int j = ph->active == 0 ? 1 : 0, err;
 	uint64_t t0 = clock_ns();
 
-	if (ph->shadow >= 0)
+	/* Two states: with a shadow beside a retired policy the free one is
+	 * the other; beside a live one there is none, and the shadow goes. */
+	if (ph->shadow >= 0 && ph->active < 0)
+		j = 1 - ph->shadow;
+	else if (ph->shadow >= 0)
 		policy_shadow_drop(ph, "the live policy reloads into its state");
 	err = load_state(ph, j, path, &ph->host);
 	if (err) {
@@ -647,6 +651,11 @@ void policy_shadow_drop(struct policy_host *ph, const char *reason)
 	if (shadow_call(ph, "P.exit", 1) != -ETIMEDOUT && ps->L)
 		close_state(ps);
 	ph->shadow = -1;
+}
+
+bool policy_shadow_has_dispatch(const struct policy_host *ph)
+{
+	return ph->shadow >= 0 && ph->st[ph->shadow].has_dispatch;
 }
 
 const char *policy_shadow_name(const struct policy_host *ph)

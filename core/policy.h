@@ -115,15 +115,17 @@ int policy_stats(struct policy_host *ph, bool json, char *buf, size_t len);
  * the same batches through its own @host (its own stats, rule table and
  * select_cpu), whose decisions the caller compares and throws away. Its
  * failures are counted in @sst and end it, never the live policy; ph->err
- * says why. Loading the live policy (a reload) drops the shadow first:
- * there are two states. Promotion is dropping it and loading its file as
- * the live policy.
+ * says why. There are two states: loading the live policy (a reload)
+ * drops the shadow first, unless the live policy was retired (its state
+ * is free). Promotion is dropping it and loading its file as the live
+ * policy.
  */
 int policy_shadow_load(struct policy_host *ph, const char *path, struct scx_host *host,
 		       struct scx_stats *sst);
 int policy_shadow_enqueue(struct policy_host *ph, uint32_t n, double now);
 int policy_shadow_tick(struct policy_host *ph, double now);
 void policy_shadow_drop(struct policy_host *ph, const char *reason);
+bool policy_shadow_has_dispatch(const struct policy_host *ph);
 /* Its P.name, NULL when there is none. */
 const char *policy_shadow_name(const struct policy_host *ph);
 

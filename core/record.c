@@ -32,12 +32,19 @@ int recorder_open(struct recorder *r, struct rec_event *ring, const char *path,
 {
 	struct rec_header h;
 	struct timespec ts;
+	struct stat st;
 
 	memset(r, 0, sizeof(*r));
 	r->ring = ring;
 	if (!ring) {
 		snprintf(err, errlen, "--record: no room for the recording's ring; raise --arena-mb");
 		return -ENOMEM;
+	}
+	/* Not a FIFO or a device: opening one would block, writing it is
+	 * not a recording. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "--record: %s is not a regular file; name a file", path);
+		return -EINVAL;
 	}
 	r->f = fopen(path, "wb");
 	if (!r->f) {
@@ -67,10 +74,12 @@ int recorder_open(struct recorder *r, struct rec_event *ring, const char *path,
 	return 0;
 }
 
-/* The next free event, or NULL (counted) when the log thread fell behind. */
+/* The next free event, or NULL (counted) when the log thread fell behind,
+ * the recording is full or writing it failed. */
 static struct rec_event *next(struct recorder *r)
 {
-	if (!r->f || r->head - __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE) == REC_RING) {
+	if (__atomic_load_n(&r->failed, __ATOMIC_RELAXED) || r->nr_events >= REC_MAX_EVENTS ||
+	    r->head - __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE) == REC_RING) {
 		r->nr_dropped++;
 		return NULL;
 	}
@@ -87,6 +96,7 @@ static void publish(struct recorder *r)
 void recorder_task(struct recorder *r, const struct scx_task *t)
 {
 	struct rec_event *e = next(r);
+	char comm[16];
 
 	if (!e)
 		return;
@@ -101,9 +111,12 @@ void recorder_task(struct recorder *r, const struct scx_task *t)
 					t->nr_cpus_allowed : 0);
 	e->weight = (uint16_t)(t->weight <= 10000 ? t->weight : 10000);
 	e->kind = REC_QUEUED;
-	e->flags = (uint8_t)(t->flags & (REC_F_WAKEUP | REC_F_PREEMPTED));
-	memcpy(e->comm, SCX_TASK_COMM_CONST(t), sizeof(e->comm));
-	e->comm[sizeof(e->comm) - 1] = '\0';
+	e->flags = (uint8_t)(t->flags & (REC_F_WAKEUP | REC_F_PREEMPTED | REC_F_OBSERVED));
+	/* What follows the name in the kernel's buffer is another task's. */
+	memcpy(comm, &t->comm_w0, 8);
+	memcpy(comm + 8, &t->comm_w1, 8);
+	memset(e->comm, 0, sizeof(e->comm));
+	memcpy(e->comm, comm, strnlen(comm, sizeof(e->comm) - 1));
 	publish(r);
 }
 
@@ -136,7 +149,11 @@ bool recorder_flush(void *arg)
 		if (r->f && fwrite(&r->ring[at], sizeof(struct rec_event), n, r->f) != n) {
 			r->err = errno ? errno : EIO;
 			fclose(r->f);
-			r->f = NULL; /* the loop sees it and counts the rest as drops */
+			r->f = NULL;
+			/* The loop sees it and counts the rest as drops. */
+			__atomic_store_n(&r->failed, true, __ATOMIC_RELAXED);
+		} else if (r->f) {
+			r->nr_written += n;
 		}
 		/* Pairs with the acquire load of tail in next(). */
 		__atomic_store_n(&r->tail, r->tail + n, __ATOMIC_RELEASE);
@@ -183,13 +200,17 @@ static int bad(char *err, size_t errlen, const char *path, const char *why)
 int record_read(const char *path, struct rec_header *h, struct rec_event **out, size_t *nr,
 		char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f;
 	struct stat st;
 	size_t n, got;
 	struct rec_event *ev;
 
 	*out = NULL;
 	*nr = 0;
+	/* Before opening: a FIFO would block the open. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return bad(err, errlen, path, "not a regular file");
+	f = fopen(path, "rb");
 	if (!f) {
 		int e = errno;
 
@@ -215,9 +236,9 @@ int record_read(const char *path, struct rec_header *h, struct rec_event **out, 
 	h->backend[sizeof(h->backend) - 1] = '\0';
 	h->policy[sizeof(h->policy) - 1] = '\0';
 	n = ((size_t)st.st_size - sizeof(*h)) / sizeof(struct rec_event);
-	if (n > (64u << 20)) {
+	if (n > REC_MAX_EVENTS + 1) {
 		fclose(f);
-		return bad(err, errlen, path, "over 64 Mi events: record a shorter run");
+		return bad(err, errlen, path, "over 16 Mi events (1 GiB): record a shorter run");
 	}
 	ev = malloc((n ? n : 1) * sizeof(*ev));
 	if (!ev) {

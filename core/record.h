@@ -11,15 +11,18 @@
  * sees them.
  *
  * What a task did, read back from its events in order:
- * - it ran from start_ts to stop_ts before this record (both 0: it has not
- *   run since its last record); exec_runtime is its CPU time since it last
- *   slept;
+ * - start_ts..stop_ts is its last run before this record; a record with
+ *   no run since the previous one repeats that run's times (the kernel
+ *   keeps them), so a run is new only when start_ts moved on; 0, 0: it
+ *   never ran. exec_runtime is its CPU time since it last slept;
  * - REC_F_WAKEUP: it slept from the previous record's stop_ts until ts;
+ * - REC_F_OBSERVED: its rule decided it in the kernel (the policy only saw
+ *   it); REC_F_PREEMPTED: it lost its CPU before its slice ended;
  * - REC_EXIT: the pid is gone (ts is when the scheduler learnt it).
- * Runs the kernel side decided by itself (an idle CPU found at wake-up, a
- * rule) leave no event of their own: they show as a later event's
- * exec_runtime and start_ts. Not recorded: the affinity mask (only how
- * many CPUs it allows), cgroups, what a task waits on.
+ * Runs the kernel side decided without a record (an idle CPU found at
+ * wake-up, a slice refilled) leave no event of their own: they show in a
+ * later event's exec_runtime and start_ts. Not recorded: the affinity mask
+ * (only how many CPUs it allows), cgroups, what a task waits on.
  *
  * The loop copies an event into a ring carved from the arena; the log
  * thread writes the ring to the file. A full ring drops events and counts
@@ -39,11 +42,14 @@
 #define REC_MAGIC "SCXREC1\n"
 #define REC_VERSION 1
 #define REC_RING 32768           /* events: ~0.3 s at 100k records a second */
+#define REC_MAX_EVENTS (16u << 20) /* 1 GiB: past it, events are dropped, and
+                                  * a longer file is refused by the reader */
 
 enum { REC_QUEUED = 1, REC_EXIT = 2, REC_END = 3 };
 
 /* rec_event.flags: the record's SCX_TF_* as the backend set them. */
-enum { REC_F_WAKEUP = SCX_TF_WAKEUP, REC_F_PREEMPTED = SCX_TF_PREEMPTED };
+enum { REC_F_WAKEUP = SCX_TF_WAKEUP, REC_F_PREEMPTED = SCX_TF_PREEMPTED,
+       REC_F_OBSERVED = SCX_TF_OBSERVED };
 
 struct rec_header {
 	char magic[8];               /* REC_MAGIC */
@@ -66,17 +72,20 @@ struct rec_event {
 	uint16_t weight;             /* 1..10000, 100 = nice 0 */
 	uint8_t kind;                /* REC_* */
 	uint8_t flags;               /* REC_F_* */
-	char comm[16];               /* NUL-terminated */
+	char comm[16];               /* NUL-terminated, zeros after it */
 };
 /* REC_END (the last event, written at a clean stop): ts = when, pid = 0,
  * start_ts = events recorded, stop_ts = events dropped. */
 
 struct recorder {
-	FILE *f;
+	FILE *f;                     /* the log thread's (the loop reads `failed`) */
 	struct rec_event *ring;      /* REC_RING, from the arena */
 	uint64_t head, tail;         /* producer (loop) / consumer (log thread) */
-	uint64_t nr_events, nr_dropped;
-	int err;                     /* first write error (errno), the file is closed */
+	uint64_t nr_events;          /* put in the ring */
+	uint64_t nr_dropped;         /* not: the ring was full, the cap reached, or writing failed */
+	uint64_t nr_written;         /* in the file */
+	bool failed;                 /* a write failed: the file is closed (atomic) */
+	int err;                     /* that write's errno */
 };
 
 /* Opens @path (truncating) and writes the header; @ring holds REC_RING

@@ -290,6 +290,16 @@ static uint32_t dispatch_some(struct sched *s, double now)
 			validate(s, t);
 			save_state(s, t, now);
 		}
+	} else if (!s->cpolicy && s->ph) {
+		/* A policy (or a shadow) that kept a task from an earlier call
+		 * may have written to it while it waited: what the backend gets
+		 * is checked again (and counted if it changed). */
+		for (uint32_t i = 0; i < n; i++) {
+			struct scx_task *t = &s->tasks[s->batch[i]];
+
+			t->deadline = s->dbatch[i].deadline;
+			validate(s, t);
+		}
 	}
 	/*
 	 * A refused task goes back in the heap with its original key. -EAGAIN

@@ -29,20 +29,22 @@
 #include "policy_abi.h"
 #include "store.h"
 
-struct sched;
-
 struct shadow_counts {
-	uint64_t nr_batches;         /* batches both decided (two tasks or more) */
-	uint64_t nr_tasks;           /* tasks compared */
+	uint64_t nr_decided;         /* tasks it decided (rule-decided ones left out) */
+	uint64_t nr_batches;         /* batches of two tasks or more, ranked */
+	uint64_t nr_ranked;          /* tasks in them */
 	uint64_t nr_earlier, nr_later, nr_same;  /* the candidate's place against the live one's */
 	uint64_t nr_cpu_differ;      /* another CPU asked */
-	uint64_t nr_slice_differ;    /* another slice (by more than 1%) */
-	uint64_t nr_bad;             /* outputs the core would have corrected */
-	double rho_sum;              /* over nr_batches */
+	uint64_t nr_slice_differ;    /* another slice (by more than 1%, or not a number) */
+	uint64_t nr_bad;             /* deadlines the core would have corrected */
+	double rho_sum;              /* rho x tasks, over the ranked batches */
 	double rho_min;
 };
 
+struct sched;
+
 struct shadow {
+	struct sched *s;
 	struct store store;          /* the candidate's per-task state */
 	struct scx_task *save;       /* batch_max: the live inputs, put back after it ran */
 	double *key;                 /* batch_max: its deadlines */
@@ -50,7 +52,7 @@ struct shadow {
 	double *live;                /* batch_max: the live deadlines, validated */
 	int32_t *cpu;
 	uint32_t *ra, *rb;           /* batch_max: ranks, live / candidate */
-	uint32_t *idx;               /* batch_max: sort scratch */
+	uint32_t *pos, *idx, *tmp;   /* batch_max: compared positions, sort scratch */
 	struct scx_stats stats;      /* its calls, time, errors (host.stats for it) */
 	struct scx_rule rules[SCX_RULE_MAX];
 	struct scx_tune tune;
@@ -58,6 +60,8 @@ struct shadow {
 	struct scx_host host;
 	struct shadow_counts c;
 	uint32_t batch_max;
+	double last_report_ns;       /* its own rate limit: it never hides the live policy's */
+	uint64_t nr_suppressed;
 	char path[4096];
 	char name[64];               /* its P.name, kept when it stops */
 	char stopped[256];           /* why it stopped, "" while it runs */

@@ -179,7 +179,7 @@ expect "run error_always: no task lost" books "$T/r"
 $BIN run policies/fifo.lua --backend synth --synth-tasks 16 --synth-burst 4 --duration 0.5 \
   --record "$T/r.rec" > "$T/o" 2>&1; rc=$?
 expect "--record: exit 0, says how many events it wrote" test $rc -eq 0 -a -n "$(grep -E 'recorded [1-9][0-9]* events to' "$T/o")"
-lost=$(sed -nE 's/.*, ([0-9]+) lost.*/\1/p' "$T/o"); lost=${lost:-0}
+lost=$(sed -nE 's/.*, ([0-9]+) not: .*/\1/p' "$T/o"); lost=${lost:-0}
 python3 - "$T/r.rec" "$lost" > "$T/rc" 2>&1 <<'PY'
 import struct, sys
 d = open(sys.argv[1], 'rb').read()
@@ -193,9 +193,10 @@ assert end[9] == 3, 'the last event is the trailer'
 assert end[1] == len(ev) - 1 and end[2] == int(sys.argv[2]), ('counts', end[1], len(ev) - 1, end[2])
 for e in ev[:-1]:
     ts, start_ts, stop_ts, rt, pid, tgid, cpu, ncpu, w, kind, fl, comm = e
-    assert kind in (1, 2) and pid > 0 and fl & ~3 == 0, e
+    assert kind in (1, 2) and pid > 0 and fl & ~19 == 0, e
     if kind == 1:
         assert 1 <= w <= 10000 and start_ts <= stop_ts and b'\0' in comm, e
+        assert comm[comm.index(b'\0'):] == bytes(16 - comm.index(b'\0')), ('zeros after the name', e)
 print('record ok', len(ev) - 1)
 PY
 expect "--record: header, events and trailer as core/record.h says" has "$T/rc" "^record ok [1-9]"
@@ -243,6 +244,25 @@ wait_for "$T/sh" '^\[shadow\] shadow=sjf ' 1 30
 kill -TERM $pid; wait $pid; rc=$?
 expect "--shadow: SIGHUP reloads the shadow from its file, the live policy stays" \
   test $rc -eq 0 -a -n "$(grep '^\[shadow\] shadow=sjf ' "$T/sh")" -a -z "$(grep '^\[scx_lua\] policy=sjf' "$T/sh")"
+$BIN run deadline --backend synth --duration 1.5 --stats 1.4 --shadow tests/policies/slow.lua > "$T/sh" 2>&1; rc=$?
+q=$(grep '^\[scx_lua\]' "$T/sh" | tail -1 | sed -nE 's/.* queued=([0-9]+).*/\1/p')
+expect "--shadow too slow (50 ms a batch): stopped at its first call, said, scheduling at full speed" \
+  test $rc -eq 0 -a -n "$(grep 'shadow .*slow.lua stopped (one call took [0-9.]* ms; the live policy is not affected)' "$T/sh")" -a "${q:-0}" -gt 100000
+$BIN run tests/policies/error_sometimes.lua --backend synth --duration 1 --shadow tests/policies/error_always.lua > "$T/sh" 2>&1
+expect "--shadow failing beside a live policy failing: each says its own errors (two rate limits)" \
+  test -n "$(grep 'policy tests/policies/error_sometimes.lua: P.enqueue failed' "$T/sh")" -a -n "$(grep 'shadow tests/policies/error_always.lua: P.enqueue failed' "$T/sh")"
+$BIN run fifo --backend synth --duration 0.5 --stats 0.4 --synth-burst 1 --shadow vruntime > "$T/sh" 2>&1
+expect "--shadow on batches of one task: decided and slices compared, no rank correlation (-)" \
+  test "$(sh_field "$T/sh" decided)" -gt 0 -a "$(sh_field "$T/sh" batches)" = 0 -a "$(sh_field "$T/sh" rho)" = - -a "$(sh_field "$T/sh" slice_differ)" -gt 0
+cp tests/policies/hang_jit.lua "$T/live.lua"
+$BIN run "$T/live.lua" --backend synth --stats 0.5 --duration 60 --shadow vruntime > "$T/sh" 2>&1 &
+pid=$!
+wait_for "$T/sh" 'did not return within' 1 90
+cp policies/fifo.lua "$T/live.lua"; kill -HUP $pid
+wait_for "$T/sh" '^\[scx_lua\] policy=fifo ' 1 30
+kill -TERM $pid; wait $pid; rc=$?
+expect "--shadow beside a retired live policy: SIGHUP reloads the live policy, the shadow stays" \
+  test $rc -eq 0 -a -n "$(grep 'SIGHUP: reloaded .*live.lua (policy "fifo")' "$T/sh")" -a -n "$(grep '^\[shadow\] shadow=vruntime decided' "$T/sh" | tail -1)"
 $BIN run fifo --promote > "$T/o" 2>&1; rc=$?
 expect "--promote without --shadow: exit 2, says what to add" test $rc -eq 2 -a -n "$(grep 'give --shadow POLICY too' "$T/o")"
 $BIN run fifo --shadow sjf --watch > "$T/o" 2>&1; rc=$?

@@ -91,6 +91,21 @@ static int rec_dispatch(void *ctx, const struct scx_task *t, const struct task_t
 	return rc;
 }
 
+/* For 16: what reaches the backend is always valid. */
+static int spoil_n, spoil_bad;
+
+static int spoil_dispatch(void *ctx, const struct scx_task *t, const struct task_token *tok)
+{
+	int rc = synth_ops.dispatch(ctx, t, tok);
+
+	if (rc == 0) {
+		spoil_n++;
+		if (!(t->slice_ns >= SCX_SLICE_HARD_MIN) || t->cpu < SCX_CPU_ANY || t->cpu >= 4)
+			spoil_bad++;
+	}
+	return rc;
+}
+
 /* For 9 and 10: tasks ordered by error_later.lua carry its 7 ms slice.
  * Counts their dispatches, the others', and theirs after any other. */
 static int slice_policy, slice_fb, slice_jumped;
@@ -463,6 +478,29 @@ int main(void)
 	      (unsigned long long)e.stats->nr_bad_deadline);
 	CHECK(e.stats->nr_bad_vtime > 0, "1e308 vtimes refused and counted");
 	check_books("poisoned fallback", sy, &e.sched);
+	engine_free(&e);
+	synth_free(sy);
+
+	/* 16. A policy that keeps a task and writes into it later, while it
+	 * waits in the heap (a few dispatch slots a round): what the backend
+	 * gets is checked again, never NaN or a CPU out of range. */
+	sy = mk(&e, 0, 4, 8192);
+	CHECK(policy_load(&e.ph, "tests/policies/keeps_and_spoils.lua") == 0, "load: %s", e.ph.err);
+	{
+		static struct backend_ops ops;
+
+		ops = synth_ops;
+		ops.dispatch = spoil_dispatch;
+		e.sched.be = &ops;
+		run_rounds(&e, sy, 300);
+		e.sched.be = &synth_ops;
+	}
+	CHECK(spoil_n > 1000 && spoil_bad == 0, "%d of %d dispatches carried a NaN slice or a "
+	      "CPU out of range", spoil_bad, spoil_n);
+	CHECK(e.stats->nr_bad_slice > 0 && e.stats->nr_bad_cpu > 0,
+	      "the writes were caught and counted (%llu slices, %llu CPUs)",
+	      (unsigned long long)e.stats->nr_bad_slice, (unsigned long long)e.stats->nr_bad_cpu);
+	check_books("spoiled", sy, &e.sched);
 	engine_free(&e);
 	synth_free(sy);
 

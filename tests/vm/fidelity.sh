@@ -34,7 +34,7 @@ scx, log, ms = sys.argv[1], sys.argv[2], int(sys.argv[3])
 MAIN = {
     "interactive": ("ui", "wake_p50_ns", True),
     "pipeline": ("filter", "wake_p50_ns", True),
-    "weighted": ("w400", "share", False),
+    "weighted": ("machine", "jain", False),
     "jobs": ("short", "turnaround_ns", True),
     "hogs": ("hog", "wait_p99_ns", True),
     "server": ("worker", "wake_p50_ns", True),
@@ -42,7 +42,7 @@ MAIN = {
 MORE = {
     "interactive": [("batch", "share"), ("audio", "wake_p99_ns")],
     "pipeline": [("consumer", "wake_p50_ns"), ("hog", "share")],
-    "weighted": [("w100", "share"), ("w200", "share")],
+    "weighted": [("w100", "share"), ("w400", "share")],
     "jobs": [("long", "turnaround_ns"), ("short", "wait_p99_ns")],
     "hogs": [("hog", "share"), ("hog", "preemptions")],
     "server": [("compact", "share"), ("worker", "wake_p99_ns")],
@@ -57,40 +57,57 @@ UNMODELLED = {
     "turnaround": "the time a task needs to start (fork, exec) and the CPU the scheduler "
                   "process uses",
     "preemptions": "preemptions by kernel threads and interrupts, which load sees as gaps",
+    "jain": "kernel threads and the scheduler process taking CPU, and per-CPU time "
+            "accounting at tick granularity",
 }
 
-runs, cyc, replay = [], {}, None
+runs, cyc, replay, skipped = [], {}, None, 0
 cur = None
+RUN = re.compile(r"^FIDELITY_RUN (\S+) (\S+) (\d+) (\d+)\s*$")
+CYC = re.compile(r"^FIDELITY_CYC (\S+) (\d+) (\d+)\s*$")
+
+def doc(line):
+    """The JSON document after the tag, or None (console noise cut it)."""
+    try:
+        return json.loads(line.split(" ", 1)[1])
+    except (ValueError, IndexError):
+        return None
+
 for line in open(log, errors="replace"):
     line = line.rstrip("\n")
-    if line.startswith("FIDELITY_RUN "):
-        _, pol, wl, ns = line.split()
-        cur = {"pol": pol, "wl": wl, "sched_ns": int(ns)}
-    elif line.startswith("FIDELITY_CORE ") and cur:
-        try:
-            cur["core"] = json.loads(line.split(" ", 1)[1])["core"]
-        except (ValueError, KeyError, IndexError):
-            cur["core"] = None
+    if not line.startswith("FIDELITY_"):
+        continue
+    m = RUN.match(line)
+    if m:
+        cur = {"pol": m[1], "wl": m[2], "s0": int(m[3]), "s1": int(m[4])}
+    elif line.startswith("FIDELITY_STATS0 ") and cur:
+        cur["st0"] = doc(line)
+    elif line.startswith("FIDELITY_STATS1 ") and cur:
+        cur["st1"] = doc(line)
     elif line.startswith("FIDELITY_LOAD ") and cur:
-        try:
-            cur["load"] = json.loads(line.split(" ", 1)[1])[0]
+        d = doc(line)
+        if isinstance(d, list) and d and isinstance(d[0], dict) and "groups" in d[0]:
+            cur["load"] = d[0]
             runs.append(cur)
-        except (ValueError, IndexError):
+        else:
             print("# %s on %s: load's JSON did not survive the console" % (cur["pol"], cur["wl"]))
         cur = None
-    elif line.startswith("FIDELITY_CYC "):
-        f = line.split()
-        if len(f) == 4:
-            cyc[f[1]] = (int(f[2]), int(f[3]))
+    elif CYC.match(line):
+        m = CYC.match(line)
+        cyc[m[1]] = (int(m[2]), int(m[3]))
     elif line.startswith("FIDELITY_REPLAY "):
-        try:
-            replay = json.loads(line.split(" ", 1)[1])
-        except ValueError:
-            replay = None
+        d = doc(line)
+        replay = d if isinstance(d, list) and len(d) == 2 else None
+    else:
+        skipped += 1
+if skipped:
+    print("# %d FIDELITY_ lines did not parse (console noise?): their runs are left out" % skipped)
 if not runs:
     sys.exit("fidelity: no run in %s: see the console there" % log)
 
 def group(m, name):
+    if name == "machine":
+        return m.get("machine")
     for g in m["groups"]:
         if g["name"] == name:
             return g
@@ -101,20 +118,37 @@ def value(m, gname, key):
     v = g.get(key) if g else None
     return v if isinstance(v, (int, float)) else None
 
-# The simulator configured like the VM: its CPUs, the cost measured there.
+# The simulator configured like the VM: its CPUs, and the cost measured
+# there while the workload ran: the scheduler thread's CPU time less the
+# policy's, per scheduler run (a step: the BPF side's run_* counters), and
+# the policy's per task.
+def delta(r, side, key):
+    a, b = r.get("st0"), r.get("st1")
+    try:
+        if side == "bpf":
+            return sum(v for k, v in b["bpf"].items() if k.startswith("run_")) - \
+                   sum(v for k, v in a["bpf"].items() if k.startswith("run_"))
+        return b[side][key] - a[side][key]
+    except (TypeError, KeyError, AttributeError):
+        return None
+
 costs_b, costs_t = [], []
 for r in runs:
-    c = r.get("core")
-    if c and c.get("batches") and c.get("queued"):
-        pns = c.get("policy_ns", 0)
-        costs_b.append(max(0, r["sched_ns"] - pns) / c["batches"])
-        costs_t.append(pns / c["queued"])
+    steps, queued, pns = delta(r, "bpf", None), delta(r, "core", "queued"), delta(r, "core", "policy_ns")
+    if steps and queued and pns is not None and r["s1"] > r["s0"]:
+        costs_b.append(max(0, (r["s1"] - r["s0"]) - pns) / steps)
+        costs_t.append(pns / queued)
 med = lambda v: sorted(v)[len(v) // 2] if v else 0
-cost_b, cost_t = int(med(costs_b)), int(med(costs_t))
 cpus = runs[0]["load"]["cpus"]
-print("# the VM: %d CPUs; measured scheduler cost %d ns a batch + %d ns a task "
-      "(medians of %d runs); the simulator runs with --cpus %d --cost %d,%d"
-      % (cpus, cost_b, cost_t, len(costs_b), cpus, cost_b, cost_t))
+if costs_b:
+    cost_b, cost_t = int(med(costs_b)), int(med(costs_t))
+    print("# the VM: %d CPUs; measured scheduler cost %d ns a step + %d ns a task "
+          "(medians of %d runs); the simulator runs with --cpus %d --cost %d,%d"
+          % (cpus, cost_b, cost_t, len(costs_b), cpus, cost_b, cost_t))
+else:
+    cost_b, cost_t = 2000, 150
+    print("# the VM: %d CPUs; no run gave its scheduler cost: the simulator runs with its "
+          "default --cost %d,%d" % (cpus, cost_b, cost_t))
 
 sim = {}
 for r in runs:
@@ -131,7 +165,7 @@ def fmt(key, v):
         return "-"
     if key.endswith("_ns"):
         return "%.2f ms" % (v / 1e6)
-    if key == "share":
+    if key in ("share", "jain"):
         return "%.3f" % v
     return "%g" % v
 
@@ -140,6 +174,12 @@ def kind(key):
         if key.startswith(k):
             return k
     return "wait"
+
+def order(u, v, lower=True):
+    """'<' u wins, '>' v wins, '=' within 10% of each other."""
+    if abs(u - v) <= 0.10 * max(abs(u), abs(v), 1e-12):
+        return "="
+    return "<" if (u < v) == lower else ">"
 
 agree = total = 0
 disagreements = []
@@ -179,11 +219,7 @@ for wl in wls:
         kx, ky = value(meas[x], g, key), value(meas[y], g, key)
         if None in (sx, sy, kx, ky):
             continue
-        def order(u, v):
-            if abs(u - v) <= 0.10 * max(abs(u), abs(v), 1e-12):
-                return "="
-            return "<" if (u < v) == lower else ">"
-        so, ko = order(sx, sy), order(kx, ky)
+        so, ko = order(sx, sy, lower), order(kx, ky, lower)
         total += 1
         if so == ko:
             agree += 1
@@ -204,15 +240,17 @@ if replay and len(cyc) == 2:
                 return gr
         return None
     rf, rd = cyc_group(replay[0]), cyc_group(replay[1])
-    if rf and rd:
-        k = "fifo" if cyc["fifo"][0] < cyc["deadline"][0] else "deadline"
-        s = "fifo" if rf["wake_p50_ns"] < rd["wake_p50_ns"] else "deadline"
+    if rf and rd and rf.get("wake_p50_ns") is not None and rd.get("wake_p50_ns") is not None:
+        word = {"<": "fifo wins", ">": "deadline wins", "=": "a tie"}
+        k = order(cyc["fifo"][0], cyc["deadline"][0])
+        s = order(rf["wake_p50_ns"], rd["wake_p50_ns"])
         print("replay: cyclictest beside CPU hogs, kernel average wake-up fifo %d us, deadline %d us "
-              "(%s wins); replayed from fifo's recording, wake p50 fifo %s, deadline %s (%s wins): %s"
-              % (cyc["fifo"][0], cyc["deadline"][0], k, fmt("wake_p50_ns", rf["wake_p50_ns"]),
-                 fmt("wake_p50_ns", rd["wake_p50_ns"]), s, "same ranking" if k == s else "RANKED DIFFERENTLY"))
+              "(%s); fifo's recording replayed, cyclictest wake p50 fifo %s, deadline %s (%s): %s"
+              % (cyc["fifo"][0], cyc["deadline"][0], word[k], fmt("wake_p50_ns", rf["wake_p50_ns"]),
+                 fmt("wake_p50_ns", rd["wake_p50_ns"]), word[s],
+                 "same ranking" if k == s else "RANKED DIFFERENTLY"))
     else:
-        print("replay: no cyclictest group in the replayed recording")
+        print("replay: no cyclictest wake-ups in the replayed recording")
 else:
     print("replay: missing from the log (see the console)")
 print("ranking agreement %d%% (%d of %d pairs)" % (round(100 * agree / total) if total else 0, agree, total))

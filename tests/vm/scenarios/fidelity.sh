@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # `make vm-fidelity`, the kernel half: each policy of $FID_POLICIES attached
 # in turn, each workload of $FID_WORKLOADS run for real by `scx_lua load`
-# under it. Per run, three lines for tests/vm/fidelity.sh to read off the
+# under it. Per run, four lines for tests/vm/fidelity.sh to read off the
 # console: FIDELITY_RUN (policy, workload, the scheduler thread's CPU time
-# from /proc/PID/schedstat), FIDELITY_CORE (the scheduler's final stats
-# object), FIDELITY_LOAD (load's metrics, as sim --json prints them). Each
-# JSON document on one line.
+# from /proc/PID/schedstat before and after the workload), FIDELITY_STATS0
+# and FIDELITY_STATS1 (its stats object then, by SIGUSR1), FIDELITY_LOAD
+# (load's metrics, as sim --json prints them). Each JSON document on one
+# line.
 . /scx/lib.sh
 POLS=${BENCH_FID_POLICIES:-fifo deadline vruntime rr}
 WLS=${BENCH_FID_WORKLOADS:-interactive pipeline weighted jobs}
@@ -20,16 +21,24 @@ for pol in $POLS; do
       echo "# $pol did not attach:"; sed 's/^/#   /' /tmp/scx.log
       kill -INT $SCX 2>/dev/null; wait $SCX; fail=1; continue
     fi
+    # The scheduler's cost while the workload runs: CPU time and stats
+    # before and after (start-up, BPF verification and the policy's load
+    # are not scheduling).
+    sleep 0.5
+    s0=$(cut -d' ' -f1 /proc/$SCX/schedstat 2>/dev/null)
+    kill -USR1 $SCX; sleep 0.3
     scx_lua load "$wl" --duration-ms "$MS" --json > /tmp/load.json 2> /tmp/load.err; lrc=$?
-    sched_ns=$(cut -d' ' -f1 /proc/$SCX/schedstat 2>/dev/null)
+    s1=$(cut -d' ' -f1 /proc/$SCX/schedstat 2>/dev/null)
+    kill -USR1 $SCX; sleep 0.3
     kill -INT $SCX; wait $SCX; rc=$?
     wait_state disabled 30
     if [ $lrc -ne 0 ] || [ $rc -ne 0 ]; then
       echo "# $pol on $wl: load exit $lrc, scheduler exit $rc"; sed 's/^/#   /' /tmp/load.err /tmp/scx.log | tail -20
       fail=1; continue
     fi
-    echo "FIDELITY_RUN $pol $wl ${sched_ns:-0}"
-    echo "FIDELITY_CORE $(grep '^{' /tmp/scx.log | tail -1)"
+    echo "FIDELITY_RUN $pol $wl ${s0:-0} ${s1:-0}"
+    echo "FIDELITY_STATS0 $(grep '^{' /tmp/scx.log | sed -n 1p)"
+    echo "FIDELITY_STATS1 $(grep '^{' /tmp/scx.log | sed -n 2p)"
     echo "FIDELITY_LOAD $(tr -d '\n' < /tmp/load.json)"
   done
 done
