@@ -8,7 +8,8 @@
 # picks the policies; DEMO_MSG=1 adds `perf bench sched messaging` with
 # threads and processes; DEMO_STALL=N runs vm-test's part 6 (a starving
 # policy with the starvation guard off must be ejected by the kernel's
-# watchdog) N times under each build. Figures only: compare within a boot.
+# watchdog) N times under each build, with DEMO_STALL_HOGS (2) CPU hogs
+# per CPU (a list: each in turn). Figures only: compare within a boot.
 . /scx/lib.sh
 SECS=${DEMO_SECONDS:-10}
 ROUNDS=${DEMO_ROUNDS:-2}
@@ -74,20 +75,24 @@ for r in $(seq "$ROUNDS"); do
   for pol in $POLS; do for b in $BINS; do under $b $pol; done; done
 done
 
-stall() {  # BIN: vm-test's part 6, with a time limit of 60 s
+stall() {  # BIN HOGS_PER_CPU: vm-test's part 6, with a time limit of 60 s
   $1 tests/policies/starve.lua --starve-ms 0 > /tmp/e.log 2>&1 & pid=$!
   wait_state enabled 30
   t0=$(date +%s)
-  stress-ng --cpu $((2 * NCPU)) --timeout 70s --quiet & hogs=$!
+  stress-ng --cpu $(($2 * NCPU)) --timeout 70s --quiet & hogs=$!
   cyclictest -q -i 2000 -D 70s > /dev/null 2>&1 & sleeper=$!
   ( sleep 60; kill -INT $pid 2>/dev/null ) & guard=$!
   wait $pid; rc=$?
   t1=$(date +%s)
+  # cyclictest's threads: time on a CPU (ns), waited (ns), runs
+  runs=$(cat /proc/$sleeper/task/*/schedstat 2>/dev/null | tr '\n' ' ')
   kill $guard $hogs $sleeper 2>/dev/null; wait $hogs $sleeper 2>/dev/null
   ej=0; grep -q 'runnable task stall' /tmp/e.log && ej=1
-  echo "AB stall $1 rc=$rc ejected=$ej after_s=$((t1 - t0)) $(grep -m1 'stall' /tmp/e.log)"
+  echo "AB stall $1 hogs=$2x rc=$rc ejected=$ej after_s=$((t1 - t0)) cyclictest=[$runs] $(grep -m1 'stall' /tmp/e.log)"
   [ $ej = 1 ] || grep -E '^ *\[scx_lua\]|\[bpf\]' /tmp/e.log | tail -2 | sed 's/^/AB stall-stats /'
   dmesg -c > /dev/null
 }
-for n in $(seq "${DEMO_STALL:-0}"); do for b in $BINS; do stall $b; done; done
+for n in $(seq "${DEMO_STALL:-0}"); do
+  for h in ${DEMO_STALL_HOGS:-2}; do for b in $BINS; do stall $b $h; done; done
+done
 echo "ab: done"
