@@ -52,6 +52,7 @@
 struct load_args {
 	const char *workload;
 	const char *stats_socket;  /* a running scx_lua's, for its own figures; NULL: none */
+	bool socket_given;         /* else asked only while a sched_ext scheduler is attached */
 	double duration_ms;       /* 0: the workload's */
 	int cpus;                 /* 0: every CPU this process may use */
 	unsigned long long seed;
@@ -73,9 +74,10 @@ static void usage(FILE *f)
 "                      the workload's `cpus` is the simulator's machine, not this one)\n"
 "  --seed N            random seed of the bursts and sleeps (default 1)\n"
 "  --json              the metrics as JSON, as scx_lua sim --json\n"
-"  --stats-socket P    where a running scx_lua serves its stats (default\n"
-"                      " STATSD_DEFAULT_PATH "; none: do not ask): its policy's name,\n"
-"                      steps, dispatches, errors and CPU time (the overhead) over the run\n"
+"  --stats-socket P    ask the scx_lua serving its stats on P for its policy's name,\n"
+"                      steps, dispatches, errors and CPU time (the overhead) over the\n"
+"                      run (default, while sched_ext runs a scheduler:\n"
+"                      " STATSD_DEFAULT_PATH "; none: do not ask)\n"
 "  --expect CHECK      grade the run as scx_lua sim --expect does (its help lists the\n"
 "                      metrics): a PASS/FAIL line each, exit 1 if any fails; repeatable\n"
 "Each task is a process named as its group (comm), with the group's nice (its weight\n"
@@ -121,6 +123,7 @@ static int parse(struct load_args *a, int argc, char **argv, char *err, size_t e
 			if (!optarg[0] || strlen(optarg) > 107)
 				opt_fail(&e, "--stats-socket expects a path of 1 to 107 characters (or none)");
 			a->stats_socket = strcmp(optarg, "none") ? optarg : NULL;
+			a->socket_given = true;
 			break;
 		case 'h': usage(stdout); return 1;
 		default: opt_unknown(&e, argc, argv, "scx_lua load");
@@ -536,6 +539,10 @@ int load_main(int argc, char **argv)
 		return rc;
 	if (stop_signal)
 		return stopped(R, reaped);
+	/* The default socket only while sched_ext runs a scheduler: an scx_lua
+	 * on the synth backend there schedules nothing of this machine. */
+	if (!a.socket_given && !strcmp(load_scheduler(sched, sizeof(sched)), "kernel default"))
+		a.stats_socket = NULL;
 	if ((rc = run(R, reaped, dur_ns, a.stats_socket, &am)))
 		return rc;
 	if (load_collect(&m, R, dur_ns, am.idle_ns, &am.before, &am.after)) {
