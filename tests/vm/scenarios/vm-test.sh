@@ -172,8 +172,12 @@ stress-ng --cpu $((2 * NCPU)) --timeout 90s --quiet & hogs=$!
 cyclictest -q -i 2000 -D 90s > /dev/null 2>&1 & sleeper=$!
 ( sleep 75; kill -INT $SCX 2>/dev/null ) & guard=$!
 wait $SCX; rc=$?
+# cyclictest's threads (time on a CPU ns, waited ns, runs): a run within
+# the last 30 s of the 75 keeps the kernel's watchdog quiet
+cyc_runs=$(cat /proc/$sleeper/task/*/schedstat 2>/dev/null | tr '\n' ' ')
 kill $guard $hogs $sleeper 2>/dev/null; wait $hogs $sleeper 2>/dev/null
 expect "error exit: exit status 1 ($rc)" test $rc -eq 1
+[ $rc -eq 1 ] || { echo "# error exit: cyclictest [$cyc_runs]"; grep -E '\[(scx_lua|bpf)\]' /tmp/e.log | tail -2 | sed 's/^/# /'; }
 expect "error exit: the kernel stopped it for the stall" \
   grep -q 'the kernel stopped the scheduler (kind 1026: runnable task stall' /tmp/e.log
 expect "error exit: the dump is printed" \
