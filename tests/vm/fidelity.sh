@@ -245,7 +245,7 @@ if replay and len(cyc) == 2:
         k = order(cyc["fifo"][0], cyc["deadline"][0])
         s = order(rf["wake_p50_ns"], rd["wake_p50_ns"])
         print("replay: cyclictest beside CPU hogs, kernel average wake-up fifo %d us, deadline %d us "
-              "(%s); fifo's recording replayed, cyclictest wake p50 fifo %s, deadline %s (%s): %s"
+              "(%s); deadline's recording replayed, cyclictest wake p50 fifo %s, deadline %s (%s): %s"
               % (cyc["fifo"][0], cyc["deadline"][0], word[k], fmt("wake_p50_ns", rf["wake_p50_ns"]),
                  fmt("wake_p50_ns", rd["wake_p50_ns"]), word[s],
                  "same ranking" if k == s else "RANKED DIFFERENTLY"))

@@ -43,24 +43,29 @@ for pol in $POLS; do
   done
 done
 
-# A vm-bench load (cyclictest beside CPU hogs) under fifo, recorded, and
-# under deadline; then both policies on the recording, in the simulator.
+# A vm-bench load (cyclictest beside CPU hogs) under fifo and under
+# deadline, measured; then once more recorded (deadline, every decision in
+# user space, so that every wake-up leaves a record), and both policies run
+# on the recording in the simulator.
 RS=${BENCH_FID_REPLAY_S:-6}
-for pol in fifo deadline; do
-  rec=; [ $pol = fifo ] && rec="--record /tmp/fifo.rec"
-  scx_lua "$pol" $rec --stats-socket none > /tmp/scx.log 2>&1 &
+for run in fifo deadline record; do
+  case $run in
+    record) args="deadline --full-user --record /tmp/live.rec" ;;
+    *) args=$run ;;
+  esac
+  scx_lua $args --stats-socket none > /tmp/scx.log 2>&1 &
   SCX=$!
-  wait_state enabled 30 || { echo "# $pol did not attach"; fail=1; }
-  cyclictest -q -m -i 2000 -D "${RS}s" > /tmp/cyc.$pol 2>&1 &
+  wait_state enabled 30 || { echo "# $run did not attach"; fail=1; }
+  cyclictest -q -m -i 2000 -D "${RS}s" > /tmp/cyc.$run 2>&1 &
   c=$!
   stress-ng --cpu "$(nproc)" --timeout "${RS}s" > /dev/null 2>&1
   wait $c
   kill -INT $SCX; wait $SCX || fail=1
   wait_state disabled 30
-  echo "FIDELITY_CYC $pol $(sed -n 's/.*Avg: *\([0-9]*\).*Max: *\([0-9]*\).*/\1 \2/p' /tmp/cyc.$pol | head -1)"
+  [ $run = record ] || echo "FIDELITY_CYC $run $(sed -n 's/.*Avg: *\([0-9]*\).*Max: *\([0-9]*\).*/\1 \2/p' /tmp/cyc.$run | head -1)"
   grep 'recorded' /tmp/scx.log | sed 's/^/# /'
 done
-scx_lua sim fifo deadline --replay /tmp/fifo.rec --json > /tmp/replay.json 2> /tmp/replay.err || { sed 's/^/# /' /tmp/replay.err; fail=1; }
+scx_lua sim fifo deadline --replay /tmp/live.rec --json > /tmp/replay.json 2> /tmp/replay.err || { sed 's/^/# /' /tmp/replay.err; fail=1; }
 sed 's/^/# /' /tmp/replay.err | head -5
 echo "FIDELITY_REPLAY $(tr -d '\n' < /tmp/replay.json)"
 [ $fail -eq 0 ] && [ -z "$(scx_errors)" ]
