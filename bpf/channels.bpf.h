@@ -174,6 +174,9 @@ static void send_exit(struct task_struct *p)
 	q->pid = pid;
 	q->tgid = p->tgid;
 	q->flags = SCX_LUA_QF_EXIT;
+	/* Its CPU time over its life, for a recording (--record): the runs
+	 * the kernel side decided alone left no record of their own. */
+	q->exec_runtime = p->se.sum_exec_runtime;
 	bpf_ringbuf_submit(q, BPF_RB_NO_WAKEUP);
 }
 

@@ -165,8 +165,10 @@ static int bpf_drain(void *ctx, struct scx_task *t, struct task_token *tok)
 		if (len & RB_DISCARD)
 			continue;
 		t->pid = q->pid;
-		if (q->flags & SCX_LUA_QF_EXIT)
+		if (q->flags & SCX_LUA_QF_EXIT) {
+			t->exec_runtime = (double)q->exec_runtime;
 			return 2;
+		}
 		t->tgid = q->tgid;
 		t->prev_cpu = q->prev_cpu;
 		t->nr_cpus_allowed = q->nr_cpus_allowed;

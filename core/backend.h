@@ -12,7 +12,8 @@
  *   persisted fields and output defaults) and its private token, returning
  *   1, or 0 when nothing is queued; or 2 when what it read says the task
  *   t->pid exited (the core forgets the pid at once, in the ring's order,
- *   so a recycled pid comes back new). It must not block.
+ *   so a recycled pid comes back new; t->exec_runtime is then its CPU time
+ *   over its life, or 0 if not known). It must not block.
  * - nr_dispatch_slots() says how many dispatches would be accepted now;
  *   dispatch() may still refuse one (-EAGAIN): the core puts the task back
  *   in its heap, it is never lost. Any other error is counted by the

@@ -31,7 +31,7 @@ struct logring {
 	uint64_t head, tail;         /* written by producer / consumer only */
 	uint64_t nr_dropped;
 	/* Also run by the writer thread each pass (the recording); true when
-	 * it had something to write. Set before logring_start(). */
+	 * it wants the next pass soon. Set before logring_start(). */
 	bool (*flush)(void *arg);
 	void *flush_arg;
 	bool running, stop;

@@ -120,7 +120,7 @@ void recorder_task(struct recorder *r, const struct scx_task *t)
 	publish(r);
 }
 
-void recorder_exit(struct recorder *r, int32_t pid, double now)
+void recorder_exit(struct recorder *r, int32_t pid, double now, double cpu_ns)
 {
 	struct rec_event *e = next(r);
 
@@ -129,6 +129,7 @@ void recorder_exit(struct recorder *r, int32_t pid, double now)
 	memset(e, 0, sizeof(*e));
 	e->ts = rec_ns(now);
 	e->pid = pid;
+	e->exec_runtime = rec_ns(cpu_ns);
 	e->cpu = -1;
 	e->kind = REC_EXIT;
 	publish(r);
@@ -137,7 +138,7 @@ void recorder_exit(struct recorder *r, int32_t pid, double now)
 bool recorder_flush(void *arg)
 {
 	struct recorder *r = arg;
-	uint64_t head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
+	uint64_t head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE), start = r->tail;
 	bool any = r->tail != head;
 
 	while (r->tail != head) {
@@ -160,7 +161,10 @@ bool recorder_flush(void *arg)
 	}
 	if (any && r->f)
 		fflush(r->f);
-	return any;
+	/* Only a ring a quarter full keeps the writer at its fast pace: each
+	 * of its wake-ups is the scheduler process's CPU time, and the ring
+	 * holds 0.8 s of events at 40k a second. */
+	return head - start >= REC_RING / 4;
 }
 
 int recorder_close(struct recorder *r, double now)

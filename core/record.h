@@ -18,7 +18,9 @@
  * - REC_F_WAKEUP: it slept from the previous record's stop_ts until ts;
  * - REC_F_OBSERVED: its rule decided it in the kernel (the policy only saw
  *   it); REC_F_PREEMPTED: it lost its CPU before its slice ended;
- * - REC_EXIT: the pid is gone (ts is when the scheduler learnt it).
+ * - REC_EXIT: the pid is gone (ts is when the scheduler learnt it);
+ *   exec_runtime is its CPU time over its whole life when the backend
+ *   knows it (the live one does), else 0.
  * Runs the kernel side decided without a record (an idle CPU found at
  * wake-up, a slice refilled) leave no event of their own: they show in a
  * later event's exec_runtime and start_ts. Not recorded: the affinity mask
@@ -96,8 +98,9 @@ int recorder_open(struct recorder *r, struct rec_event *ring, const char *path,
 		  size_t errlen);
 /* The loop's side: copy one drained record / one exit into the ring. */
 void recorder_task(struct recorder *r, const struct scx_task *t);
-void recorder_exit(struct recorder *r, int32_t pid, double now);
-/* The log thread's side: write what the ring holds; true if it held any. */
+void recorder_exit(struct recorder *r, int32_t pid, double now, double cpu_ns);
+/* The log thread's side: write what the ring holds; true if that was a
+ * quarter of it or more (the writer should come back soon). */
 bool recorder_flush(void *r);
 /* After the log thread stopped: flush, write REC_END, close. */
 int recorder_close(struct recorder *r, double now);

@@ -345,7 +345,7 @@ static void tick(struct sched *s, double now)
 			if (s->shadow)
 				store_remove(&s->shadow->store, pids[i]);
 			if (s->rec)
-				recorder_exit(s->rec, pids[i], now);
+				recorder_exit(s->rec, pids[i], now, 0);
 		}
 	/* 1024 slots a tick: a full pass every few seconds at 100 ms ticks. */
 	store_expire(&s->store, now, s->cfg.store_ttl_ns, 1024);
@@ -360,14 +360,17 @@ uint32_t sched_step(struct sched *s)
 	while (s->nr_free) {
 		uint32_t slot = s->free_slot[s->nr_free - 1];
 		struct scx_task *t = &s->tasks[slot];
-		int got = s->be->drain(s->bctx, t, &s->tok[slot]);
+		int got;
+
+		t->exec_runtime = 0;   /* an exit's CPU time, if the backend knows it */
+		got = s->be->drain(s->bctx, t, &s->tok[slot]);
 
 		if (got == 2) {
 			store_remove(&s->store, t->pid);
 			if (s->shadow)
 				store_remove(&s->shadow->store, t->pid);
 			if (s->rec)
-				recorder_exit(s->rec, t->pid, now);
+				recorder_exit(s->rec, t->pid, now, t->exec_runtime);
 			continue;
 		}
 		if (got != 1)

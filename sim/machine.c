@@ -290,9 +290,12 @@ static void finish_task(struct sim *s, int id)
 	s->r.task[id].finish = s->now;
 	/* The live backend reports an exit as it happens (a record from
 	 * ops.exit_task); the core hears of this one only at its next tick: a
-	 * recording gets the time now (the tick's repeat is ignored by replay). */
+	 * recording gets the time now (the tick's repeat is ignored by replay).
+	 * No CPU time with it: every run of a simulated task is in its records
+	 * already (the live backend's exits carry it for the runs it decided
+	 * alone). */
 	if (s->cfg.rec)
-		recorder_exit(s->cfg.rec, s->r.task[0].pid + id, s->now);
+		recorder_exit(s->cfg.rec, s->r.task[0].pid + id, s->now, 0);
 	if (s->nr_exited < s->nr_tasks)
 		s->exited[s->nr_exited++] = s->r.task[0].pid + id;
 }
