@@ -14,6 +14,7 @@
 #include "../../core/record.h"
 #include "../../sim/machine.h"
 #include "../../sim/replay.h"
+#include "fuzz_sim.h"
 
 /* The file: the input as is, or a header made from its first byte and the
  * rest as events (so the fuzzer spends its time past the magic). */
@@ -31,31 +32,6 @@ static int write_file(int fd, const uint8_t *data, size_t size)
 	if (write(fd, &h, sizeof(h)) != (ssize_t)sizeof(h))
 		return -1;
 	return size < 2 || write(fd, data + 1, size - 1) == (ssize_t)(size - 1) ? 0 : -1;
-}
-
-static void simulate(const struct workload *w)
-{
-	struct sim_cfg sc = { .nr_cpus = w->cpus, .duration_ns = 20e6, .seed = 1,
-			      .cost_batch_ns = 2000, .cost_task_ns = 150, .slice_ns = 20e6 };
-	struct engine_cfg cfg;
-	static struct engine e;
-	struct sim *s = sim_new(w, &sc);
-	const struct sim_result *r;
-
-	memset(&e, 0, sizeof(e)); /* engine_free() takes a zeroed engine */
-	engine_cfg_default(&cfg);
-	cfg.arena_bytes = 24u << 20;
-	cfg.sched.nr_cpus = sc.nr_cpus;
-	cfg.policy.backend = "sim";
-	if (s && !engine_init(&e, &cfg, &sim_ops, s)) {
-		sim_run(s, &e.sched);
-		r = sim_result(s);
-		if (fabs(r->busy_ns + r->idle_ns + r->sched_ns - sc.nr_cpus * sc.duration_ns) >
-		    1e-6 * sc.nr_cpus * sc.duration_ns)
-			abort();
-	}
-	engine_free(&e);
-	sim_free(s);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -83,7 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!note[0] || n < 1 || w.nr_groups > WORKLOAD_MAX_GROUPS)
 			abort();
 		if (n <= 200 && w.cpus <= 16)
-			simulate(&w);
+			fuzz_simulate(&w, w.cpus);
 		workload_free(&w);
 	} else if (!err[0]) {
 		abort(); /* every refusal says why */

@@ -12,6 +12,7 @@
 #include "../../sim/machine.h"
 #include "../../core/engine.h"
 #include "../../sim/workload.h"
+#include "fuzz_sim.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -30,31 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (workload_load(&w, path, err, sizeof(err)) == 0) {
 		for (int g = 0; g < w.nr_groups; g++)
 			n += w.g[g].count;
-		if (n <= 200 && (w.cpus ? w.cpus : 4) <= 16) {
-			struct sim_cfg sc = { .nr_cpus = w.cpus ? w.cpus : 4, .duration_ns = 20e6,
-					      .seed = 1, .cost_batch_ns = 2000, .cost_task_ns = 150,
-					      .slice_ns = 20e6 };
-			struct engine_cfg cfg;
-			static struct engine e;
-			struct sim *s = sim_new(&w, &sc);
-			const struct sim_result *r;
-
-			memset(&e, 0, sizeof(e)); /* engine_free() takes a zeroed engine */
-
-			engine_cfg_default(&cfg);
-			cfg.arena_bytes = 24u << 20;
-			cfg.sched.nr_cpus = sc.nr_cpus;
-			cfg.policy.backend = "sim";
-			if (s && !engine_init(&e, &cfg, &sim_ops, s)) {
-				sim_run(s, &e.sched);
-				r = sim_result(s);
-				if (fabs(r->busy_ns + r->idle_ns + r->sched_ns - sc.nr_cpus * sc.duration_ns) >
-				    1e-6 * sc.nr_cpus * sc.duration_ns)
-					abort();
-			}
-			engine_free(&e);
-			sim_free(s);
-		}
+		if (n <= 200 && (w.cpus ? w.cpus : 4) <= 16)
+			fuzz_simulate(&w, w.cpus ? w.cpus : 4);
 	} else if (!err[0]) {
 		abort(); /* every refusal says why */
 	}
