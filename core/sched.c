@@ -22,14 +22,10 @@
 
 size_t sched_arena_bytes(const struct sched_cfg *cfg)
 {
-	uint32_t store_tab = 2;
-
-	while (store_tab < 2 * cfg->store_cap)
-		store_tab *= 2;
 	return (size_t)cfg->max_tasks * (sizeof(struct scx_task) + sizeof(struct task_token) +
 					 sizeof(uint32_t) + sizeof(struct heap_entry)) +
 	       (size_t)cfg->batch_max * (sizeof(uint32_t) + sizeof(struct heap_entry)) +
-	       (size_t)store_tab * sizeof(struct store_entry) +
+	       store_arena_bytes(cfg->store_cap) +
 	       SCX_RULE_MAX * sizeof(struct scx_rule) + 18 * 64;
 }
 

@@ -29,11 +29,7 @@
 
 size_t shadow_arena_bytes(uint32_t batch_max, uint32_t store_cap)
 {
-	uint32_t tab = 2;
-
-	while (tab < 2 * store_cap)
-		tab *= 2;
-	return (size_t)tab * sizeof(struct store_entry) +
+	return store_arena_bytes(store_cap) +
 	       (size_t)batch_max * (sizeof(struct scx_task) + 3 * sizeof(double) +
 				    sizeof(int32_t) + 5 * sizeof(uint32_t)) +
 	       16 * 64;
@@ -117,9 +113,7 @@ int shadow_load(struct shadow *sh, struct sched *s, const char *path)
 
 	/* A new candidate starts from nothing, as a new policy would, and so
 	 * do the figures about it. */
-	for (uint32_t i = 0; i <= sh->store.mask; i++)
-		sh->store.t[i].pid = 0;
-	sh->store.nr = 0;
+	store_clear(&sh->store);
 	memset(&sh->c, 0, sizeof(sh->c));
 	sh->c.rho_min = 1;
 	memset(&sh->stats, 0, sizeof(sh->stats));

@@ -15,15 +15,28 @@ static uint32_t hash_pid(int32_t pid)
 	return (uint32_t)((uint32_t)pid * 2654435769u);
 }
 
-int store_init(struct store *s, struct arena *a, uint32_t cap)
+/* Table slots for @cap entries: a power of two, at least twice @cap. */
+static uint32_t table_size(uint32_t cap)
 {
 	uint32_t size = 2;
+
+	while (size < 2 * (cap < 1 ? 1 : cap))
+		size *= 2;
+	return size;
+}
+
+size_t store_arena_bytes(uint32_t cap)
+{
+	return (size_t)table_size(cap) * sizeof(struct store_entry);
+}
+
+int store_init(struct store *s, struct arena *a, uint32_t cap)
+{
+	uint32_t size = table_size(cap);
 
 	memset(s, 0, sizeof(*s));
 	if (cap < 1)
 		cap = 1;
-	while (size < 2 * cap)
-		size *= 2;
 	s->t = arena_carve(a, (size_t)size * sizeof(*s->t));
 	s->mask = size - 1;
 	s->cap = cap;
@@ -37,6 +50,14 @@ static uint32_t probe(const struct store *s, int32_t pid)
 	while (s->t[i].used && s->t[i].pid != pid)
 		i = (i + 1) & s->mask;
 	return i;
+}
+
+void store_clear(struct store *s)
+{
+	memset(s->t, 0, ((size_t)s->mask + 1) * sizeof(*s->t));
+	s->nr = 0;
+	s->hand = 0;
+	s->sweep = 0;
 }
 
 struct store_entry *store_find(struct store *s, int32_t pid)

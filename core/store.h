@@ -49,6 +49,10 @@ struct store {
 };
 
 int store_init(struct store *s, struct arena *a, uint32_t cap);
+/* The arena bytes store_init() carves for @cap. */
+size_t store_arena_bytes(uint32_t cap);
+/* Forget every entry (the counters stay). */
+void store_clear(struct store *s);
 /* Find @pid or make a zeroed entry for it (*is_new set). Never NULL. */
 struct store_entry *store_get(struct store *s, int32_t pid, double now, bool *is_new);
 struct store_entry *store_find(struct store *s, int32_t pid);

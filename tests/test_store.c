@@ -90,6 +90,23 @@ int main(void)
 		store_get(&s, 200000 + p, 6000.0 + p, &is_new);
 	CHECK(s.nr == 2048, "still at capacity after 5000 more");
 	CHECK(store_find(&s, 200000 + 4999) != NULL, "latest entry present");
+
+	/* Cleared (a shadow policy reloaded): empty, then fills to capacity
+	 * again, every entry found and new. */
+	store_clear(&s);
+	CHECK(s.nr == 0 && store_find(&s, 200000 + 4999) == NULL, "cleared: nothing found");
+	for (int32_t p = 0; p < 3 * 2048; p++) {
+		struct store_entry *e = store_get(&s, 300000 + p, 20000.0 + p, &is_new);
+
+		if (!e || !is_new || e->vtime != 0) {
+			CHECK(0, "after a clear, pid %d is not new and zeroed", 300000 + p);
+			break;
+		}
+	}
+	CHECK(s.nr == 2048 && store_find(&s, 300000 + 3 * 2048 - 1) != NULL,
+	      "after a clear: at capacity again, the latest found (nr %u)", s.nr);
+	CHECK(store_arena_bytes(2048) == 4096 * sizeof(struct store_entry),
+	      "the arena bytes are the table's");
 	arena_free(&a);
 	TEST_END("test_store");
 }
