@@ -30,6 +30,7 @@ double expect_metric(const struct sim_metrics *m, const char *scope, const char 
 		if (!strcmp(name, "wake_p50_ms")) return gm->wake_p50 / 1e6;
 		if (!strcmp(name, "wake_p99_ms")) return gm->wake_p99 / 1e6;
 		if (!strcmp(name, "wake_max_ms")) return gm->wake_max / 1e6;
+		if (!strcmp(name, "wake_mean_ms")) return gm->wake_mean / 1e6;
 		if (!strcmp(name, "wait_p50_ms")) return gm->wait_p50 / 1e6;
 		if (!strcmp(name, "wait_p99_ms")) return gm->wait_p99 / 1e6;
 		if (!strcmp(name, "wait_max_ms")) return gm->wait_max / 1e6;

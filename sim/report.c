@@ -37,6 +37,7 @@ void sim_metrics(struct sim_metrics *m, const struct sim_result *r, const struct
 	for (int g = 0; g < w->nr_groups; g++) {
 		struct group_metrics *gm = &m->g[g];
 		struct samples wait = { 0 }, wake = { 0 };
+		double wake_sum = 0;
 		int nr_resp = 0;
 
 		gm->name = w->g[g].name;
@@ -69,8 +70,10 @@ void sim_metrics(struct sim_metrics *m, const struct sim_result *r, const struct
 				gm->starve_max = t->worst_wait;
 				gm->starve_task = i;
 			}
-			for (uint32_t k = 0; k < t->wake.n; k++)
+			for (uint32_t k = 0; k < t->wake.n; k++) {
 				samples_add(&wake, t->wake.v[k]);
+				wake_sum += t->wake.v[k];
+			}
 			sx += t->cpu_ns / t->weight;
 			sxx += (t->cpu_ns / t->weight) * (t->cpu_ns / t->weight);
 		}
@@ -83,6 +86,7 @@ void sim_metrics(struct sim_metrics *m, const struct sim_result *r, const struct
 		gm->wake_p50 = samples_pct(&wake, 50);
 		gm->wake_p99 = samples_pct(&wake, 99);
 		gm->wake_max = samples_pct(&wake, 100);
+		gm->wake_mean = wake.n ? wake_sum / wake.n : NAN;
 		gm->nr_wait = wait.n;
 		gm->nr_wake = wake.n;
 		free(wait.v);
@@ -265,6 +269,7 @@ void sim_print_json(FILE *f, const struct sim_metrics *ms, int n)
 			jnum(f, "wake_p50_ns", gm->wake_p50, true);
 			jnum(f, "wake_p99_ns", gm->wake_p99, true);
 			jnum(f, "wake_max_ns", gm->wake_max, true);
+			jnum(f, "wake_mean_ns", gm->wake_mean, true);
 			jnum(f, "starve_max_ns", gm->starve_max, true);
 			fprintf(f, "\"wait_samples\": %u, \"wake_samples\": %u, ", gm->nr_wait,
 				gm->nr_wake);

@@ -18,6 +18,7 @@ struct group_metrics {
 	double cpu_ns, share;              /* share of the machine's CPU time */
 	double wait_p50, wait_p99, wait_max;   /* ns, NAN when no sample */
 	double wake_p50, wake_p99, wake_max;
+	double wake_mean;                  /* ns: what cyclictest calls its average, NAN when no sample */
 	double starve_max;                 /* ns: longest wait of any task, the open one included */
 	int starve_task;                   /* whose (an index into the result's tasks), -1: none */
 	uint32_t nr_wait, nr_wake;         /* samples behind the percentiles */

@@ -25,6 +25,19 @@ $BIN sim policies/deadline.lua --workload policies/workloads/server.lua --seed 8
 expect "another seed: different numbers" test -n "$(cmp "$T/a.json" "$T/c.json")"
 expect "JSON has the machine and group metrics" \
   test -n "$(grep -E '"jain": [0-9.]+' "$T/a.json")" -a -n "$(grep -E '"wake_p99_ns": [0-9.e+]+' "$T/a.json")"
+expect "JSON: each group's mean wake-up is the mean of its samples (between the smallest and the max; none without samples)" \
+  python3 -c "
+import json, sys
+n = 0
+for g in json.load(open(sys.argv[1]))[0]['groups']:
+    m = g['wake_mean_ns']
+    if g['wake_samples'] == 0:
+        assert m is None, g
+    else:
+        assert 0 < m <= g['wake_max_ns'], g
+        n += 1
+assert n, 'no group woke up'
+" "$T/a.json"
 
 # A hand-off (write, then read) is a sync wake-up: it preempts no hog
 # unless --preempt-sync says so (bpf/rules.h, rule_wakeup_may_preempt).

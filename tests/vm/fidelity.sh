@@ -240,14 +240,17 @@ if replay and len(cyc) == 2:
                 return gr
         return None
     rf, rd = cyc_group(replay[0]), cyc_group(replay[1])
-    if rf and rd and rf.get("wake_p50_ns") is not None and rd.get("wake_p50_ns") is not None:
+    if rf and rd and rf.get("wake_mean_ns") is not None and rd.get("wake_mean_ns") is not None:
+        # cyclictest's "Avg" is a mean over its wake-ups, so the replay is judged on the mean.
         word = {"<": "fifo wins", ">": "deadline wins", "=": "a tie"}
         k = order(cyc["fifo"][0], cyc["deadline"][0])
-        s = order(rf["wake_p50_ns"], rd["wake_p50_ns"])
+        s = order(rf["wake_mean_ns"], rd["wake_mean_ns"])
         print("replay: cyclictest beside CPU hogs, kernel average wake-up fifo %d us, deadline %d us "
-              "(%s); deadline's recording replayed, cyclictest wake p50 fifo %s, deadline %s (%s): %s"
-              % (cyc["fifo"][0], cyc["deadline"][0], word[k], fmt("wake_p50_ns", rf["wake_p50_ns"]),
-                 fmt("wake_p50_ns", rd["wake_p50_ns"]), word[s],
+              "(%s); deadline's recording replayed, cyclictest mean wake-up fifo %s, deadline %s "
+              "(p99 %s and %s) (%s): %s"
+              % (cyc["fifo"][0], cyc["deadline"][0], word[k], fmt("wake_mean_ns", rf["wake_mean_ns"]),
+                 fmt("wake_mean_ns", rd["wake_mean_ns"]), fmt("wake_p99_ns", rf["wake_p99_ns"]),
+                 fmt("wake_p99_ns", rd["wake_p99_ns"]), word[s],
                  "same ranking" if k == s else "RANKED DIFFERENTLY"))
     else:
         print("replay: no cyclictest wake-ups in the replayed recording")
