@@ -7,6 +7,10 @@ RUNS=${BENCH_RUNS:-2}
 SCHEDS=${BENCH_SCHEDS:-"eevdf deadline fifo vruntime interactive"}
 # POLICY@base: the same policy under BENCH_BASE's binary (tests/vm/run.sh).
 # POLICY%OPT,VALUE,...: with those options (deadline%--budget-us,4000).
+# POLICY^FROM: started as FROM, then made POLICY by a reload (a copy of
+# POLICY's file over FROM's, SIGHUP) before the workloads: the rule the
+# BPF side applies must follow the reload (deadline^fifo: deadline_preempts
+# above 0, as fifo's rule never preempts).
 # PEERS=1: the kernel's example schedulers, each as built from its source
 [ -n "${BENCH_PEERS:-}" ] && SCHEDS="$SCHEDS ${BENCH_PEERS_LIST:-scx_simple scx_userland scx_qmap}"
 SECS=${BENCH_SECONDS:-10}
@@ -74,6 +78,8 @@ for run in $(seq 1 "$RUNS"); do
     case $sched in
       scx_*) "$sched" > /tmp/scx.log 2>&1 & ops=${sched#scx_} ;;
       *@base) scx_lua.base "policies/${sched%@base}.lua" --stats 5 > /tmp/scx.log 2>&1 & ops=scx_lua ;;
+      *^*) cp "policies/${sched#*^}.lua" $POLDIR/bench.lua
+        scx_lua $POLDIR/bench.lua --stats 5 > /tmp/scx.log 2>&1 & ops=scx_lua ;;
       *%*) scx_lua "policies/${sched%%%*}.lua" --stats 5 $(echo "${sched#*%}" | tr ',' ' ') > /tmp/scx.log 2>&1 & ops=scx_lua ;;
       *) scx_lua "policies/$sched.lua" --stats 5 > /tmp/scx.log 2>&1 & ops=scx_lua ;;
     esac
@@ -82,6 +88,12 @@ for run in $(seq 1 "$RUNS"); do
       res attached 0; cat /tmp/scx.log; kill $pid 2>/dev/null; continue
     fi
     res attach_ms $(( $(now_ms) - t0 ))
+    case $sched in *^*)
+      cp "policies/${sched%^*}.lua" $POLDIR/bench.lua; kill -HUP $pid
+      i=0; while ! grep -q 'SIGHUP: reloaded' /tmp/scx.log && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+      res reloaded "$(grep -c "reloaded $POLDIR/bench.lua (policy \"${sched%^*}\")" /tmp/scx.log)"
+      res reload_ms "$(sed -n 's/.*SIGHUP: reloaded .* in \([0-9.]*\) ms$/\1/p' /tmp/scx.log | tail -1)" ;;
+    esac
     # BENCH_PROFILE=1: where the scheduler process's CPU goes, sampled on
     # the software clock (TCG has no PMU). It perturbs the figures.
     prof=; [ -n "${BENCH_PROFILE:-}" ] && [ $ops = scx_lua ] && {
