@@ -64,9 +64,16 @@ workloads() {
 
 now_ms() { awk '{printf "%d", $1 * 1000}' /proc/uptime; }  # busybox date has no %N
 cpu_ticks() { awk '{print $14 + $15}' /proc/$1/stat 2>/dev/null || echo 0; }
+# The same for one thread of it, by name (scx_lua-log: the log thread,
+# which also writes --record's file).
+thread_ticks() { for t in /proc/$1/task/*; do [ "$(cat $t/comm 2>/dev/null)" = "$2" ] && awk '{print $14 + $15}' $t/stat; done | awk '{s += $1} END {print s + 0}'; }
 
 for run in $(seq 1 "$RUNS"); do
-  for sched in $SCHEDS; do
+  # BENCH_ALTERNATE=1: every other run takes the schedulers in reverse
+  # order, so that an A/B pair does not always run in the same slot.
+  order=$SCHEDS
+  [ -n "${BENCH_ALTERNATE:-}" ] && [ $((run % 2)) -eq 0 ] && order=$(echo $SCHEDS | tr ' ' '\n' | sed '1!G;h;$!d' | tr '\n' ' ')
+  for sched in $order; do
     echo "# run $run: $sched"
     if [ "$sched" = eevdf ]; then
       pid=
@@ -98,15 +105,16 @@ for run in $(seq 1 "$RUNS"); do
     # the software clock (TCG has no PMU). It perturbs the figures.
     prof=; [ -n "${BENCH_PROFILE:-}" ] && [ $ops = scx_lua ] && {
       perf record -q -e cpu-clock -F 499 -p $pid -o /tmp/perf.data > /tmp/perf.rec 2>&1 & prof=$!; }
-    ticks0=$(cpu_ticks $pid); w0=$(now_ms)
+    ticks0=$(cpu_ticks $pid); w0=$(now_ms); lt0=$(thread_ticks $pid scx_lua-log)
     workloads
-    ticks1=$(cpu_ticks $pid); w1=$(now_ms)
+    ticks1=$(cpu_ticks $pid); w1=$(now_ms); lt1=$(thread_ticks $pid scx_lua-log)
     [ -n "$prof" ] && { kill -INT $prof; wait $prof
       { perf report -i /tmp/perf.data --stdio --sort pid 2>&1
         perf report -i /tmp/perf.data --stdio --sort dso,sym --percent-limit 0.5 2>&1; } |
         grep -v '^$' | grep -v '^#' | head -70 | sed "s/^/PROFILE $run $sched /"; }
     # CPU use of the scheduler process, as % of one CPU (USER_HZ = 100)
     res sched_cpu_pct "$(awk -v t=$((ticks1 - ticks0)) -v w=$((w1 - w0)) 'BEGIN { printf "%.1f", t * 10 / w * 100 }')"
+    [ $ops = scx_lua ] && res log_thread_cpu_pct "$(awk -v t=$((lt1 - lt0)) -v w=$((w1 - w0)) 'BEGIN { printf "%.2f", t * 10 / w * 100 }')"
     # scx_lua's ops carry the policy (scx_lua_deadline); a base build's may not
     res stayed_attached "$([ "$(state)" = enabled ] && case "$(root_ops)" in "$ops"|"$ops"_*) true ;; *) false ;; esac && [ -z "$(scx_errors)" ] && echo 1 || echo 0)"
     kill -INT $pid; wait $pid; rc=$?
