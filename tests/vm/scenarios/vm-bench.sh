@@ -24,8 +24,11 @@ res() { echo "RESULT $run $sched $1 ${2:-nan}"; }
 # lines printed on SIGUSR1 before and after (not for POLICY@base: an older
 # build may not handle SIGUSR1).
 snap() { kill -USR1 $pid 2>/dev/null; sleep 0.3; last_stats /tmp/scx.log core; }
+# BENCH_ONLY="messaging_threads_s hackbench_s": only those figures' workloads.
+only() { [ -z "${BENCH_ONLY:-}" ] || case " $BENCH_ONLY " in *" $1 "*) true ;; *) false ;; esac; }
 phase() {  # FIGURE VALUE-COMMAND...: run it, report its value (and CPU)
   fig=$1; shift
+  only $fig || return 0
   detail=; [ -n "${BENCH_DETAIL:-}" ] && [ -n "${pid:-}" ] && detail=1
   [ -n "$detail" ] && { pt0=$(cpu_ticks $pid); pw0=$(now_ms); s0=; [ "$ops" = scx_lua ] && [ "${sched%@base}" = "$sched" ] && s0=$(snap); }
   res $fig "$("$@")"
@@ -54,6 +57,7 @@ workloads() {
   phase hackbench_s hackbench_s
   phase stress_bogo_ops stress_bogo
   phase cyclictest_avg_us cyclic
+  only cyclictest_avg_us || return 0
   [ -n "${BENCH_DEBUG:-}" ] && { grep -v '^0*[0-9]* 0*$' /tmp/cyc | head -20 | sed 's/^/#h /'; grep -c '' /tmp/cyc | sed 's/^/#h lines /'; }
   res cyclictest_max_us "$(sed -n 's/^# Max Latencies: *0*\([0-9][0-9]*\).*/\1/p' /tmp/cyc | head -1)"
   # busybox awk reads 000150 as octal: strip the zeros first.
