@@ -48,7 +48,8 @@ LIB_SRCS  := $(CORE_SRCS) $(SIM_SRCS)
 LIB_OBJS  := $(addprefix $(BUILD)/,$(addsuffix .o,$(LIB_SRCS))) $(BUILD)/gen/embed.o
 CLI_OBJS  := $(addprefix $(BUILD)/,$(addsuffix .o,$(CLI_SRCS)))
 EMBED     := lua/runtime.lua lua/scx.lua $(GEN)/cdef.lua
-UNIT_TESTS := test_heap test_store test_buddy test_sched test_machine test_policies test_rules
+UNIT_TESTS := test_heap test_store test_buddy test_sched test_machine test_policies test_rules \
+	      test_logring
 # The file each unit test includes (so it is not linked twice).
 TEST_UNDER_test_heap := core/heap
 TEST_UNDER_test_store := core/store

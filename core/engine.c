@@ -168,7 +168,9 @@ int engine_record(struct engine *e, const char *path, const char *backend, const
 	if (rc)
 		return rc;
 	e->sched.rec = &e->rec;
+	e->rec.log = &e->log;
 	e->log.flush = recorder_flush;
+	e->log.due = recorder_due;
 	e->log.flush_arg = &e->rec;
 	return 0;
 }
@@ -187,6 +189,7 @@ int engine_record_close(struct engine *e)
 	logring_stop(&e->log);
 	e->sched.rec = NULL;
 	e->log.flush = NULL;
+	e->log.due = NULL;
 	return recorder_close(&e->rec, e->sched.be->now(e->sched.bctx));
 }
 

@@ -8,8 +8,11 @@
  * simply never published (see policy.c's watchdog).
  */
 #include <errno.h>
+#include <signal.h>
+#include <linux/futex.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -53,23 +56,55 @@ static bool drain(struct logring *r)
 }
 
 /*
- * Polls, so that logging never costs the loop a wake-up call: every 20 ms
- * while there is something to write, backing off to 160 ms when quiet.
- * Each wake-up of this thread is a context switch charged to the
- * scheduler process (a fixed 20 ms was 50 a second, idle or not).
+ * Polls, so that logging never costs the loop a wake-up call while lines
+ * come: every WRITER_BUSY_MS while there is something to write, backing
+ * off by doubling when quiet. Each wake-up of this thread is a context
+ * switch charged to the scheduler process (in the VM, 0.4% of a CPU at
+ * 160 ms), so past WRITER_NAP_MS it sleeps up to WRITER_QUIET_MS on a
+ * futex, and the first line or recording quarter that comes wakes it
+ * (logring_wake(): one system call per quiet spell, not per line).
+ *
+ * The long sleep is a Dekker pair: the writer stores `sleeping` and then
+ * looks at head (and due()), the producer stores head and then looks at
+ * `sleeping`, both sequentially consistent, so at least one sees the
+ * other's store; FUTEX_WAIT itself refuses to sleep once `sleeping` was
+ * cleared. A wake-up lost anyway costs one WRITER_QUIET_MS, not a line.
  */
+#define WRITER_BUSY_MS 20
+#define WRITER_NAP_MS 160
+#define WRITER_QUIET_MS 1000
+
+static void nap(struct logring *r, long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	if (ms <= WRITER_NAP_MS) {
+		nanosleep(&ts, NULL);
+		return;
+	}
+	__atomic_store_n(&r->sleeping, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&r->head, __ATOMIC_SEQ_CST) == r->tail &&
+	    !(r->due && r->due(r->flush_arg)) && !__atomic_load_n(&r->stop, __ATOMIC_SEQ_CST))
+		syscall(SYS_futex, &r->sleeping, FUTEX_WAIT_PRIVATE, 1, &ts, NULL, 0);
+	__atomic_store_n(&r->sleeping, 0, __ATOMIC_RELAXED);
+}
+
+void logring_wake(struct logring *r)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&r->sleeping, __ATOMIC_RELAXED) &&
+	    __atomic_exchange_n(&r->sleeping, 0, __ATOMIC_ACQ_REL))
+		syscall(SYS_futex, &r->sleeping, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
 static void *writer(void *arg)
 {
 	struct logring *r = arg;
-	long ms = 20;
+	long ms = WRITER_BUSY_MS;
 
 	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
-		struct timespec ts;
-
-		ms = drain(r) ? 20 : (ms < 160 ? ms * 2 : 160);
-		ts.tv_sec = 0;
-		ts.tv_nsec = ms * 1000 * 1000;
-		nanosleep(&ts, NULL);
+		ms = drain(r) ? WRITER_BUSY_MS : (ms < WRITER_QUIET_MS ? ms * 2 : WRITER_QUIET_MS);
+		nap(r, ms > WRITER_QUIET_MS ? WRITER_QUIET_MS : ms);
 	}
 	(void)drain(r);
 	return NULL;
@@ -77,10 +112,22 @@ static void *writer(void *arg)
 
 int logring_start(struct logring *r)
 {
+	sigset_t all, old;
 	int err;
 
 	r->stop = false;
+	r->sleeping = 0;
+	/* The signals that stop, reload or report are for the loop thread:
+	 * taken here, they would wait for its next run to be seen. (SIGPIPE
+	 * and the like stay with the thread whose write raised them.) */
+	sigemptyset(&all);
+	sigaddset(&all, SIGINT);
+	sigaddset(&all, SIGTERM);
+	sigaddset(&all, SIGHUP);
+	sigaddset(&all, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	err = pthread_create(&r->thread, NULL, writer, r);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err)
 		return -err;
 	pthread_setname_np(r->thread, "scx_lua-log");
@@ -92,7 +139,8 @@ void logring_stop(struct logring *r)
 {
 	if (!r->running)
 		return;
-	__atomic_store_n(&r->stop, true, __ATOMIC_RELEASE);
+	__atomic_store_n(&r->stop, true, __ATOMIC_SEQ_CST);
+	logring_wake(r);
 	pthread_join(r->thread, NULL);
 	r->running = false;
 }
@@ -115,8 +163,9 @@ void logring_put(struct logring *r, int fd, const char *msg, size_t len)
 	s->fd = fd;
 	s->len = (uint32_t)len;
 	memcpy(s->buf, msg, len);
-	/* Pairs with the acquire load of head in drain(). */
-	__atomic_store_n(&r->head, r->head + 1, __ATOMIC_RELEASE);
+	/* Pairs with the acquire load of head in drain(), and with nap(). */
+	__atomic_store_n(&r->head, r->head + 1, __ATOMIC_SEQ_CST);
+	logring_wake(r);
 }
 
 void logring_put_long(struct logring *r, int fd, const char *msg, size_t len)

@@ -31,9 +31,13 @@ struct logring {
 	uint64_t head, tail;         /* written by producer / consumer only */
 	uint64_t nr_dropped;
 	/* Also run by the writer thread each pass (the recording); true when
-	 * it wants the next pass soon. Set before logring_start(). */
+	 * it wants the next pass soon. due(): true if it wants a pass now
+	 * (checked before a long sleep, see logring_wake()). Both set before
+	 * logring_start(). */
 	bool (*flush)(void *arg);
+	bool (*due)(void *arg);
 	void *flush_arg;
+	uint32_t sleeping;           /* futex word: the writer is in a long sleep */
 	bool running, stop;
 	pthread_t thread;
 };
@@ -42,6 +46,10 @@ int logring_init(struct logring *r, struct logring_slot *slots);
 int logring_start(struct logring *r);
 void logring_stop(struct logring *r);
 void logring_put(struct logring *r, int fd, const char *msg, size_t len);
+/* The producer's side of a long sleep: wake the writer if it is in one
+ * (one system call then; none while it polls). After publishing what it
+ * should write, and after a seq_cst fence or store of that. */
+void logring_wake(struct logring *r);
 /* A message longer than a line, in consecutive pieces: all or none. */
 void logring_put_long(struct logring *r, int fd, const char *msg, size_t len);
 void logring_printf(struct logring *r, int fd, const char *fmt, ...)

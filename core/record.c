@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "logring.h"
 #include "record.h"
 
 _Static_assert(sizeof(struct rec_header) == 80, "rec_header is a file format");
@@ -78,8 +79,9 @@ int recorder_open(struct recorder *r, struct rec_event *ring, const char *path,
  * the recording is full or writing it failed. */
 static struct rec_event *next(struct recorder *r)
 {
+	r->tail_seen = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
 	if (__atomic_load_n(&r->failed, __ATOMIC_RELAXED) || r->nr_events >= REC_MAX_EVENTS ||
-	    r->head - __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE) == REC_RING) {
+	    r->head - r->tail_seen == REC_RING) {
 		r->nr_dropped++;
 		return NULL;
 	}
@@ -91,6 +93,18 @@ static void publish(struct recorder *r)
 	r->nr_events++;
 	/* Pairs with the acquire load of head in recorder_flush(). */
 	__atomic_store_n(&r->head, r->head + 1, __ATOMIC_RELEASE);
+	/* Each quarter of the ring that fills wakes the writer if it sleeps
+	 * long (logring.c): a lost wake-up has three more chances. */
+	if (r->log && (r->head - r->tail_seen) % (REC_RING / 4) == 0)
+		logring_wake(r->log);
+}
+
+bool recorder_due(void *arg)
+{
+	struct recorder *r = arg;
+
+	/* Sequentially consistent: the writer's half of logring.c's Dekker pair. */
+	return __atomic_load_n(&r->head, __ATOMIC_SEQ_CST) - r->tail >= REC_RING / 4;
 }
 
 void recorder_task(struct recorder *r, const struct scx_task *t)

@@ -79,10 +79,14 @@ struct rec_event {
 /* REC_END (the last event, written at a clean stop): ts = when, pid = 0,
  * start_ts = events recorded, stop_ts = events dropped. */
 
+struct logring;
+
 struct recorder {
 	FILE *f;                     /* the log thread's (the loop reads `failed`) */
+	struct logring *log;         /* its writer, woken at each quarter of the ring */
 	struct rec_event *ring;      /* REC_RING, from the arena */
 	uint64_t head, tail;         /* producer (loop) / consumer (log thread) */
+	uint64_t tail_seen;          /* the loop's last look at tail */
 	uint64_t nr_events;          /* put in the ring */
 	uint64_t nr_dropped;         /* not: the ring was full, the cap reached, or writing failed */
 	uint64_t nr_written;         /* in the file */
@@ -102,6 +106,9 @@ void recorder_exit(struct recorder *r, int32_t pid, double now, double cpu_ns);
 /* The log thread's side: write what the ring holds; true if that was a
  * quarter of it or more (the writer should come back soon). */
 bool recorder_flush(void *r);
+/* The log thread's look before a long sleep: a quarter of the ring or more
+ * waits to be written. */
+bool recorder_due(void *r);
 /* After the log thread stopped: flush, write REC_END, close. */
 int recorder_close(struct recorder *r, double now);
 

@@ -24,11 +24,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <link.h>
+#include <linux/futex.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -40,7 +42,7 @@
 #include "watchdog.h"
 
 #define WD_TICK_MS 20           /* how often the watchdog looks during a call */
-#define WD_IDLE_TICK_MS 100     /* and between calls */
+#define WD_IDLE_TICK_MS 250     /* and between calls */
 #define WD_WALL_FACTOR 8        /* wall-time bound, in CPU budgets */
 #define WD_MAX_TEXT 8           /* executable segments of libluajit */
 
@@ -57,7 +59,8 @@ static struct {
 	sigjmp_buf jmp;
 	pthread_t loop, thread;
 	clockid_t loop_cpu;              /* the loop thread's CPU-time clock */
-	bool running, stop, has_cpu_clock;
+	bool running, has_cpu_clock;
+	uint32_t stop;                   /* futex word: its sleeps end at once when set */
 	int budget_ms;
 	int signo;
 	volatile sig_atomic_t held;      /* watchdog_hold() depth: no jump */
@@ -272,7 +275,9 @@ static uint64_t loop_cpu_ns(void)
  * most one idle tick of detection for a real hang. It looks every
  * WD_IDLE_TICK_MS and, while a call runs, every WD_TICK_MS: its wake-ups
  * are context switches the scheduler process pays for (a fixed 20 ms tick
- * was 50 a second, with or without calls).
+ * was 50 a second, with or without calls; in the VM each idle look cost
+ * ~0.7 ms, so 100 ms looks were 0.7% of a CPU). A hang is seen at most one
+ * idle tick after it began, then stopped one budget later.
  */
 static void *wd_main(void *arg)
 {
@@ -280,15 +285,23 @@ static void *wd_main(void *arg)
 	uint64_t wall_budget = WD_WALL_FACTOR * budget;
 	uint64_t seen_gen = 0, cpu0 = 0, prev_cpu = loop_cpu_ns();
 	long tick_ms = WD_IDLE_TICK_MS;
+	sigset_t mine;
 
 	(void)arg;
+	/* The signals that stop, reload or report are for the loop thread. */
+	sigemptyset(&mine);
+	sigaddset(&mine, SIGINT);
+	sigaddset(&mine, SIGTERM);
+	sigaddset(&mine, SIGHUP);
+	sigaddset(&mine, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &mine, NULL);
 	while (!__atomic_load_n(&wd.stop, __ATOMIC_ACQUIRE)) {
 		struct timespec ts = { 0, tick_ms * 1000 * 1000 };
 		uint64_t gen, start, elapsed, cpu;
 		bool over_cpu, over_wall;
 		int stage, mul;
 
-		nanosleep(&ts, NULL);
+		syscall(SYS_futex, &wd.stop, FUTEX_WAIT_PRIVATE, 0, &ts, NULL, 0);
 		tick_ms = WD_IDLE_TICK_MS;
 		if (!wd.in_call) {
 			prev_cpu = loop_cpu_ns();
@@ -357,7 +370,7 @@ int watchdog_start(int budget_ms)
 	wd.budget_ms = budget_ms;
 	wd.loop = pthread_self();
 	wd.has_cpu_clock = pthread_getcpuclockid(wd.loop, &wd.loop_cpu) == 0;
-	wd.stop = false;
+	wd.stop = 0;
 	err = pthread_create(&wd.thread, NULL, wd_main, NULL);
 	if (err)
 		return -err;
@@ -370,7 +383,8 @@ void watchdog_stop(void)
 {
 	if (!wd.running)
 		return;
-	__atomic_store_n(&wd.stop, true, __ATOMIC_RELEASE);
+	__atomic_store_n(&wd.stop, 1, __ATOMIC_RELEASE);
+	syscall(SYS_futex, &wd.stop, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 	pthread_join(wd.thread, NULL);
 	wd.running = false;
 }

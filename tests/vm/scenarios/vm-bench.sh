@@ -69,7 +69,7 @@ workloads() {
 now_ms() { awk '{printf "%d", $1 * 1000}' /proc/uptime; }  # busybox date has no %N
 cpu_ticks() { awk '{print $14 + $15}' /proc/$1/stat 2>/dev/null || echo 0; }
 # The same for one thread of it, by name (scx_lua-log: the log thread,
-# which also writes --record's file).
+# which also writes --record's file; scx_lua-wd: the policy watchdog).
 thread_ticks() { for t in /proc/$1/task/*; do [ "$(cat $t/comm 2>/dev/null)" = "$2" ] && awk '{print $14 + $15}' $t/stat; done | awk '{s += $1} END {print s + 0}'; }
 
 for run in $(seq 1 "$RUNS"); do
@@ -109,16 +109,17 @@ for run in $(seq 1 "$RUNS"); do
     # the software clock (TCG has no PMU). It perturbs the figures.
     prof=; [ -n "${BENCH_PROFILE:-}" ] && [ $ops = scx_lua ] && {
       perf record -q -e cpu-clock -F 499 -p $pid -o /tmp/perf.data > /tmp/perf.rec 2>&1 & prof=$!; }
-    ticks0=$(cpu_ticks $pid); w0=$(now_ms); lt0=$(thread_ticks $pid scx_lua-log)
+    ticks0=$(cpu_ticks $pid); w0=$(now_ms); lt0=$(thread_ticks $pid scx_lua-log); wt0=$(thread_ticks $pid scx_lua-wd)
     workloads
-    ticks1=$(cpu_ticks $pid); w1=$(now_ms); lt1=$(thread_ticks $pid scx_lua-log)
+    ticks1=$(cpu_ticks $pid); w1=$(now_ms); lt1=$(thread_ticks $pid scx_lua-log); wt1=$(thread_ticks $pid scx_lua-wd)
     [ -n "$prof" ] && { kill -INT $prof; wait $prof
       { perf report -i /tmp/perf.data --stdio --sort pid 2>&1
         perf report -i /tmp/perf.data --stdio --sort dso,sym --percent-limit 0.5 2>&1; } |
         grep -v '^$' | grep -v '^#' | head -70 | sed "s/^/PROFILE $run $sched /"; }
     # CPU use of the scheduler process, as % of one CPU (USER_HZ = 100)
     res sched_cpu_pct "$(awk -v t=$((ticks1 - ticks0)) -v w=$((w1 - w0)) 'BEGIN { printf "%.1f", t * 10 / w * 100 }')"
-    [ $ops = scx_lua ] && res log_thread_cpu_pct "$(awk -v t=$((lt1 - lt0)) -v w=$((w1 - w0)) 'BEGIN { printf "%.2f", t * 10 / w * 100 }')"
+    [ $ops = scx_lua ] && { res log_thread_cpu_pct "$(awk -v t=$((lt1 - lt0)) -v w=$((w1 - w0)) 'BEGIN { printf "%.2f", t * 10 / w * 100 }')"
+      res wd_thread_cpu_pct "$(awk -v t=$((wt1 - wt0)) -v w=$((w1 - w0)) 'BEGIN { printf "%.2f", t * 10 / w * 100 }')"; }
     # scx_lua's ops carry the policy (scx_lua_deadline); a base build's may not
     res stayed_attached "$([ "$(state)" = enabled ] && case "$(root_ops)" in "$ops"|"$ops"_*) true ;; *) false ;; esac && [ -z "$(scx_errors)" ] && echo 1 || echo 0)"
     kill -INT $pid; wait $pid; rc=$?
