@@ -42,7 +42,7 @@
 #include "watchdog.h"
 
 #define WD_TICK_MS 20           /* how often the watchdog looks during a call */
-#define WD_IDLE_TICK_MS 250     /* and between calls */
+#define WD_IDLE_TICK_MS 500     /* and between calls */
 #define WD_WALL_FACTOR 8        /* wall-time bound, in CPU budgets */
 #define WD_MAX_TEXT 8           /* executable segments of libluajit */
 
@@ -276,8 +276,11 @@ static uint64_t loop_cpu_ns(void)
  * WD_IDLE_TICK_MS and, while a call runs, every WD_TICK_MS: its wake-ups
  * are context switches the scheduler process pays for (a fixed 20 ms tick
  * was 50 a second, with or without calls; in the VM each idle look cost
- * ~0.7 ms, so 100 ms looks were 0.7% of a CPU). A hang is seen at most one
- * idle tick after it began, then stopped one budget later.
+ * ~0.8 ms: 0.73% of a CPU at 100 ms, 0.33% at 250 ms). A hang is seen at
+ * most one idle tick after it began and stopped one budget later, so
+ * within 750 ms with the defaults (350 ms with 100 ms looks); until then
+ * the tasks waiting on a Lua decision wait, and those its rules decide in
+ * BPF go on.
  */
 static void *wd_main(void *arg)
 {
