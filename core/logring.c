@@ -83,8 +83,10 @@ static void nap(struct logring *r, long ms)
 	}
 	__atomic_store_n(&r->sleeping, 1, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&r->head, __ATOMIC_SEQ_CST) == r->tail &&
-	    !(r->due && r->due(r->flush_arg)) && !__atomic_load_n(&r->stop, __ATOMIC_SEQ_CST))
-		syscall(SYS_futex, &r->sleeping, FUTEX_WAIT_PRIVATE, 1, &ts, NULL, 0);
+	    !(r->due && r->due(r->flush_arg)) && !__atomic_load_n(&r->stop, __ATOMIC_SEQ_CST) &&
+	    syscall(SYS_futex, &r->sleeping, FUTEX_WAIT_PRIVATE, 1, &ts, NULL, 0) &&
+	    errno != EAGAIN && errno != ETIMEDOUT && errno != EINTR)
+		nanosleep(&ts, NULL);   /* no futex here (seccomp, emulators): sleep, never spin */
 	__atomic_store_n(&r->sleeping, 0, __ATOMIC_RELAXED);
 }
 

@@ -94,8 +94,9 @@ static void publish(struct recorder *r)
 	/* Pairs with the acquire load of head in recorder_flush(). */
 	__atomic_store_n(&r->head, r->head + 1, __ATOMIC_RELEASE);
 	/* Each quarter of the ring that fills wakes the writer if it sleeps
-	 * long (logring.c): a lost wake-up has three more chances. */
-	if (r->log && (r->head - r->tail_seen) % (REC_RING / 4) == 0)
+	 * long (logring.c). tail is read afresh: while the writer sleeps it
+	 * stands still, so the count passes every quarter exactly. */
+	if (r->log && (r->head - __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE)) % (REC_RING / 4) == 0)
 		logring_wake(r->log);
 }
 

@@ -288,23 +288,17 @@ static void *wd_main(void *arg)
 	uint64_t wall_budget = WD_WALL_FACTOR * budget;
 	uint64_t seen_gen = 0, cpu0 = 0, prev_cpu = loop_cpu_ns();
 	long tick_ms = WD_IDLE_TICK_MS;
-	sigset_t mine;
 
 	(void)arg;
-	/* The signals that stop, reload or report are for the loop thread. */
-	sigemptyset(&mine);
-	sigaddset(&mine, SIGINT);
-	sigaddset(&mine, SIGTERM);
-	sigaddset(&mine, SIGHUP);
-	sigaddset(&mine, SIGUSR1);
-	pthread_sigmask(SIG_BLOCK, &mine, NULL);
 	while (!__atomic_load_n(&wd.stop, __ATOMIC_ACQUIRE)) {
 		struct timespec ts = { 0, tick_ms * 1000 * 1000 };
 		uint64_t gen, start, elapsed, cpu;
 		bool over_cpu, over_wall;
 		int stage, mul;
 
-		syscall(SYS_futex, &wd.stop, FUTEX_WAIT_PRIVATE, 0, &ts, NULL, 0);
+		if (syscall(SYS_futex, &wd.stop, FUTEX_WAIT_PRIVATE, 0, &ts, NULL, 0) &&
+		    errno != EAGAIN && errno != ETIMEDOUT && errno != EINTR)
+			nanosleep(&ts, NULL);   /* no futex here: sleep, never spin */
 		tick_ms = WD_IDLE_TICK_MS;
 		if (!wd.in_call) {
 			prev_cpu = loop_cpu_ns();
@@ -359,6 +353,7 @@ static void *wd_main(void *arg)
 int watchdog_start(int budget_ms)
 {
 	struct sigaction sa;
+	sigset_t mine, old;
 	int err;
 
 	if (!wd.nr_text)
@@ -374,7 +369,16 @@ int watchdog_start(int budget_ms)
 	wd.loop = pthread_self();
 	wd.has_cpu_clock = pthread_getcpuclockid(wd.loop, &wd.loop_cpu) == 0;
 	wd.stop = 0;
+	/* The signals that stop, reload or report are for the loop thread:
+	 * blocked before the thread exists, as the log writer's are. */
+	sigemptyset(&mine);
+	sigaddset(&mine, SIGINT);
+	sigaddset(&mine, SIGTERM);
+	sigaddset(&mine, SIGHUP);
+	sigaddset(&mine, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &mine, &old);
 	err = pthread_create(&wd.thread, NULL, wd_main, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err)
 		return -err;
 	pthread_setname_np(wd.thread, "scx_lua-wd");   /* for top -H, ps -L */
