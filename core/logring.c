@@ -8,15 +8,13 @@
  * simply never published (see policy.c's watchdog).
  */
 #include <errno.h>
-#include <signal.h>
-#include <linux/futex.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "logring.h"
+#include "thread.h"
 
 static void write_all(int fd, const char *p, size_t n)
 {
@@ -83,10 +81,8 @@ static void nap(struct logring *r, long ms)
 	}
 	__atomic_store_n(&r->sleeping, 1, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&r->head, __ATOMIC_SEQ_CST) == r->tail &&
-	    !(r->due && r->due(r->flush_arg)) && !__atomic_load_n(&r->stop, __ATOMIC_SEQ_CST) &&
-	    syscall(SYS_futex, &r->sleeping, FUTEX_WAIT_PRIVATE, 1, &ts, NULL, 0) &&
-	    errno != EAGAIN && errno != ETIMEDOUT && errno != EINTR)
-		nanosleep(&ts, NULL);   /* no futex here (seccomp, emulators): sleep, never spin */
+	    !(r->due && r->due(r->flush_arg)) && !__atomic_load_n(&r->stop, __ATOMIC_SEQ_CST))
+		futex_nap(&r->sleeping, 1, &ts);
 	__atomic_store_n(&r->sleeping, 0, __ATOMIC_RELAXED);
 }
 
@@ -95,7 +91,7 @@ void logring_wake(struct logring *r)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&r->sleeping, __ATOMIC_RELAXED) &&
 	    __atomic_exchange_n(&r->sleeping, 0, __ATOMIC_ACQ_REL))
-		syscall(SYS_futex, &r->sleeping, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+		futex_wake_one(&r->sleeping);
 }
 
 static void *writer(void *arg)
@@ -110,20 +106,14 @@ static void *writer(void *arg)
 
 int logring_start(struct logring *r)
 {
-	sigset_t all, old;
+	sigset_t old;
 	int err;
 
 	r->stop = false;
 	r->sleeping = 0;
-	/* The signals that stop, reload or report are for the loop thread:
-	 * taken here, they would wait for its next run to be seen. (SIGPIPE
-	 * and the like stay with the thread whose write raised them.) */
-	sigemptyset(&all);
-	sigaddset(&all, SIGINT);
-	sigaddset(&all, SIGTERM);
-	sigaddset(&all, SIGHUP);
-	sigaddset(&all, SIGUSR1);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
+	/* Taken here, they would wait for the loop's next run to be seen.
+	 * (SIGPIPE and the like stay with the thread whose write raised them.) */
+	thread_block_loop_signals(&old);
 	err = pthread_create(&r->thread, NULL, writer, r);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err)

@@ -79,9 +79,8 @@ int recorder_open(struct recorder *r, struct rec_event *ring, const char *path,
  * the recording is full or writing it failed. */
 static struct rec_event *next(struct recorder *r)
 {
-	r->tail_seen = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
 	if (__atomic_load_n(&r->failed, __ATOMIC_RELAXED) || r->nr_events >= REC_MAX_EVENTS ||
-	    r->head - r->tail_seen == REC_RING) {
+	    r->head - __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE) == REC_RING) {
 		r->nr_dropped++;
 		return NULL;
 	}

@@ -86,7 +86,6 @@ struct recorder {
 	struct logring *log;         /* its writer, woken at each quarter of the ring */
 	struct rec_event *ring;      /* REC_RING, from the arena */
 	uint64_t head, tail;         /* producer (loop) / consumer (log thread) */
-	uint64_t tail_seen;          /* the loop's last look at tail */
 	uint64_t nr_events;          /* put in the ring */
 	uint64_t nr_dropped;         /* not: the ring was full, the cap reached, or writing failed */
 	uint64_t nr_written;         /* in the file */

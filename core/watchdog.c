@@ -24,13 +24,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <link.h>
-#include <linux/futex.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -39,6 +37,7 @@
 #include <lua.h>
 
 #include "clock.h"
+#include "thread.h"
 #include "watchdog.h"
 
 #define WD_TICK_MS 20           /* how often the watchdog looks during a call */
@@ -296,9 +295,7 @@ static void *wd_main(void *arg)
 		bool over_cpu, over_wall;
 		int stage, mul;
 
-		if (syscall(SYS_futex, &wd.stop, FUTEX_WAIT_PRIVATE, 0, &ts, NULL, 0) &&
-		    errno != EAGAIN && errno != ETIMEDOUT && errno != EINTR)
-			nanosleep(&ts, NULL);   /* no futex here: sleep, never spin */
+		futex_nap(&wd.stop, 0, &ts);
 		tick_ms = WD_IDLE_TICK_MS;
 		if (!wd.in_call) {
 			prev_cpu = loop_cpu_ns();
@@ -353,7 +350,7 @@ static void *wd_main(void *arg)
 int watchdog_start(int budget_ms)
 {
 	struct sigaction sa;
-	sigset_t mine, old;
+	sigset_t old;
 	int err;
 
 	if (!wd.nr_text)
@@ -369,14 +366,7 @@ int watchdog_start(int budget_ms)
 	wd.loop = pthread_self();
 	wd.has_cpu_clock = pthread_getcpuclockid(wd.loop, &wd.loop_cpu) == 0;
 	wd.stop = 0;
-	/* The signals that stop, reload or report are for the loop thread:
-	 * blocked before the thread exists, as the log writer's are. */
-	sigemptyset(&mine);
-	sigaddset(&mine, SIGINT);
-	sigaddset(&mine, SIGTERM);
-	sigaddset(&mine, SIGHUP);
-	sigaddset(&mine, SIGUSR1);
-	pthread_sigmask(SIG_BLOCK, &mine, &old);
+	thread_block_loop_signals(&old);
 	err = pthread_create(&wd.thread, NULL, wd_main, NULL);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err)
@@ -391,7 +381,7 @@ void watchdog_stop(void)
 	if (!wd.running)
 		return;
 	__atomic_store_n(&wd.stop, 1, __ATOMIC_RELEASE);
-	syscall(SYS_futex, &wd.stop, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+	futex_wake_one(&wd.stop);
 	pthread_join(wd.thread, NULL);
 	wd.running = false;
 }
