@@ -53,7 +53,7 @@ static struct load_task *T;
 static const struct wgroup *G;
 static int64_t t0, end_at;        /* absolute: the run's start and end */
 static int64_t life_end;          /* absolute: its lifetime's end (INT64_MAX: none) */
-static int64_t c_start;           /* its CPU clock at the start */
+static int64_t c_start;           /* its CPU clock at its arrival */
 static long nivcsw0, nivcsw_seen;
 static int last_cpu = -1;
 
@@ -171,7 +171,10 @@ static enum burst_end burst(double want, double *ran)
 				}
 			}
 		}
-		T->cpu_ns = (double)(c - c_start);
+		/* CPU time after the end is not the run's: on a shared CPU the
+		 * tasks that notice the end late would add up to more than it. */
+		if (m < end_at)
+			T->cpu_ns = (double)(c - c_start);
 		T->last_seen = m - t0;
 		c_prev = c;
 		m_prev = m;
@@ -248,6 +251,7 @@ static void live(void)
 	T->wake_at = T->arrival;
 	atomic_store(&T->state, L_SLEEP);
 	sleep_until(arrive);
+	c_start = cputime();
 	T->wakeups++;
 	if (!got_cpu(load_now(), arrive, true))
 		return;
@@ -370,8 +374,13 @@ void task_main(struct load_region *r, int id)
 	c_start = cputime();
 	nivcsw0 = nivcsw_seen = nivcsw();
 	live();
-	/* A task that never arrived used nothing, as in the simulator. */
-	T->cpu_ns = T->first_run >= 0 ? (double)(cputime() - c_start) : 0;
+	/* A task that never arrived used nothing, as in the simulator; one
+	 * that left before the end is counted to its exit, one still there at
+	 * the end keeps what burst() counted up to it. */
+	if (T->first_run < 0)
+		T->cpu_ns = 0;
+	else if (load_now() < end_at)
+		T->cpu_ns = (double)(cputime() - c_start);
 	T->preempt = (uint64_t)(nivcsw() - nivcsw0);
 	atomic_store(&T->state, L_DONE);
 	_exit(0);
