@@ -5,7 +5,8 @@
 . /scx/lib.sh
 RUNS=${BENCH_RUNS:-2}
 SCHEDS=${BENCH_SCHEDS:-"eevdf deadline fifo vruntime interactive"}
-# POLICY@base: the same policy under BENCH_BASE's binary (tests/vm/run.sh).
+# POLICY@base: the same under BENCH_BASE's binary (tests/vm/run.sh); also
+# with options or a reload (deadline%--record,/tmp/r.rec@base).
 # POLICY%OPT,VALUE,...: with those options (deadline%--budget-us,4000).
 # POLICY^FROM: started as FROM, then made POLICY by a reload (a copy of
 # POLICY's file over FROM's, SIGHUP) before the workloads: the rule the
@@ -30,10 +31,10 @@ phase() {  # FIGURE VALUE-COMMAND...: run it, report its value (and CPU)
   fig=$1; shift
   only $fig || return 0
   detail=; [ -n "${BENCH_DETAIL:-}" ] && [ -n "${pid:-}" ] && detail=1
-  [ -n "$detail" ] && { pt0=$(cpu_ticks $pid); pw0=$(now_ms); s0=; [ "$ops" = scx_lua ] && [ "${sched%@base}" = "$sched" ] && s0=$(snap); }
+  [ -n "$detail" ] && { pt0=$(cpu_ns $pid); pw0=$(now_ms); s0=; [ "$ops" = scx_lua ] && [ "${sched%@base}" = "$sched" ] && s0=$(snap); }
   res $fig "$("$@")"
   [ -n "$detail" ] || return 0
-  res ${fig}_sched_pct "$(awk -v t=$(( $(cpu_ticks $pid) - pt0 )) -v w=$(( $(now_ms) - pw0 )) 'BEGIN { printf "%.1f", t * 1000 / w }')"
+  res ${fig}_sched_pct "$(awk -v t=$(( $(cpu_ns $pid) - pt0 )) -v w=$(( $(now_ms) - pw0 )) 'BEGIN { printf "%.2f", t / 1e4 / w }')"
   [ -n "$s0" ] || return 0
   s1=$(snap)
   res ${fig}_per_batch "$(awk -v q=$(( $(stat_of "$s1" queued) - $(stat_of "$s0" queued) )) \
@@ -67,13 +68,14 @@ workloads() {
 }
 
 now_ms() { awk '{printf "%d", $1 * 1000}' /proc/uptime; }  # busybox date has no %N
-cpu_ticks() { awk '{print $14 + $15}' /proc/$1/stat 2>/dev/null || echo 0; }
-# The same in ns, summed over its threads (/proc/PID/schedstat is the main
-# thread's alone): CPU time for the same work, whatever the wall time.
-cpu_ns() { cat /proc/$1/task/*/schedstat 2>/dev/null | awk '{s += $1} END {printf "%d", s}'; }
+# A process's CPU time in ns, summed over its threads (/proc/PID/schedstat
+# is the main thread's alone; /proc/PID/stat counts 10 ms ticks, a tenth
+# of a workload's figure).
+# (%.0f: busybox awk's %d stops at 2^31.)
+cpu_ns() { cat /proc/$1/task/*/schedstat 2>/dev/null | awk '{s += $1} END {printf "%.0f", s}'; }
 # The same for one thread of it, by name (scx_lua-log: the log thread,
 # which also writes --record's file; scx_lua-wd: the policy watchdog).
-thread_ticks() { for t in /proc/$1/task/*; do [ "$(cat $t/comm 2>/dev/null)" = "$2" ] && awk '{print $14 + $15}' $t/stat; done | awk '{s += $1} END {print s + 0}'; }
+thread_ns() { for t in /proc/$1/task/*; do [ "$(cat $t/comm 2>/dev/null)" = "$2" ] && cut -d' ' -f1 $t/schedstat; done | awk '{s += $1} END {printf "%.0f", s}'; }
 
 for run in $(seq 1 "$RUNS"); do
   # BENCH_ALTERNATE=1: every other run takes the schedulers in reverse
@@ -89,49 +91,49 @@ for run in $(seq 1 "$RUNS"); do
     fi
     dmesg -c > /dev/null
     t0=$(now_ms)
-    case $sched in
-      scx_*) "$sched" > /tmp/scx.log 2>&1 & ops=${sched#scx_} ;;
-      *@base) scx_lua.base "policies/${sched%@base}.lua" --stats 5 > /tmp/scx.log 2>&1 & ops=scx_lua ;;
-      *^*) cp "policies/${sched#*^}.lua" $POLDIR/bench.lua
-        scx_lua $POLDIR/bench.lua --stats 5 > /tmp/scx.log 2>&1 & ops=scx_lua ;;
-      *%*) scx_lua "policies/${sched%%%*}.lua" --stats 5 $(echo "${sched#*%}" | tr ',' ' ') > /tmp/scx.log 2>&1 & ops=scx_lua ;;
-      *) scx_lua "policies/$sched.lua" --stats 5 > /tmp/scx.log 2>&1 & ops=scx_lua ;;
+    bin=scx_lua; spec=$sched
+    case $spec in *@base) bin=scx_lua.base; spec=${spec%@base} ;; esac
+    case $spec in
+      scx_*) "$spec" > /tmp/scx.log 2>&1 & ops=${spec#scx_} ;;
+      *^*) cp "policies/${spec#*^}.lua" $POLDIR/bench.lua
+        $bin $POLDIR/bench.lua --stats 5 > /tmp/scx.log 2>&1 & ops=scx_lua ;;
+      *%*) $bin "policies/${spec%%%*}.lua" --stats 5 $(echo "${spec#*%}" | tr ',' ' ') > /tmp/scx.log 2>&1 & ops=scx_lua ;;
+      *) $bin "policies/$spec.lua" --stats 5 > /tmp/scx.log 2>&1 & ops=scx_lua ;;
     esac
     pid=$!
     if ! wait_state enabled 30; then
       res attached 0; cat /tmp/scx.log; kill $pid 2>/dev/null; continue
     fi
     res attach_ms $(( $(now_ms) - t0 ))
-    case $sched in *^*)
-      cp "policies/${sched%^*}.lua" $POLDIR/bench.lua; kill -HUP $pid
+    case $spec in *^*)
+      cp "policies/${spec%^*}.lua" $POLDIR/bench.lua; kill -HUP $pid
       i=0; while ! grep -q 'SIGHUP: reloaded' /tmp/scx.log && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-      res reloaded "$(grep -c "reloaded $POLDIR/bench.lua (policy \"${sched%^*}\")" /tmp/scx.log)"
+      res reloaded "$(grep -c "reloaded $POLDIR/bench.lua (policy \"${spec%^*}\")" /tmp/scx.log)"
       res reload_ms "$(sed -n 's/.*SIGHUP: reloaded .* in \([0-9.]*\) ms$/\1/p' /tmp/scx.log | tail -1)" ;;
     esac
     # BENCH_PROFILE=1: where the scheduler process's CPU goes, sampled on
-    # the software clock (TCG has no PMU). It perturbs the figures.
+    # the software clock (TCG has no PMU), BENCH_PROFILE_HZ times a second
+    # (499). It perturbs the figures.
     prof=; [ -n "${BENCH_PROFILE:-}" ] && [ $ops = scx_lua ] && {
-      perf record -q -e cpu-clock -F 499 -p $pid -o /tmp/perf.data > /tmp/perf.rec 2>&1 & prof=$!; }
+      perf record -q -e cpu-clock -F ${BENCH_PROFILE_HZ:-499} -p $pid -o /tmp/perf.data > /tmp/perf.rec 2>&1 & prof=$!; }
     # Records received over the set: the scheduler's CPU per record.
     q0=; [ $ops = scx_lua ] && [ "${sched%@base}" = "$sched" ] && q0=$(stat_of "$(snap)" queued)
-    ns0=$(cpu_ns $pid)
-    ticks0=$(cpu_ticks $pid); w0=$(now_ms); lt0=$(thread_ticks $pid scx_lua-log); wt0=$(thread_ticks $pid scx_lua-wd)
+    ns0=$(cpu_ns $pid); w0=$(now_ms); lt0=$(thread_ns $pid scx_lua-log); wt0=$(thread_ns $pid scx_lua-wd)
     workloads
-    ticks1=$(cpu_ticks $pid); w1=$(now_ms); lt1=$(thread_ticks $pid scx_lua-log); wt1=$(thread_ticks $pid scx_lua-wd)
-    ns1=$(cpu_ns $pid)
+    ns1=$(cpu_ns $pid); w1=$(now_ms); lt1=$(thread_ns $pid scx_lua-log); wt1=$(thread_ns $pid scx_lua-wd)
     q1=; [ -n "$q0" ] && q1=$(stat_of "$(snap)" queued)
     [ -n "$prof" ] && { kill -INT $prof; wait $prof
       { perf report -i /tmp/perf.data --stdio --sort pid 2>&1
         perf report -i /tmp/perf.data --stdio --sort dso,sym --percent-limit 0.5 2>&1; } |
-        grep -v '^$' | grep -v '^#' | head -70 | sed "s/^/PROFILE $run $sched /"; }
-    # CPU use of the scheduler process, as % of one CPU (USER_HZ = 100)
-    res sched_cpu_pct "$(awk -v t=$((ticks1 - ticks0)) -v w=$((w1 - w0)) 'BEGIN { printf "%.1f", t * 10 / w * 100 }')"
+        grep -v '^$' | grep -v '^#' | head -70 | sed "s|^|PROFILE $run $sched |"; }
+    # CPU use of the scheduler process, as % of one CPU
+    res sched_cpu_pct "$(awk -v t=$((ns1 - ns0)) -v w=$((w1 - w0)) 'BEGIN { printf "%.2f", t / 1e4 / w }')"
     # The same as CPU time: a faster run of fixed work (messaging,
     # hackbench) raises the % without costing more.
     res sched_cpu_ms "$(awk -v n=$((ns1 - ns0)) 'BEGIN { printf "%.0f", n / 1e6 }')"
     [ -n "$q1" ] && res sched_us_per_record "$(awk -v n=$((ns1 - ns0)) -v q=$((q1 - q0)) 'BEGIN { if (q > 0) printf "%.1f", n / 1e3 / q }')"
-    [ $ops = scx_lua ] && { res log_thread_cpu_pct "$(awk -v t=$((lt1 - lt0)) -v w=$((w1 - w0)) 'BEGIN { printf "%.2f", t * 10 / w * 100 }')"
-      res wd_thread_cpu_pct "$(awk -v t=$((wt1 - wt0)) -v w=$((w1 - w0)) 'BEGIN { printf "%.2f", t * 10 / w * 100 }')"; }
+    [ $ops = scx_lua ] && { res log_thread_cpu_pct "$(awk -v t=$((lt1 - lt0)) -v w=$((w1 - w0)) 'BEGIN { printf "%.3f", t / 1e4 / w }')"
+      res wd_thread_cpu_pct "$(awk -v t=$((wt1 - wt0)) -v w=$((w1 - w0)) 'BEGIN { printf "%.3f", t / 1e4 / w }')"; }
     # scx_lua's ops carry the policy (scx_lua_deadline); a base build's may not
     res stayed_attached "$([ "$(state)" = enabled ] && case "$(root_ops)" in "$ops"|"$ops"_*) true ;; *) false ;; esac && [ -z "$(scx_errors)" ] && echo 1 || echo 0)"
     kill -INT $pid; wait $pid; rc=$?
