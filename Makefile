@@ -49,7 +49,7 @@ LIB_OBJS  := $(addprefix $(BUILD)/,$(addsuffix .o,$(LIB_SRCS))) $(BUILD)/gen/emb
 CLI_OBJS  := $(addprefix $(BUILD)/,$(addsuffix .o,$(CLI_SRCS)))
 EMBED     := lua/runtime.lua lua/scx.lua $(GEN)/cdef.lua
 UNIT_TESTS := test_heap test_store test_buddy test_sched test_machine test_policies test_rules \
-	      test_logring
+	      test_logring test_record
 # The file each unit test includes (so it is not linked twice).
 TEST_UNDER_test_heap := core/heap
 TEST_UNDER_test_store := core/store

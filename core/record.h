@@ -26,8 +26,9 @@
  * later event's exec_runtime and start_ts. Not recorded: the affinity mask
  * (only how many CPUs it allows), cgroups, what a task waits on.
  *
- * The loop copies an event into a ring carved from the arena; the log
- * thread writes the ring to the file. A full ring drops events and counts
+ * The loop copies an event into a ring carved from the arena, its times as
+ * the doubles' bits and the name as the kernel's 16 bytes; the log thread
+ * turns them into the fields above and writes the ring to the file. A full ring drops events and counts
  * them (nr_dropped, and the file's trailer says so): recording never
  * blocks scheduling.
  */
