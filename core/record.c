@@ -10,10 +10,9 @@
  *
  * The loop only copies: a time goes into the ring as its double's bits and
  * a name as the kernel's 16 bytes; the log thread finishes each event in
- * place (finish()) before it leaves for the file. Converting in the loop
- * cost it more than the copy: each run of the loop comes after a context
- * switch, where under emulation (the VM benches) every float conversion is
- * a helper call; the log thread does its share in one pass.
+ * place (finish()) before it leaves for the file. The loop is the thread
+ * the machine waits on; the conversions (under emulation, as in the VM
+ * benches, each a helper call) are the writer's, done in one pass.
  */
 #include <errno.h>
 #include <math.h>

@@ -28,9 +28,9 @@
  *
  * The loop copies an event into a ring carved from the arena, its times as
  * the doubles' bits and the name as the kernel's 16 bytes; the log thread
- * turns them into the fields above and writes the ring to the file. A full ring drops events and counts
- * them (nr_dropped, and the file's trailer says so): recording never
- * blocks scheduling.
+ * turns them into the fields above and writes the ring to the file. A full
+ * ring drops events and counts them (nr_dropped, and the file's trailer
+ * says so): recording never blocks scheduling.
  */
 #ifndef SCX_RECORD_H
 #define SCX_RECORD_H

@@ -371,7 +371,6 @@ void task_main(struct load_region *r, int id)
 	if (!t0)
 		_exit(0);
 	life_end = INT64_MAX;
-	c_start = cputime();
 	nivcsw0 = nivcsw_seen = nivcsw();
 	live();
 	/* A task that never arrived used nothing, as in the simulator; one

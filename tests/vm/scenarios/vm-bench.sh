@@ -31,10 +31,10 @@ phase() {  # FIGURE VALUE-COMMAND...: run it, report its value (and CPU)
   fig=$1; shift
   only $fig || return 0
   detail=; [ -n "${BENCH_DETAIL:-}" ] && [ -n "${pid:-}" ] && detail=1
-  [ -n "$detail" ] && { pt0=$(cpu_ns $pid); pw0=$(now_ms); s0=; [ "$ops" = scx_lua ] && [ "${sched%@base}" = "$sched" ] && s0=$(snap); }
+  [ -n "$detail" ] && { pt0=$(cpu_ns $pid); pw0=$(now_ms); s0=; [ "$ops" = scx_lua ] && [ "$bin" = scx_lua ] && s0=$(snap); }
   res $fig "$("$@")"
   [ -n "$detail" ] || return 0
-  res ${fig}_sched_pct "$(awk -v t=$(( $(cpu_ns $pid) - pt0 )) -v w=$(( $(now_ms) - pw0 )) 'BEGIN { printf "%.2f", t / 1e4 / w }')"
+  res ${fig}_sched_pct "$(pct $(( $(cpu_ns $pid) - pt0 )) $(( $(now_ms) - pw0 )))"
   [ -n "$s0" ] || return 0
   s1=$(snap)
   res ${fig}_per_batch "$(awk -v q=$(( $(stat_of "$s1" queued) - $(stat_of "$s0" queued) )) \
@@ -68,14 +68,14 @@ workloads() {
 }
 
 now_ms() { awk '{printf "%d", $1 * 1000}' /proc/uptime; }  # busybox date has no %N
-# A process's CPU time in ns, summed over its threads (/proc/PID/schedstat
+# cpu_ns PID [NAME]: a process's CPU time in ns, summed over its threads,
+# or over those named NAME (scx_lua-log: the log thread, which also writes
+# --record's file; scx_lua-wd: the policy watchdog). /proc/PID/schedstat
 # is the main thread's alone; /proc/PID/stat counts 10 ms ticks, a tenth
-# of a workload's figure).
-# (%.0f: busybox awk's %d stops at 2^31.)
-cpu_ns() { cat /proc/$1/task/*/schedstat 2>/dev/null | awk '{s += $1} END {printf "%.0f", s}'; }
-# The same for one thread of it, by name (scx_lua-log: the log thread,
-# which also writes --record's file; scx_lua-wd: the policy watchdog).
-thread_ns() { for t in /proc/$1/task/*; do [ "$(cat $t/comm 2>/dev/null)" = "$2" ] && cut -d' ' -f1 $t/schedstat; done | awk '{s += $1} END {printf "%.0f", s}'; }
+# of a workload's figure. (%.0f: busybox awk's %d stops at 2^31.)
+cpu_ns() { for t in /proc/$1/task/*; do [ -z "${2:-}" ] || [ "$(cat $t/comm 2>/dev/null)" = "$2" ] && cut -d' ' -f1 $t/schedstat 2>/dev/null; done | awk '{s += $1} END {printf "%.0f", s}'; }
+# pct NS MS [DIGITS]: NS of CPU over MS of wall time, as % of one CPU
+pct() { awk -v t=$1 -v w=$2 -v f="%.${3:-2}f" 'BEGIN { if (w > 0) printf f, t / 1e4 / w }'; }
 
 for run in $(seq 1 "$RUNS"); do
   # BENCH_ALTERNATE=1: every other run takes the schedulers in reverse
@@ -117,23 +117,23 @@ for run in $(seq 1 "$RUNS"); do
     prof=; [ -n "${BENCH_PROFILE:-}" ] && [ $ops = scx_lua ] && {
       perf record -q -e cpu-clock -F ${BENCH_PROFILE_HZ:-499} -p $pid -o /tmp/perf.data > /tmp/perf.rec 2>&1 & prof=$!; }
     # Records received over the set: the scheduler's CPU per record.
-    q0=; [ $ops = scx_lua ] && [ "${sched%@base}" = "$sched" ] && q0=$(stat_of "$(snap)" queued)
-    ns0=$(cpu_ns $pid); w0=$(now_ms); lt0=$(thread_ns $pid scx_lua-log); wt0=$(thread_ns $pid scx_lua-wd)
+    q0=; [ $ops = scx_lua ] && [ $bin = scx_lua ] && q0=$(stat_of "$(snap)" queued)
+    ns0=$(cpu_ns $pid); w0=$(now_ms); lt0=$(cpu_ns $pid scx_lua-log); wt0=$(cpu_ns $pid scx_lua-wd)
     workloads
-    ns1=$(cpu_ns $pid); w1=$(now_ms); lt1=$(thread_ns $pid scx_lua-log); wt1=$(thread_ns $pid scx_lua-wd)
+    ns1=$(cpu_ns $pid); w1=$(now_ms); lt1=$(cpu_ns $pid scx_lua-log); wt1=$(cpu_ns $pid scx_lua-wd)
     q1=; [ -n "$q0" ] && q1=$(stat_of "$(snap)" queued)
     [ -n "$prof" ] && { kill -INT $prof; wait $prof
       { perf report -i /tmp/perf.data --stdio --sort pid 2>&1
         perf report -i /tmp/perf.data --stdio --sort dso,sym --percent-limit 0.5 2>&1; } |
         grep -v '^$' | grep -v '^#' | head -70 | sed "s|^|PROFILE $run $sched |"; }
     # CPU use of the scheduler process, as % of one CPU
-    res sched_cpu_pct "$(awk -v t=$((ns1 - ns0)) -v w=$((w1 - w0)) 'BEGIN { printf "%.2f", t / 1e4 / w }')"
+    res sched_cpu_pct "$(pct $((ns1 - ns0)) $((w1 - w0)))"
     # The same as CPU time: a faster run of fixed work (messaging,
     # hackbench) raises the % without costing more.
     res sched_cpu_ms "$(awk -v n=$((ns1 - ns0)) 'BEGIN { printf "%.0f", n / 1e6 }')"
     [ -n "$q1" ] && res sched_us_per_record "$(awk -v n=$((ns1 - ns0)) -v q=$((q1 - q0)) 'BEGIN { if (q > 0) printf "%.1f", n / 1e3 / q }')"
-    [ $ops = scx_lua ] && { res log_thread_cpu_pct "$(awk -v t=$((lt1 - lt0)) -v w=$((w1 - w0)) 'BEGIN { printf "%.3f", t / 1e4 / w }')"
-      res wd_thread_cpu_pct "$(awk -v t=$((wt1 - wt0)) -v w=$((w1 - w0)) 'BEGIN { printf "%.3f", t / 1e4 / w }')"; }
+    [ $ops = scx_lua ] && { res log_thread_cpu_pct "$(pct $((lt1 - lt0)) $((w1 - w0)) 3)"
+      res wd_thread_cpu_pct "$(pct $((wt1 - wt0)) $((w1 - w0)) 3)"; }
     # scx_lua's ops carry the policy (scx_lua_deadline); a base build's may not
     res stayed_attached "$([ "$(state)" = enabled ] && case "$(root_ops)" in "$ops"|"$ops"_*) true ;; *) false ;; esac && [ -z "$(scx_errors)" ] && echo 1 || echo 0)"
     kill -INT $pid; wait $pid; rc=$?
