@@ -3,7 +3,9 @@
  * The recording's events as the loop writes them: a name keeps its bytes up
  * to the NUL and nothing of what follows it in the kernel's buffer, always
  * NUL-terminated; a time is whole ns, 0 for anything not a finite positive
- * below 2^63; the file reads back event for event, in order, with its END.
+ * below 2^63, truncated as C's conversion does (the writer's integer
+ * arithmetic against that conversion, over every exponent and random bits);
+ * the file reads back event for event, in order, with its END.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -18,6 +20,87 @@ static void named(struct scx_task *t, const char name[16])
 {
 	memcpy(&t->comm_w0, name, 8);
 	memcpy(&t->comm_w1, name + 8, 8);
+}
+
+/* What the file must hold for a time: C's own conversion. */
+static uint64_t want_ns(double v)
+{
+	return v > 0 && v < 0x1p63 ? (uint64_t)(int64_t)v : 0;
+}
+
+static uint64_t rnd(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* Times of every exponent, each side of its power of two, and random bit
+ * patterns (NaNs with payloads, subnormals, huge and negative ones among
+ * them): the writer's integer conversion agrees with C's on each. */
+static void many_times(void)
+{
+	enum { NR = 20000 };
+	char path[] = "/tmp/test_record.XXXXXX", err[256];
+	struct rec_event *ring = calloc(REC_RING, sizeof(*ring)), *ev = NULL;
+	double *in = calloc(NR, sizeof(*in));
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	struct recorder r;
+	struct rec_header h;
+	size_t nr = 0, n = 0, bad = 0, first = 0;
+	int fd = mkstemp(path);
+
+	CHECK(fd >= 0 && ring && in, "a temporary file, a ring, the inputs");
+	if (fd < 0 || !ring || !in)
+		return;
+	close(fd);
+	for (int k = -1100; k <= 1100 && n + 3 <= NR; k++) {
+		double p = ldexp(1, k);
+
+		in[n++] = p;
+		in[n++] = nextafter(p, 0);
+		in[n++] = nextafter(p, INFINITY);
+	}
+	while (n < NR) {
+		uint64_t b = rnd(&x);
+
+		/* half of them in the range that holds ns, half anything */
+		if (n & 1)
+			b = (b & ~(0x7ffull << 52)) | ((uint64_t)(1023 + rnd(&x) % 70) << 52);
+		memcpy(&in[n++], &b, sizeof(b));
+	}
+	CHECK(recorder_open(&r, ring, path, 4, "synth", "test", err, sizeof(err)) == 0, "%s", err);
+	for (size_t i = 0; i < NR; i++) {
+		struct scx_task t;
+
+		memset(&t, 0, sizeof(t));
+		t.pid = (int32_t)i;
+		t.weight = 100;
+		t.enqueue_ts = t.start_ts = t.stop_ts = t.exec_runtime = in[i];
+		recorder_task(&r, &t);
+		if (r.head - r.tail >= REC_RING / 2)
+			(void)recorder_flush(&r);
+	}
+	(void)recorder_flush(&r);
+	CHECK(recorder_close(&r, 1e9) == 0, "closed");
+	CHECK(record_read(path, &h, &ev, &nr, err, sizeof(err)) == 0, "%s", err);
+	CHECK(nr == NR + 1, "%zu events read back, %d written and END", nr, NR);
+	for (size_t i = 0; ev && i < NR && i < nr; i++) {
+		uint64_t w = want_ns(in[i]);
+
+		if (ev[i].ts != w || ev[i].start_ts != w || ev[i].stop_ts != w ||
+		    ev[i].exec_runtime != w) {
+			if (!bad++)
+				first = i;
+		}
+	}
+	CHECK(ev && !bad, "%zu of %d times converted as C converts them (first wrong: %a, %llu)",
+	      NR - bad, NR, in[first], ev ? (unsigned long long)ev[first].ts : 0ull);
+	free(ev);
+	free(in);
+	free(ring);
+	unlink(path);
 }
 
 int main(void)
@@ -97,5 +180,6 @@ int main(void)
 	free(ev);
 	free(ring);
 	unlink(path);
+	many_times();
 	TEST_END("test_record");
 }
