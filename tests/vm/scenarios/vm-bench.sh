@@ -59,7 +59,10 @@ workloads() {
   phase stress_bogo_ops stress_bogo
   phase cyclictest_avg_us cyclic
   only cyclictest_avg_us || return 0
-  [ -n "${BENCH_DEBUG:-}" ] && { grep -v '^0*[0-9]* 0*$' /tmp/cyc | head -20 | sed 's/^/#h /'; grep -c '' /tmp/cyc | sed 's/^/#h lines /'; }
+  # BENCH_DEBUG=1: the wake-ups' distribution, in 500 us steps to 20 ms
+  [ -n "${BENCH_DEBUG:-}" ] && awk -v tag="#h $run $sched" 'function num(v) { sub(/^0+/, "", v); return v == "" ? 0 : v + 0 }
+      /^[0-9]/ { b = int(num($1) / 500); if (b > 40) b = 40; n[b] += num($2); t += num($2) }
+      END { for (i = 0; i <= 40; i++) if (n[i]) printf "%s %s%d us: %d (%.1f%%)\n", tag, i == 40 ? ">=" : "<", i == 40 ? 20000 : (i + 1) * 500, n[i], 100 * n[i] / t }' /tmp/cyc
   res cyclictest_max_us "$(sed -n 's/^# Max Latencies: *0*\([0-9][0-9]*\).*/\1/p' /tmp/cyc | head -1)"
   # busybox awk reads 000150 as octal: strip the zeros first.
   res cyclictest_p99_us "$(awk 'function num(v) { sub(/^0+/, "", v); return v == "" ? 0 : v + 0 }
