@@ -118,7 +118,7 @@ static void place_shared(struct task_struct *p, struct task_ctx *tctx, u64 deadl
 	s32 victim = -1;
 	u64 now;
 
-	if (dc->slot_free && bpf_cpumask_test_cpu(dc->cpu, p->cpus_ptr)) {
+	if (dc->slot_free && cpu_in(p->cpus_ptr, dc->cpu)) {
 		dc->slot_free = false;
 		return;
 	}
@@ -129,7 +129,7 @@ static void place_shared(struct task_struct *p, struct task_ctx *tctx, u64 deadl
 	for (s32 i = 0; i < SCX_LUA_MAX_CPUS && i < nr_cpu_ids_ro; i++) {
 		struct rule_cpu *c = &cpus[i & CPU_MASK];
 
-		if (i == dc->cpu || !bpf_cpumask_test_cpu(i, p->cpus_ptr))
+		if (i == dc->cpu || !cpu_in(p->cpus_ptr, i))
 			continue;
 		if (rule_deadline_preempts(c, &tu, deadline, now)) {
 			if (victim < 0 ||
@@ -187,10 +187,10 @@ static bool cpu_usable(struct task_struct *p, s32 cpu)
 	const struct cpumask *online;
 	bool ok;
 
-	if (cpu >= SCX_LUA_MAX_CPUS || !bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
+	if (cpu >= SCX_LUA_MAX_CPUS || !cpu_in(p->cpus_ptr, cpu))
 		return false;
 	online = scx_bpf_get_online_cpumask();
-	ok = bpf_cpumask_test_cpu(cpu, online);
+	ok = cpu_in(online, cpu);
 	scx_bpf_put_cpumask(online);
 	return ok;
 }
@@ -330,7 +330,7 @@ static bool rescue_starved(s32 cpu)
 			struct task_ctx *tctx = lookup_task_ctx(p);
 
 			if (!tctx || !tctx->shared_ts || now - tctx->shared_ts < starve_ns ||
-			    !bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
+			    !cpu_in(p->cpus_ptr, cpu))
 				continue;
 			if (move_from_iter(&it, p, SCX_DSQ_LOCAL)) {
 				trace("rescue %d: starved, runs on cpu %d", p->pid, cpu);
@@ -380,8 +380,8 @@ int lua_pick_cpu(struct task_cpu_arg *in)
 	if (have_select_cpu_and) {
 		cpu = scx_bpf_select_cpu_and(p, in->cpu, 0, p->cpus_ptr, 0);
 	} else if (in->cpu >= 0 && in->cpu < SCX_LUA_MAX_CPUS &&
-		   bpf_cpumask_test_cpu(in->cpu, p->cpus_ptr) &&
-		   scx_bpf_test_and_clear_cpu_idle(in->cpu)) {
+		   cpu_in(p->cpus_ptr, in->cpu) &&
+		   kbool(scx_bpf_test_and_clear_cpu_idle(in->cpu))) {
 		cpu = in->cpu;
 	} else {
 		cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);

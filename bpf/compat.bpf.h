@@ -92,6 +92,28 @@ const volatile bool have_set_slice;       /* scx_bpf_task_set_slice */
 	scx_bpf_dump_bstr(___fmt, ___param, sizeof(___param));			\
 })
 
+/*
+ * A kfunc's bool as it must be read: its low byte. x86-64's ABI defines only
+ * %al of a bool return, the JIT hands all of %rax over as r0, the verifier
+ * does not narrow it, and clang tests all of w0: on 7.2.13
+ * bpf_cpumask_intersects() returned -256 for false. Every bool kfunc whose
+ * answer is used goes through here. The empty asm makes clang forget that
+ * a bool is 0 or 1, so the mask stays.
+ */
+static __always_inline bool kbool(bool v)
+{
+	u64 r = v;
+
+	asm volatile("" : "+r"(r));
+	return r & 0xff;
+}
+
+/* Is @cpu in @mask? */
+static __always_inline bool cpu_in(const struct cpumask *mask, s32 cpu)
+{
+	return kbool(bpf_cpumask_test_cpu(cpu, mask));
+}
+
 static void insert(struct task_struct *p, u64 dsq, u64 slice, u64 flags)
 {
 	if (have_dsq_insert)
@@ -111,8 +133,8 @@ static void insert_vtime(struct task_struct *p, u64 dsq, u64 slice, u64 vtime, u
 static bool move_to_local(u64 dsq)
 {
 	if (have_dsq_insert)
-		return scx_bpf_dsq_move_to_local(dsq);
-	return scx_bpf_consume(dsq);
+		return kbool(scx_bpf_dsq_move_to_local(dsq));
+	return kbool(scx_bpf_consume(dsq));
 }
 
 /* Writing p->scx.slice directly is how kernels before the setter did it. */
@@ -127,8 +149,8 @@ static void set_slice(struct task_struct *p, u64 slice)
 static bool move_from_iter(struct bpf_iter_scx_dsq *it, struct task_struct *p, u64 dsq)
 {
 	if (have_dsq_insert)
-		return scx_bpf_dsq_move(it, p, dsq, 0);
-	return scx_bpf_dispatch_from_dsq(it, p, dsq, 0);
+		return kbool(scx_bpf_dsq_move(it, p, dsq, 0));
+	return kbool(scx_bpf_dispatch_from_dsq(it, p, dsq, 0));
 }
 
 #endif
