@@ -37,8 +37,8 @@ cp /bin/busybox "$root/bin/busybox"
 copy_bin "$B/scx_lua" /usr/bin/scx_lua
 # chrt (util-linux, on every Debian): the scenarios' stall watcher runs
 # SCHED_FIFO, above sched_ext, so a scheduler that strands tasks cannot
-# strand the watcher too.
-for t in stress-ng hackbench cyclictest perf chrt; do
+# strand the watcher too. bash: lab 6's grader (vm-test part 7).
+for t in stress-ng hackbench cyclictest perf chrt bash; do
   p=$(command -v $t || true)
   [ -n "$p" ] && copy_bin "$(readlink -f "$p")" "/usr/bin/$t"
 done
@@ -54,7 +54,7 @@ for p in /usr/bin/perf_*; do [ -x "$p" ] && copy_bin "$p" "/usr/bin/$(basename "
 cp -r policies "$root/scx/policies"
 mkdir -p "$root/scx/tests"
 cp -r tests/policies "$root/scx/tests/policies"
-cp tests/vm/scenarios/lib.sh tests/vm/scenarios/hostile.inc.sh "$script" "$root/scx/"
+cp tests/vm/scenarios/lib.sh tests/vm/scenarios/*.inc.sh "$script" "$root/scx/"
 # A user's policy (make demo POLICY=...) travels with its directory, for require.
 if [ -n "${POLICY:-}" ]; then
   [ -f "$POLICY" ] || { echo "run.sh: POLICY=$POLICY: no such file" >&2; exit 2; }

@@ -11,6 +11,7 @@
 #   5. kill -9 under load: the kernel falls back, the system still responds
 #   6. an error exit (the kernel's watchdog ejects a starving policy): the
 #      kernel's debug dump is printed with scx_lua's own lines
+#   7. lab 6's grader, on this kernel (lab6.inc.sh)
 . /scx/lib.sh
 SECS=${VM_TEST_SECONDS:-30}
 NCPU=$(nproc)
@@ -192,5 +193,8 @@ expect "error exit: the dump shows cyclictest decided, behind its deadline ($cyc
 expect "error exit: vm.compact_unevictable_allowed back to $compact0" test "$(cat $COMPACT)" = "$compact0"
 grep -E "debug dump|scx_lua: (policy|sched|last|queued|stuck)|kernel stopped" /tmp/e.log | sed 's/^/# dump: /'
 dmesg -c > /dev/null
+
+# --- 7. lab 6's grader on the kernel
+. /scx/lab6.inc.sh
 kill $WATCHDOG 2>/dev/null
 finish vm-test
