@@ -19,9 +19,11 @@
  * sleeps the kernel handled without a record (the idle fast path: record
  * with -u to see every wake-up; and a preempted task that a policy lets
  * keep its place, as fifo does, runs on unseen), the CPU time a task used
- * after its last record (tail_cpu() estimates it), affinity other than
- * one CPU or all of them, a weight changed mid-life, what a task waited
- * for other than an inferred chain. A task alive at the end that got
+ * after its last record (tail_cpu() estimates it, unless the task was
+ * born in the recording and its exit carries its life's CPU time, as the
+ * live backend's exits do), affinity other than one CPU or all of them, a
+ * weight changed mid-life, what a task waited for other than an inferred
+ * chain. A task alive at the end that got
  * through its recorded life sooner (a policy that made it wait less) goes
  * round it again (machine.c). A bad event is skipped and counted, a bad
  * file refused saying what is wrong; memory is a few times the events',
@@ -46,7 +48,8 @@ struct rtask {
 	double arrival;
 	bool exited;
 	double exit_ts;
-	double exit_cpu;             /* its exit's exec_runtime, if the event has one (else 0) */
+	double exit_cpu;             /* its exit's exec_runtime (its life's CPU), if any (else 0) */
+	bool born;                   /* its first record shows no run: its whole life is here */
 	double cpu;                  /* recorded CPU: what ranks the names */
 	uint32_t step0, nr_step;     /* its steps in rd.step */
 	char comm[16];
@@ -254,6 +257,7 @@ static void trace_task(struct rd *r, struct rtask *t, struct tail *tl)
 	 * start (a wake-up: that run was a burst of its own), or from when
 	 * its CPU time since it woke began (still running). */
 	t->arrival = run > 0 ? (double)e->start_ts : (double)e->ts;
+	t->born = !e->start_ts && !e->stop_ts;
 	if (!(e->flags & REC_F_WAKEUP)) {
 		cpu = fmin((double)e->exec_runtime, MAX_NS);
 		t->arrival = fmin(t->arrival, fmax((double)e->stop_ts - cpu, 0));
@@ -304,7 +308,12 @@ static void trace_task(struct rd *r, struct rtask *t, struct tail *tl)
 
 /*
  * Step 3b: the CPU time after its last record, of which the recording has
- * the start only (unless the exit event carries its exec_runtime). Still
+ * the start only. An exit that carries the task's CPU time over its life
+ * (the live backend's) gives it exactly for a task born in the recording:
+ * its life less what its records show, at most its time from its last
+ * record to its exit (runs the kernel decided alone are in it too). A task
+ * older than the recording had CPU before it that no record shows: its
+ * exit's figure is not used. Still
  * running at its last record (preempted, its slice out): it ran on until
  * its exit (at most its longest run more); if it never slept, for good
  * (another policy may give a hog more than it got); else to the length of
@@ -319,8 +328,8 @@ static double tail_cpu(const struct rd *r, const struct rtask *t, const struct t
 	uint32_t n_done = t->nr_step / 2;
 
 	*guess = false;
-	if (t->exit_cpu > 0)
-		return fmax(t->exit_cpu - tl->cpu, 0);
+	if (t->exit_cpu > 0 && t->born)
+		return fmin(fmax(t->exit_cpu - tl->bursts - tl->cpu, 0), wall);
 	if (!tl->last_woke && t->exited)
 		return tl->longest > 0 ? fmin(wall, tl->longest) : wall;
 	if (!tl->last_woke)

@@ -12,6 +12,8 @@
 #   6. an error exit (the kernel's watchdog ejects a starving policy): the
 #      kernel's debug dump is printed with scx_lua's own lines
 #   7. lab 6's grader, on this kernel (lab6.inc.sh)
+#   8. a recording (--record) of tasks that sleep and exit, replayed in the
+#      simulator: each group gets the CPU time it had on the kernel
 . /scx/lib.sh
 SECS=${VM_TEST_SECONDS:-30}
 NCPU=$(nproc)
@@ -196,5 +198,29 @@ dmesg -c > /dev/null
 
 # --- 7. lab 6's grader on the kernel
 . /scx/lab6.inc.sh
+
+# --- 8. record on the kernel, replay in the simulator: tasks born in the
+# recording that sleep and exit, beside a hog. Each group's CPU time in the
+# replay within 15% of what `load` measured (a task's exit carries its
+# life's CPU time: replaying it as the last burst counted sleepy's twice).
+cat > $POLDIR/exits.lua <<'W'
+return {
+  name = "sleepers that exit", cpus = 2, duration_ms = 3000,
+  groups = {
+    { name = "sleepy", count = 6, work_ms = 60, burst_ms = 3, sleep_ms = 3 },
+    { name = "hog", count = 1, burst_ms = "inf" },
+  },
+}
+W
+gcpu() { tr '{' '\n' < "$1" | grep "\"name\": *\"$2\"" | sed -n 's/.*"cpu_ns": *\([0-9.e+]*\).*/\1/p' | head -1; }
+near() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > 0 && b / a > 0.85 && b / a < 1.15) }'; }
+start_scx /tmp/r.log policies/deadline.lua --record /tmp/r.rec
+scx_lua load $POLDIR/exits.lua --json > /tmp/l.json 2> /tmp/l.err; rc=$?
+kill -INT $SCX; wait $SCX
+scx_lua sim policies/deadline.lua --replay /tmp/r.rec --json > /tmp/p.json 2> /tmp/p.err
+for g in sleepy hog; do
+  expect "record and replay: $g's CPU time, kernel $(gcpu /tmp/l.json $g) ns, replay $(gcpu /tmp/p.json $g) (load rc $rc)" \
+    near "$(gcpu /tmp/l.json $g)" "$(gcpu /tmp/p.json $g)"
+done
 kill $WATCHDOG 2>/dev/null
 finish vm-test
