@@ -70,7 +70,7 @@ help:
 	@echo "  make test       every test that needs neither root nor a VM; ends with 'N passed, N failed'"
 	@echo "  make bench      benchmarks: Lua vs C policy per task, heap, throughput, reload, page faults"
 	@echo "  make demo       boot a sched_ext kernel in a VM and run scx_lua under load (POLICY=file.lua)"
-	@echo "  make vm-test    the live backend on a real sched_ext kernel (VM, ~3 min)"
+	@echo "  make vm-test    the live backend on a real sched_ext kernel (VM, ~4 min)"
 	@echo "  make vm-bench   EEVDF vs scx_lua policies on the same workloads, one boot (~10 min);"
 	@echo "                  PEERS=1 adds scx_simple/userland/qmap built from the kernel's source"
 	@echo "  make vm-fidelity  the simulator against the kernel: policies x workloads run for"
