@@ -49,7 +49,7 @@ struct rtask {
 	bool exited;
 	double exit_ts;
 	double exit_cpu;             /* its exit's exec_runtime (its life's CPU), if any (else 0) */
-	bool born;                   /* its first record shows no run: its whole life is here */
+	bool born;                   /* its first record is its fork's: its whole life is here */
 	double cpu;                  /* recorded CPU: what ranks the names */
 	uint32_t step0, nr_step;     /* its steps in rd.step */
 	char comm[16];
@@ -257,7 +257,10 @@ static void trace_task(struct rd *r, struct rtask *t, struct tail *tl)
 	 * start (a wake-up: that run was a burst of its own), or from when
 	 * its CPU time since it woke began (still running). */
 	t->arrival = run > 0 ? (double)e->start_ts : (double)e->ts;
-	t->born = !e->start_ts && !e->stop_ts;
+	/* A fork's first enqueue is no wake-up and follows no run. A task
+	 * asleep when the scheduler attached also shows no run (the kernel
+	 * side knew nothing of it), but its first record is a wake-up. */
+	t->born = !(e->flags & REC_F_WAKEUP) && !e->start_ts && !e->stop_ts;
 	if (!(e->flags & REC_F_WAKEUP)) {
 		cpu = fmin((double)e->exec_runtime, MAX_NS);
 		t->arrival = fmin(t->arrival, fmax((double)e->stop_ts - cpu, 0));
@@ -309,11 +312,14 @@ static void trace_task(struct rd *r, struct rtask *t, struct tail *tl)
 /*
  * Step 3b: the CPU time after its last record, of which the recording has
  * the start only. An exit that carries the task's CPU time over its life
- * (the live backend's) gives it exactly for a task born in the recording:
- * its life less what its records show, at most its time from its last
- * record to its exit (runs the kernel decided alone are in it too). A task
+ * (the live backend's) gives it for a task born in the recording: its life
+ * less what its records show, at most its time from its last record to its
+ * exit. Runs the kernel decided alone are in that difference too, so the
+ * task's total is right and they come at its end (exact with -u). A task
  * older than the recording had CPU before it that no record shows: its
- * exit's figure is not used. Still
+ * exit's figure is not used. A task runnable when the scheduler attached
+ * reads as born (its first record is like a fork's): what it ran before
+ * lands in its last burst, bounded as said. Still
  * running at its last record (preempted, its slice out): it ran on until
  * its exit (at most its longest run more); if it never slept, for good
  * (another policy may give a hog more than it got); else to the length of

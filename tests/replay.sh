@@ -173,14 +173,14 @@ import json; g = {x['name']: x for x in json.load(open('$T/pin.json'))[0]['group
 assert g['pin']['migrations'] == 0 and abs(g['pin']['share'] - 0.5) < 0.01, g['pin']
 assert abs(g['free']['share'] - 0.5) < 0.01, g['free']"
 
-# One task's life read exactly: woke at 0; slept 3-10 ms after a 2 ms run
+# One task's life read exactly: forked at 0; slept 3-10 ms after a 2 ms run
 # (burst 2, sleep 7); preempted at 15 ms with 3.5 ms run since it woke,
 # ran 15-16 and slept till 20 (burst 4.5, sleep 4); exited at 30 having
 # used 8.5 ms over its life (the exit's exec_runtime, as the live backend
 # sends it), so 2 ms since. Alone on a CPU the replay runs it 2 + 4.5 + 2
 # ms, ending at 19.5 ms.
 mkrec "$T/life.rec" 1 40000000 <<'EOF'
-0 0 0 0 5 0 1 100 1 1 life
+0 0 0 0 5 0 1 100 1 0 life
 10000000 1000000 3000000 0 5 0 1 100 1 1 life
 15000000 10500000 14000000 3500000 5 0 1 100 1 2 life
 20000000 15000000 16000000 0 5 0 1 100 1 1 life
@@ -193,19 +193,24 @@ import json; g = json.load(open('$T/life.json'))[0]['groups'][0]
 assert abs(g['cpu_ns'] - 8.5e6) < 1e3 and g['bursts'] == 2 and g['done'] == 1, g
 assert abs(g['turnaround_ns'] - 19.5e6) < 0.1e6, g['turnaround_ns']"
 
-# A task older than the recording (its first record shows a run): its
-# exit's CPU time over its life (10 s) holds CPU from before the recording,
-# which its replay must not be given at the end of its life: 2 ms bursts,
-# so about 4 ms in all.
-mkrec "$T/old.rec" 1 40000000 <<'EOF'
-5000000 1000000 3000000 0 7 0 1 100 1 1 old
-30000000 0 0 10000000000 7 -1 0 0 2 0 old
+# Tasks older than the recording: one that ran just before it (its first
+# record shows that run), one asleep when the scheduler attached (its
+# first record a wake-up with no run, as the live backend sends it). Each
+# exit's CPU time over its life (10 s) holds CPU from before the
+# recording, which the replay must not give them at the end of their
+# lives: 2 ms bursts, so about 4 ms each.
+mkrec "$T/old.rec" 2 40000000 <<'EOF'
+5000000 1000000 3000000 0 7 0 1 100 1 1 ran
+5000000 0 0 0 8 1 1 100 1 1 slept
+10000000 5000000 7000000 0 8 1 1 100 1 1 slept
+30000000 0 0 10000000000 7 -1 0 0 2 0 ran
+30000000 0 0 10000000000 8 -1 0 0 2 0 slept
 EOF
 $BIN sim policies/deadline.lua --replay "$T/old.rec" --json > "$T/old.json" 2> "$T/o"
-expect "a task older than the recording: its life's CPU at exit is not replayed as its last burst" \
+expect "tasks older than the recording: their life's CPU at exit is not replayed as a last burst" \
   python3 -c "
-import json; g = json.load(open('$T/old.json'))[0]['groups'][0]
-assert 3e6 < g['cpu_ns'] < 6e6 and g['done'] == 1, g"
+import json; g = {x['name']: x for x in json.load(open('$T/old.json'))[0]['groups']}
+assert all(3e6 < g[n]['cpu_ns'] < 6e6 and g[n]['done'] == 1 for n in ('ran', 'slept')), g"
 
 # 40 command names: the 31 busiest a group each, the 9 least busy merged.
 python3 -c "

@@ -214,10 +214,13 @@ return {
 W
 gcpu() { tr '{' '\n' < "$1" | grep "\"name\": *\"$2\"" | sed -n 's/.*"cpu_ns": *\([0-9.e+]*\).*/\1/p' | head -1; }
 near() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a > 0 && b / a > 0.85 && b / a < 1.15) }'; }
-start_scx /tmp/r.log policies/deadline.lua --record /tmp/r.rec
+start_scx /tmp/r.log policies/deadline.lua --record /tmp/r.rec; att=$?
 scx_lua load $POLDIR/exits.lua --json > /tmp/l.json 2> /tmp/l.err; rc=$?
-kill -INT $SCX; wait $SCX
-scx_lua sim policies/deadline.lua --replay /tmp/r.rec --json > /tmp/p.json 2> /tmp/p.err
+kill -INT $SCX; wait $SCX; src=$?
+expect "record and replay: attached ($att), scx_lua exit 0 ($src), nothing lost" \
+  test $att -eq 0 -a $src -eq 0 -a -n "$(grep -E 'recorded [0-9]+ events to /tmp/r.rec$' /tmp/r.log)"
+scx_lua sim policies/deadline.lua --replay /tmp/r.rec --json > /tmp/p.json 2> /tmp/p.err ||
+  { sed 's/^/# /' /tmp/p.err; tail -3 /tmp/r.log | sed 's/^/# /'; }
 for g in sleepy hog; do
   expect "record and replay: $g's CPU time, kernel $(gcpu /tmp/l.json $g) ns, replay $(gcpu /tmp/p.json $g) (load rc $rc)" \
     near "$(gcpu /tmp/l.json $g)" "$(gcpu /tmp/p.json $g)"
