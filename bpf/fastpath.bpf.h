@@ -164,8 +164,8 @@ static bool preempt_in_place(struct task_struct *p, struct task_ctx *tctx, u64 d
 	waiting = scx_bpf_dsq_nr_queued(SCX_LUA_SHARED_DSQ) +
 		  scx_bpf_dsq_nr_queued(here & CPU_MASK) +
 		  scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL_ON | here);
-	/* Not bpf_cpumask_intersects(): a kfunc's bool comes back with the
-	 * callee's upper register bits (seen: -256 for false). */
+	/* A CPU number, not bpf_cpumask_intersects()'s bool, which needs
+	 * kbool() (compat.bpf.h: it returned -256 for false here). */
 	idle = scx_bpf_get_idle_cpumask();
 	any_idle = bpf_cpumask_any_and_distribute(idle, p->cpus_ptr) < nr_cpu_ids_ro;
 	scx_bpf_put_idle_cpumask(idle);
