@@ -15,7 +15,6 @@
  * benches, each a helper call) are the writer's, done in one pass.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -31,13 +30,6 @@ _Static_assert(sizeof(struct rec_event) == 64, "rec_event is a file format");
 #error "record.c reads the name a word at a time, little-endian, as the file is"
 #endif
 
-/* A time as recorded: whole ns, 0 for anything not a finite positive
- * below 2^63 (a value the int64 conversion holds). */
-static uint64_t rec_ns(double v)
-{
-	return v > 0 && v < 0x1p63 ? (uint64_t)(int64_t)v : 0;
-}
-
 /* A time as the loop put it in the ring: the double's bits. */
 static uint64_t raw_ns(double v)
 {
@@ -48,11 +40,12 @@ static uint64_t raw_ns(double v)
 }
 
 /*
- * rec_ns() of the double whose bits these are, in integer arithmetic:
- * under emulation (the VM benches) each floating-point compare and
- * conversion is a helper call, and the writer does four per event.
- * Truncates toward zero as the conversion does; tests/test_record.c
- * checks it against rec_ns() over every exponent and random bits.
+ * A time as recorded, from the double whose bits these are: whole ns,
+ * truncated toward zero as C's conversion does, 0 for anything not a
+ * finite positive below 2^63. In integer arithmetic: under emulation (the
+ * VM benches) each floating-point compare and conversion is a helper call,
+ * and the writer does four per event. tests/test_record.c checks it
+ * against C's conversion over every exponent and random bits.
  */
 static uint64_t cooked_ns(uint64_t bits)
 {
@@ -265,7 +258,7 @@ int recorder_close(struct recorder *r, double now)
 	(void)recorder_flush(r);
 	if (r->f) {
 		memset(&end, 0, sizeof(end));
-		end.ts = rec_ns(now);
+		end.ts = cooked_ns(raw_ns(now));
 		end.start_ts = r->nr_events;
 		end.stop_ts = r->nr_dropped;
 		end.cpu = -1;

@@ -23,9 +23,8 @@
  * born in the recording and its exit carries its life's CPU time, as the
  * live backend's exits do), affinity other than one CPU or all of them, a
  * weight changed mid-life, what a task waited for other than an inferred
- * chain. A task alive at the end that got
- * through its recorded life sooner (a policy that made it wait less) goes
- * round it again (machine.c). A bad event is skipped and counted, a bad
+ * chain. A task alive at the end that got through its recorded life sooner
+ * (a policy that made it wait less) goes round it again (machine.c). A bad event is skipped and counted, a bad
  * file refused saying what is wrong; memory is a few times the events',
  * allocated here and freed by workload_free().
  */
