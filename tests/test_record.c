@@ -36,25 +36,80 @@ static uint64_t rnd(uint64_t *x)
 	return *x;
 }
 
+/* @t[0..@n) recorded into a file, as the loop and the log thread would,
+ * and read back: the events (END last; the caller frees them), @nr their
+ * count; NULL if any step failed (said). */
+static struct rec_event *round_trip(const struct scx_task *t, size_t n, size_t *nr)
+{
+	char path[] = "/tmp/test_record.XXXXXX", err[256];
+	struct rec_event *ring = calloc(REC_RING, sizeof(*ring)), *ev = NULL;
+	struct recorder r;
+	struct rec_header h;
+	int fd = mkstemp(path);
+
+	*nr = 0;
+	CHECK(fd >= 0 && ring, "a temporary file and a ring");
+	if (fd < 0 || !ring) {
+		free(ring);
+		return NULL;
+	}
+	close(fd);
+	CHECK(recorder_open(&r, ring, path, 4, "synth", "test", err, sizeof(err)) == 0, "%s", err);
+	for (size_t i = 0; i < n; i++) {
+		recorder_task(&r, &t[i]);
+		if (r.head - r.tail >= REC_RING / 2)
+			(void)recorder_flush(&r);
+	}
+	(void)recorder_flush(&r);
+	CHECK(recorder_close(&r, 1e9) == 0, "closed");
+	CHECK(record_read(path, &h, &ev, nr, err, sizeof(err)) == 0, "%s", err);
+	CHECK(*nr == n + 1, "%zu events read back, %zu written and END", *nr, n);
+	{
+		/* The reader cuts a name at 16 bytes itself: the file's own. */
+		FILE *f = fopen(path, "rb");
+		struct rec_event e;
+		size_t unended = 0, seen = 0;
+
+		if (f && fseek(f, sizeof(struct rec_header), SEEK_SET) == 0)
+			for (; fread(&e, sizeof(e), 1, f) == 1; seen++)
+				unended += e.comm[sizeof(e.comm) - 1] != 0;
+		CHECK(f && seen == n + 1 && !unended, "%zu of %zu names in the file without their NUL",
+		      unended, seen);
+		if (f)
+			fclose(f);
+	}
+	free(ring);
+	unlink(path);
+	return ev;
+}
+
+/* A task of pid @pid whose four times are all @v. */
+static struct scx_task timed(int32_t pid, double v)
+{
+	struct scx_task t;
+
+	memset(&t, 0, sizeof(t));
+	t.pid = pid;
+	t.weight = 100;
+	t.enqueue_ts = t.start_ts = t.stop_ts = t.exec_runtime = v;
+	return t;
+}
+
 /* Times of every exponent, each side of its power of two, and random bit
  * patterns (NaNs with payloads, subnormals, huge and negative ones among
  * them): the writer's integer conversion agrees with C's on each. */
 static void many_times(void)
 {
 	enum { NR = 20000 };
-	char path[] = "/tmp/test_record.XXXXXX", err[256];
-	struct rec_event *ring = calloc(REC_RING, sizeof(*ring)), *ev = NULL;
+	struct scx_task *t = calloc(NR, sizeof(*t));
 	double *in = calloc(NR, sizeof(*in));
+	struct rec_event *ev = NULL;
 	uint64_t x = 0x9e3779b97f4a7c15ull;
-	struct recorder r;
-	struct rec_header h;
 	size_t nr = 0, n = 0, bad = 0, first = 0;
-	int fd = mkstemp(path);
 
-	CHECK(fd >= 0 && ring && in, "a temporary file, a ring, the inputs");
-	if (fd < 0 || !ring || !in)
-		return;
-	close(fd);
+	CHECK(t && in, "the inputs");
+	if (!t || !in)
+		goto out;
 	for (int k = -1100; k <= 1100 && n + 3 <= NR; k++) {
 		double p = ldexp(1, k);
 
@@ -70,22 +125,9 @@ static void many_times(void)
 			b = (b & ~(0x7ffull << 52)) | ((uint64_t)(1023 + rnd(&x) % 70) << 52);
 		memcpy(&in[n++], &b, sizeof(b));
 	}
-	CHECK(recorder_open(&r, ring, path, 4, "synth", "test", err, sizeof(err)) == 0, "%s", err);
-	for (size_t i = 0; i < NR; i++) {
-		struct scx_task t;
-
-		memset(&t, 0, sizeof(t));
-		t.pid = (int32_t)i;
-		t.weight = 100;
-		t.enqueue_ts = t.start_ts = t.stop_ts = t.exec_runtime = in[i];
-		recorder_task(&r, &t);
-		if (r.head - r.tail >= REC_RING / 2)
-			(void)recorder_flush(&r);
-	}
-	(void)recorder_flush(&r);
-	CHECK(recorder_close(&r, 1e9) == 0, "closed");
-	CHECK(record_read(path, &h, &ev, &nr, err, sizeof(err)) == 0, "%s", err);
-	CHECK(nr == NR + 1, "%zu events read back, %d written and END", nr, NR);
+	for (size_t i = 0; i < NR; i++)
+		t[i] = timed((int32_t)i, in[i]);
+	ev = round_trip(t, NR, &nr);
 	for (size_t i = 0; ev && i < NR && i < nr; i++) {
 		uint64_t w = want_ns(in[i]);
 
@@ -97,10 +139,10 @@ static void many_times(void)
 	}
 	CHECK(ev && !bad, "%zu of %d times converted as C converts them (first wrong: %a, %llu)",
 	      NR - bad, NR, in[first], ev ? (unsigned long long)ev[first].ts : 0ull);
+out:
 	free(ev);
 	free(in);
-	free(ring);
-	unlink(path);
+	free(t);
 }
 
 int main(void)
@@ -126,39 +168,20 @@ int main(void)
 		{ -INFINITY, 0 }, { NAN, 0 }, { 5e-324, 0 },
 	};
 	enum { NT = sizeof(times) / sizeof(times[0]), NN = sizeof(names) / sizeof(names[0]) };
-	char path[] = "/tmp/test_record.XXXXXX", err[256];
-	struct rec_event *ring = calloc(REC_RING, sizeof(*ring)), *ev;
-	struct recorder r;
-	struct rec_header h;
+	struct scx_task t[NN + NT];
+	struct rec_event *ev;
 	size_t nr;
-	int fd = mkstemp(path);
 
-	CHECK(fd >= 0 && ring, "a temporary file and a ring");
-	close(fd);
-	CHECK(recorder_open(&r, ring, path, 4, "synth", "test", err, sizeof(err)) == 0, "%s", err);
 	for (int i = 0; i < NN; i++) {
-		struct scx_task t;
-
-		memset(&t, 0, sizeof(t));
-		t.pid = 100 + i;
-		t.weight = 100;
-		t.prev_cpu = -1;
-		named(&t, names[i]);
-		recorder_task(&r, &t);
+		memset(&t[i], 0, sizeof(t[i]));
+		t[i].pid = 100 + i;
+		t[i].weight = 100;
+		t[i].prev_cpu = -1;
+		named(&t[i], names[i]);
 	}
-	for (int i = 0; i < NT; i++) {
-		struct scx_task t;
-
-		memset(&t, 0, sizeof(t));
-		t.pid = 200 + i;
-		t.weight = 100;
-		t.enqueue_ts = t.start_ts = t.stop_ts = t.exec_runtime = times[i].in;
-		recorder_task(&r, &t);
-	}
-	(void)recorder_flush(&r);
-	CHECK(recorder_close(&r, 1e9) == 0, "closed");
-	CHECK(record_read(path, &h, &ev, &nr, err, sizeof(err)) == 0, "%s", err);
-	CHECK(nr == NN + NT + 1, "%zu events read back, %d written and END", nr, NN + NT);
+	for (int i = 0; i < NT; i++)
+		t[NN + i] = timed(200 + i, times[i].in);
+	ev = round_trip(t, NN + NT, &nr);
 	for (int i = 0; ev && i < NN && i < (int)nr; i++) {
 		char tail = 0;
 
@@ -178,8 +201,6 @@ int main(void)
 	CHECK(ev && nr && ev[nr - 1].kind == REC_END && ev[nr - 1].start_ts == NN + NT &&
 	      ev[nr - 1].stop_ts == 0, "END: every event recorded, none dropped");
 	free(ev);
-	free(ring);
-	unlink(path);
 	many_times();
 	TEST_END("test_record");
 }
