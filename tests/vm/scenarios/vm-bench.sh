@@ -59,13 +59,14 @@ workloads() {
   phase stress_bogo_ops stress_bogo
   phase cyclictest_avg_us cyclic
   only cyclictest_avg_us || return 0
+  # busybox awk reads cyclictest's 000150 as octal: num() strips the zeros.
+  num='function num(v) { sub(/^0+/, "", v); return v == "" ? 0 : v + 0 }'
   # BENCH_DEBUG=1: the wake-ups' distribution, in 500 us steps to 20 ms
-  [ -n "${BENCH_DEBUG:-}" ] && awk -v tag="#h $run $sched" 'function num(v) { sub(/^0+/, "", v); return v == "" ? 0 : v + 0 }
+  [ -n "${BENCH_DEBUG:-}" ] && awk -v tag="#h $run $sched" "$num"'
       /^[0-9]/ { b = int(num($1) / 500); if (b > 40) b = 40; n[b] += num($2); t += num($2) }
       END { for (i = 0; i <= 40; i++) if (n[i]) printf "%s %s%d us: %d (%.1f%%)\n", tag, i == 40 ? ">=" : "<", i == 40 ? 20000 : (i + 1) * 500, n[i], 100 * n[i] / t }' /tmp/cyc
   res cyclictest_max_us "$(sed -n 's/^# Max Latencies: *0*\([0-9][0-9]*\).*/\1/p' /tmp/cyc | head -1)"
-  # busybox awk reads 000150 as octal: strip the zeros first.
-  res cyclictest_p99_us "$(awk 'function num(v) { sub(/^0+/, "", v); return v == "" ? 0 : v + 0 }
+  res cyclictest_p99_us "$(awk "$num"'
       /^# Total:/ { total = num($3) } /^[0-9]/ { n[num($1)] = num($2) }
       END { need = total * 0.99; s = 0; for (i = 0; i <= 200000; i++) { s += n[i]; if (s >= need) { print i; exit } } print ">200000" }' /tmp/cyc)"
 }
