@@ -264,10 +264,14 @@ static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
 	trace("dsp %d: cpu %d deadline %llu slice %llu", d.pid, d.cpu, d.deadline, d.slice_ns);
 	if (d.cpu >= 0) {
 		insert(p, d.cpu & CPU_MASK, d.slice_ns, 0);
-		if (d.flags & SCX_LUA_DF_PREEMPT)
+		switch (rule_policy_kick(d.flags & SCX_LUA_DF_PREEMPT, d.cpu == dc->cpu)) {
+		case RULE_KICK_PREEMPT:
 			kick_preempt(d.cpu, SCX_LUA_KICK_POLICY);
-		else if (d.cpu != dc->cpu)
+			break;
+		case RULE_KICK_IDLE:
 			kick(d.cpu, SCX_KICK_IDLE, SCX_LUA_KICK_TASK_IDLE);
+			break;
+		}
 	} else {
 		if (d.deadline > vtime_max)
 			vtime_max = d.deadline;

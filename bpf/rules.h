@@ -171,6 +171,22 @@ static inline bool rule_sched_victim_better(const struct rule_cpu *a, const stru
 }
 
 /*
+ * The same for a woken task's record, when one of them is the CPU the task
+ * last ran on (@a_own, @b_own): that one. It is the CPU a policy that
+ * names one mostly names (srtf, pinned, llc), and the CPU that drains a
+ * decision takes it with no kick (rule_policy_kick): run the scheduler
+ * elsewhere and the task's own CPU is preempted a second time, by IPI.
+ * A policy that names none gets the draining CPU either way.
+ */
+static inline bool rule_sched_victim_better_for(const struct rule_cpu *a, bool a_own,
+						const struct rule_cpu *b, bool b_own)
+{
+	if (a_own != b_own)
+		return a_own;
+	return rule_sched_victim_better(a, b);
+}
+
+/*
  * May a task just woken with @deadline preempt @c? Its deadline must be
  * earlier than the one @c runs, and @c's task must have used the CPU for
  * preempt_min_ns since it last slept: a preemption costs a context switch
@@ -242,6 +258,28 @@ static inline bool rule_preempt_in_place(bool here_preemptible, bool own_cpu, ru
 					 bool any_idle)
 {
 	return here_preemptible && own_cpu && !nr_waiting && !any_idle;
+}
+
+/* How a CPU the policy named for a task learns of it (rule_policy_kick). */
+enum rule_kick {
+	RULE_KICK_NONE,     /* it takes its own queue next anyway */
+	RULE_KICK_IDLE,     /* wake it if it idles */
+	RULE_KICK_PREEMPT,  /* take it from what runs there (the policy's DF_PREEMPT) */
+};
+
+/*
+ * The policy named a CPU for a task, asking or not that it preempt what
+ * runs there. The CPU draining that decision gets no kick: it is between
+ * two tasks and takes its own queue next. A preemption kick there lands on
+ * the task it switches to, the very one the policy wanted run at once,
+ * which goes back to the policy marked preempted and waits for another
+ * batch: srtf's sleeper beside CPU hogs waited 2.9x longer that way.
+ */
+static inline int rule_policy_kick(bool preempt, bool draining_cpu)
+{
+	if (draining_cpu)
+		return RULE_KICK_NONE;
+	return preempt ? RULE_KICK_PREEMPT : RULE_KICK_IDLE;
 }
 
 /*

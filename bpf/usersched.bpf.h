@@ -93,7 +93,7 @@ static void get_usersched_a_cpu(struct task_struct *p, u64 enq_flags, bool woke)
 {
 	struct rule_tune tu;
 	struct rule_cpu best = {};
-	s32 victim = -1, cpu;
+	s32 victim = -1, cpu, own;
 	u64 now;
 
 	now = bpf_ktime_get_ns();
@@ -114,11 +114,13 @@ static void get_usersched_a_cpu(struct task_struct *p, u64 enq_flags, bool woke)
 		arm_budget(tu.budget_ns);
 		return;
 	}
+	own = scx_bpf_task_cpu(p);
 	for (s32 i = 0; i < SCX_LUA_MAX_CPUS && i < nr_cpu_ids_ro; i++) {
 		struct rule_cpu *c = &cpus[i & CPU_MASK];
 
 		if (rule_sched_may_preempt(c, &tu, now) &&
-		    (victim < 0 || rule_sched_victim_better(c, &best))) {
+		    (victim < 0 ||
+		     rule_sched_victim_better_for(c, i == own, &best, victim == own))) {
 			best = *c;
 			victim = i;
 		}

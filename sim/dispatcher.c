@@ -142,7 +142,8 @@ static void get_sched_a_cpu(struct sim *s, int id, bool woke)
 		const struct rule_cpu *rc = &s->cpu[c].rc;
 
 		if (s->cpu[c].cur >= 0 && rule_sched_may_preempt(rc, &s->cfg.tune, sim_rt(s->now)) &&
-		    (victim < 0 || rule_sched_victim_better(rc, &best))) {
+		    (victim < 0 || rule_sched_victim_better_for(rc, c == s->t[id].prev_cpu, &best,
+								 victim == s->t[id].prev_cpu))) {
 			best = *rc;
 			victim = c;
 		}
@@ -471,7 +472,9 @@ static void land(struct sim *s, struct dbuf_ent *d, int self, bool *slot_free)
 	t->pending_deadline = d->deadline;
 	t->decided = true;
 	sim_fifo_push(&s->cpu[d->cpu].local, s->nr_tasks, d->task);
-	if ((d->flags & SCX_DF_PREEMPT) && s->cpu[d->cpu].cur >= 0 && d->cpu != self)
+	/* RULE_KICK_IDLE needs nothing here: an idle CPU looks at once. */
+	if (rule_policy_kick(d->flags & SCX_DF_PREEMPT, d->cpu == self) == RULE_KICK_PREEMPT &&
+	    s->cpu[d->cpu].cur >= 0)
 		preempt(s, d->cpu, SCX_LUA_KICK_POLICY, false);
 }
 

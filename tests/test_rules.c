@@ -210,6 +210,30 @@ static void preempted(void)
 	CHECK(rule_slice_left(5 * MS, 6 * MS, 10000) == 0, "overrun: none left");
 }
 
+static void sched_victim_for(void)
+{
+	struct rule_cpu older = { .busy_since = 1 * MS }, newer = { .busy_since = 2 * MS };
+
+	CHECK(rule_sched_victim_better_for(&older, false, &newer, false),
+	      "neither is the task's own CPU: the one busy longest");
+	CHECK(rule_sched_victim_better_for(&newer, true, &older, false),
+	      "the woken task's own CPU first, though busy less long");
+	CHECK(!rule_sched_victim_better_for(&older, false, &newer, true),
+	      "not over the woken task's own CPU");
+}
+
+static void policy_kick(void)
+{
+	CHECK(rule_policy_kick(true, false) == RULE_KICK_PREEMPT,
+	      "DF_PREEMPT for another CPU: preempt it");
+	CHECK(rule_policy_kick(false, false) == RULE_KICK_IDLE,
+	      "a CPU named without DF_PREEMPT: woken if idle");
+	CHECK(rule_policy_kick(true, true) == RULE_KICK_NONE,
+	      "DF_PREEMPT for the CPU draining it: no kick (it would hit the task it runs next)");
+	CHECK(rule_policy_kick(false, true) == RULE_KICK_NONE,
+	      "the CPU draining it takes its own queue next");
+}
+
 int main(void)
 {
 	sched_first();
@@ -221,5 +245,7 @@ int main(void)
 	awaited();
 	keep_running();
 	preempted();
+	policy_kick();
+	sched_victim_for();
 	TEST_END("test_rules");
 }

@@ -45,6 +45,13 @@ done
 # BENCH_BASE=path/to/scx_lua: another build to run beside this one in the
 # same boot (vm-bench's POLICY@base entries), for before/after figures.
 [ -n "${BENCH_BASE:-}" ] && copy_bin "$BENCH_BASE" /usr/bin/scx_lua.base
+# BENCH_BASE_POLICIES=dir: that build's own policies (an older build cannot
+# load policies that call what it does not have yet).
+if [ -n "${BENCH_BASE_POLICIES:-}" ]; then
+  [ -d "$BENCH_BASE_POLICIES" ] || { echo "run.sh: BENCH_BASE_POLICIES=$BENCH_BASE_POLICIES: no such directory" >&2; exit 2; }
+  mkdir -p "$root/scx/base"
+  cp -r "$BENCH_BASE_POLICIES" "$root/scx/base/policies"
+fi
 # PEERS=1 make vm-bench: the kernel's example schedulers (bench/peers.sh).
 if [ -n "${BENCH_PEERS:-}" ]; then
   for p in "$B"/peers/bin/scx_*; do [ -x "$p" ] && copy_bin "$p" "/usr/bin/$(basename "$p")"; done

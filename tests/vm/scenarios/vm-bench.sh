@@ -5,8 +5,9 @@
 . /scx/lib.sh
 RUNS=${BENCH_RUNS:-2}
 SCHEDS=${BENCH_SCHEDS:-"eevdf deadline fifo vruntime interactive"}
-# POLICY@base: the same under BENCH_BASE's binary (tests/vm/run.sh); also
-# with options or a reload (deadline%--record,/tmp/r.rec@base).
+# POLICY@base: the same under BENCH_BASE's binary (tests/vm/run.sh), with
+# BENCH_BASE_POLICIES's policy files if given; also with options or a
+# reload (deadline%--record,/tmp/r.rec@base).
 # POLICY%OPT,VALUE,...: with those options (deadline%--budget-us,4000).
 # POLICY^FROM: started as FROM, then made POLICY by a reload (a copy of
 # POLICY's file over FROM's, SIGHUP) before the workloads: the rule the
@@ -95,14 +96,15 @@ for run in $(seq 1 "$RUNS"); do
     fi
     dmesg -c > /dev/null
     t0=$(now_ms)
-    bin=scx_lua; spec=$sched
-    case $spec in *@base) bin=scx_lua.base; spec=${spec%@base} ;; esac
+    bin=scx_lua; spec=$sched; pol=policies
+    case $spec in *@base) bin=scx_lua.base; spec=${spec%@base}
+      [ -d base/policies ] && pol=base/policies ;; esac
     case $spec in
       scx_*) "$spec" > /tmp/scx.log 2>&1 & ops=${spec#scx_} ;;
-      *^*) cp "policies/${spec#*^}.lua" $POLDIR/bench.lua
+      *^*) cp "$pol/${spec#*^}.lua" $POLDIR/bench.lua
         $bin $POLDIR/bench.lua --stats 5 > /tmp/scx.log 2>&1 & ops=scx_lua ;;
-      *%*) $bin "policies/${spec%%%*}.lua" --stats 5 $(echo "${spec#*%}" | tr ',' ' ') > /tmp/scx.log 2>&1 & ops=scx_lua ;;
-      *) $bin "policies/$spec.lua" --stats 5 > /tmp/scx.log 2>&1 & ops=scx_lua ;;
+      *%*) $bin "$pol/${spec%%%*}.lua" --stats 5 $(echo "${spec#*%}" | tr ',' ' ') > /tmp/scx.log 2>&1 & ops=scx_lua ;;
+      *) $bin "$pol/$spec.lua" --stats 5 > /tmp/scx.log 2>&1 & ops=scx_lua ;;
     esac
     pid=$!
     if ! wait_state enabled 30; then
@@ -110,7 +112,7 @@ for run in $(seq 1 "$RUNS"); do
     fi
     res attach_ms $(( $(now_ms) - t0 ))
     case $spec in *^*)
-      cp "policies/${spec%^*}.lua" $POLDIR/bench.lua; kill -HUP $pid
+      cp "$pol/${spec%^*}.lua" $POLDIR/bench.lua; kill -HUP $pid
       i=0; while ! grep -q 'SIGHUP: reloaded' /tmp/scx.log && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
       res reloaded "$(grep -c "reloaded $POLDIR/bench.lua (policy \"${spec%^*}\")" /tmp/scx.log)"
       res reload_ms "$(sed -n 's/.*SIGHUP: reloaded .* in \([0-9.]*\) ms$/\1/p' /tmp/scx.log | tail -1)" ;;
