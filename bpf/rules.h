@@ -270,10 +270,12 @@ enum rule_kick {
 /*
  * The policy named a CPU for a task, asking or not that it preempt what
  * runs there. The CPU draining that decision gets no kick: it is between
- * two tasks and takes its own queue next. A preemption kick there lands on
- * the task it switches to, the very one the policy wanted run at once,
+ * two tasks and takes its own queue next (after one step of the scheduler
+ * when that runs first: rule_sched_first). A preemption kick there lands
+ * on the task it switches to, the very one the policy wanted run at once,
  * which goes back to the policy marked preempted and waits for another
- * batch: srtf's sleeper beside CPU hogs waited 2.9x longer that way.
+ * batch: srtf's sleeper beside CPU hogs waited 2.9x longer that way. Left
+ * out: a task named so waits behind what that queue already holds.
  */
 static inline int rule_policy_kick(bool preempt, bool draining_cpu)
 {

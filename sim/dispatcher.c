@@ -472,6 +472,8 @@ static void land(struct sim *s, struct dbuf_ent *d, int self, bool *slot_free)
 	t->pending_deadline = d->deadline;
 	t->decided = true;
 	sim_fifo_push(&s->cpu[d->cpu].local, s->nr_tasks, d->task);
+	if (d->cpu == self)
+		*slot_free = false;   /* as handle_dispatched: its own queue comes first */
 	/* RULE_KICK_IDLE needs nothing here: an idle CPU looks at once. */
 	if (rule_policy_kick(d->flags & SCX_DF_PREEMPT, d->cpu == self) == RULE_KICK_PREEMPT &&
 	    s->cpu[d->cpu].cur >= 0)
