@@ -263,12 +263,14 @@ static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
 	take_rule(tctx, d.rule, d.vtime);
 	trace("dsp %d: cpu %d deadline %llu slice %llu", d.pid, d.cpu, d.deadline, d.slice_ns);
 	if (d.cpu >= 0) {
+		bool draining = d.cpu == dc->cpu;
+
 		insert(p, d.cpu & CPU_MASK, d.slice_ns, 0);
 		/* The draining CPU takes its own DSQ before the shared one: a
 		 * later task for the shared DSQ must not count on it. */
-		if (d.cpu == dc->cpu)
+		if (draining)
 			dc->slot_free = false;
-		switch (rule_policy_kick(d.flags & SCX_LUA_DF_PREEMPT, d.cpu == dc->cpu)) {
+		switch (rule_policy_kick(d.flags & SCX_LUA_DF_PREEMPT, draining)) {
 		case RULE_KICK_PREEMPT:
 			kick_preempt(d.cpu, SCX_LUA_KICK_POLICY);
 			break;

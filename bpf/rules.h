@@ -274,8 +274,8 @@ enum rule_kick {
  * when that runs first: rule_sched_first). A preemption kick there lands
  * on the task it switches to, the very one the policy wanted run at once,
  * which goes back to the policy marked preempted and waits for another
- * batch: srtf's sleeper beside CPU hogs waited 2.9x longer that way. Left
- * out: a task named so waits behind what that queue already holds.
+ * batch. Left out: a task named so waits behind what that queue already
+ * holds.
  */
 static inline int rule_policy_kick(bool preempt, bool draining_cpu)
 {

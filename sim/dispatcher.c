@@ -124,7 +124,7 @@ static void preempt(struct sim *s, int c, int why, bool for_sched)
 static void get_sched_a_cpu(struct sim *s, int id, bool woke)
 {
 	struct rule_cpu best = { 0 };
-	int victim = -1;
+	int victim = -1, own = s->t[id].prev_cpu;
 
 	if (s->sched_running || s->hold_sched)
 		return;
@@ -142,8 +142,7 @@ static void get_sched_a_cpu(struct sim *s, int id, bool woke)
 		const struct rule_cpu *rc = &s->cpu[c].rc;
 
 		if (s->cpu[c].cur >= 0 && rule_sched_may_preempt(rc, &s->cfg.tune, sim_rt(s->now)) &&
-		    (victim < 0 || rule_sched_victim_better_for(rc, c == s->t[id].prev_cpu, &best,
-								 victim == s->t[id].prev_cpu))) {
+		    (victim < 0 || rule_sched_victim_better_for(rc, c == own, &best, victim == own))) {
 			best = *rc;
 			victim = c;
 		}
@@ -447,6 +446,7 @@ static void place_shared(struct sim *s, int id, double deadline, int self, bool 
 static void land(struct sim *s, struct dbuf_ent *d, int self, bool *slot_free)
 {
 	struct ttask *t = &s->t[d->task];
+	bool draining;
 
 	if (t->st != T_DSQ || t->enq_cnt != d->enq_cnt) {
 		s->r.c.cancel++;   /* rescued while the scheduler was stuck */
@@ -471,11 +471,12 @@ static void land(struct sim *s, struct dbuf_ent *d, int self, bool *slot_free)
 	t->slice = d->slice;
 	t->pending_deadline = d->deadline;
 	t->decided = true;
+	draining = d->cpu == self;
 	sim_fifo_push(&s->cpu[d->cpu].local, s->nr_tasks, d->task);
-	if (d->cpu == self)
+	if (draining)
 		*slot_free = false;   /* as handle_dispatched: its own queue comes first */
 	/* RULE_KICK_IDLE needs nothing here: an idle CPU looks at once. */
-	if (rule_policy_kick(d->flags & SCX_DF_PREEMPT, d->cpu == self) == RULE_KICK_PREEMPT &&
+	if (rule_policy_kick(d->flags & SCX_DF_PREEMPT, draining) == RULE_KICK_PREEMPT &&
 	    s->cpu[d->cpu].cur >= 0)
 		preempt(s, d->cpu, SCX_LUA_KICK_POLICY, false);
 }
