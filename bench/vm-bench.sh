@@ -27,6 +27,7 @@ awk -v runs="$BENCH_RUNS" '
   END {
     lower["messaging_threads_s"] = lower["messaging_processes_s"] = lower["hackbench_s"] = 1
     lower["cyclictest_avg_us"] = lower["cyclictest_p99_us"] = lower["cyclictest_max_us"] = 1
+    lower["cyclictest_wake_run_us"] = lower["cyclictest_wake_run_max_us"] = 1
     printf "| figure |"; for (s = 1; s <= ns; s++) printf " %s |", order[s]; printf "\n|---|"
     for (s = 1; s <= ns; s++) printf "---:|"; printf "\n"
     for (f = 1; f <= nf; f++) {

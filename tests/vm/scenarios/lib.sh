@@ -39,6 +39,38 @@ last_stats() { if [ "$2" = core ]; then grep '^\[scx_lua\]' "$1"; else grep '^  
 start_scx() { log=$1; shift; scx_lua "$@" > "$log" 2>&1 & SCX=$!; wait_state enabled 30; }
 finish() { echo "$1: $PASS passed, $FAIL failed"; [ "$FAIL" -eq 0 ]; }
 TRACEFS=/sys/kernel/tracing
+# Under TCG, cyclictest's figure is mostly the emulator's: with every vCPU
+# busy, a vCPU takes its timer interrupt at a fixed 4 ms cadence (in
+# traces, ~90% of the wake-ups at one phase of it, under EEVDF and scx_lua
+# alike), and two EEVDF runs in one boot differed 1.7x. What a scheduler
+# decides is the time from the wake-up (sched_wakeup) to the task running
+# (sched_switch into it): wake_run, shown next to the whole.
+# trace_wakeups COMM: trace COMM's wake-ups and switches in, from now;
+# trace_wakeups off FILE: stop, and save the trace in FILE.
+trace_wakeups() {
+  e=$TRACEFS/events/sched
+  [ -d $e ] || mount -t tracefs tracefs $TRACEFS 2>/dev/null
+  [ -d $e ] || return 0
+  if [ "$1" != off ]; then
+    echo 8192 > $TRACEFS/buffer_size_kb
+    echo "comm == \"$1\"" > $e/sched_wakeup/filter
+    echo "next_comm == \"$1\"" > $e/sched_switch/filter
+    echo > $TRACEFS/trace
+    echo 1 > $e/sched_wakeup/enable; echo 1 > $e/sched_switch/enable
+  else
+    echo 0 > $e/sched_wakeup/enable; echo 0 > $e/sched_switch/enable
+    cp $TRACEFS/trace "$2"; echo > $TRACEFS/trace
+  fi
+}
+# wake_run FILE: "AVG MAX" in us, for the thread woken most in FILE (the
+# measuring one); a wake-up counts up to the next switch into its thread.
+wake_run() {
+  awk 'function ts() { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+[.][0-9]+:$/) { sub(/:$/, "", $i); return $i + 0 } }
+    / sched_wakeup: / { p = $0; sub(/.* pid=/, "", p); sub(/ .*/, "", p); w[p] = ts() }
+    / sched_switch: / { p = $0; sub(/.* next_pid=/, "", p); sub(/ .*/, "", p)
+      if (w[p]) { d = (ts() - w[p]) * 1e6; n[p]++; s[p] += d; if (d > mx[p]) mx[p] = d; w[p] = 0 } }
+    END { for (p in n) if (n[p] > n[b]) b = p; if (b != "") printf "%.0f %.0f", s[b] / n[b], mx[b] }' "$1" 2>/dev/null
+}
 # Policies a case edits live here: scx_lua refuses a policy in a folder
 # others may write (/tmp is world-writable), as it refuses such a file.
 POLDIR=/tmp/policies; mkdir -p $POLDIR; chmod 755 $POLDIR

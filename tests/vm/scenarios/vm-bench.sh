@@ -45,14 +45,16 @@ messaging() { perf bench sched messaging "$@" -g 4 -l 100 2>&1 | awk '/Total tim
 hackbench_s() { hackbench -p -g 4 -l 100 2>&1 | awk '/^Time:/ {print $2}'; }
 stress_bogo() { stress-ng --cpu "$NCPU" --timeout "${SECS}s" --metrics-brief 2>&1 | awk '$0 ~ / cpu / && $5 ~ /^[0-9]+$/ {print $5; exit}'; }
 # Wake-up latency of an ordinary task beside CPU hogs (histogram to 200 ms).
+# Its wake-ups and switches in are traced too (lib.sh: wake_run).
 cyclic() {
   stress-ng --cpu "$NCPU" --timeout "$((SECS + 2))s" --quiet & hogs=$!
   sleep 1
+  trace_wakeups cyclictest
   cyclictest -q -m -i 1000 -D "${SECS}s" -h 200000 > /tmp/cyc 2>&1
+  trace_wakeups off /tmp/cyc.trace
   wait $hogs
   sed -n 's/^# Avg Latencies: *0*\([0-9][0-9]*\).*/\1/p' /tmp/cyc | head -1
 }
-
 workloads() {
   phase messaging_threads_s messaging -t
   phase messaging_processes_s messaging
@@ -66,6 +68,9 @@ workloads() {
   [ -n "${BENCH_DEBUG:-}" ] && awk -v tag="#h $run $sched" "$num"'
       /^[0-9]/ { b = int(num($1) / 500); if (b > 40) b = 40; n[b] += num($2); t += num($2) }
       END { for (i = 0; i <= 40; i++) if (n[i]) printf "%s %s%d us: %d (%.1f%%)\n", tag, i == 40 ? ">=" : "<", i == 40 ? 20000 : (i + 1) * 500, n[i], 100 * n[i] / t }' /tmp/cyc
+  wr=$(wake_run /tmp/cyc.trace)
+  res cyclictest_wake_run_us "${wr% *}"
+  res cyclictest_wake_run_max_us "${wr#* }"
   res cyclictest_max_us "$(sed -n 's/^# Max Latencies: *0*\([0-9][0-9]*\).*/\1/p' /tmp/cyc | head -1)"
   res cyclictest_p99_us "$(awk "$num"'
       /^# Total:/ { total = num($3) } /^[0-9]/ { n[num($1)] = num($2) }
