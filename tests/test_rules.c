@@ -57,6 +57,38 @@ static void tick(void)
 	CHECK(!rule_tick_preempts_for_sched(&s, &tu, 10 * MS, false, false), "nothing pending");
 }
 
+static void tick_for_waiting(void)
+{
+	static const struct {
+		struct rule_cpu c;
+		bool kthread;
+		rule_ns head;
+		bool want;
+		const char *why;
+	} c[] = {
+		{ { .deadline = 500, .run_start = 5 * MS, .busy_since = 5 * MS }, false, 100, true,
+		  "a later deadline that ran 5 ms: preempted" },
+		{ { .deadline = 500, .run_start = 9500000, .busy_since = 9500000 }, false, 100, false,
+		  "used 0.5 ms: the guard holds at a tick too" },
+		{ { .deadline = 500, .run_start = 5 * MS, .busy_since = 5 * MS }, false, 900, false,
+		  "the waiting task's deadline is later" },
+		{ { .deadline = 500, .run_start = 5 * MS, .busy_since = 5 * MS }, false, 500, false,
+		  "equal: never" },
+		{ { .deadline = 0, .run_start = 5 * MS, .busy_since = 5 * MS }, false, 100, true,
+		  "placed by the idle fast path: later than any" },
+		{ { .deadline = 0, .run_start = 5 * MS, .busy_since = 5 * MS }, true, 100, false,
+		  "a kernel thread: never" },
+		{ { .deadline = 500, .run_start = 0, .busy_since = 5 * MS }, false, 100, false,
+		  "taken already by a preemption" },
+		{ { .deadline = 500, .run_start = 5 * MS, .busy_since = 0 }, false, 100, false,
+		  "nothing runs" },
+	};
+
+	for (unsigned i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		CHECK(rule_tick_preempts_for_waiting(&c[i].c, c[i].kthread, &tu, c[i].head, 10 * MS) ==
+		      c[i].want, "rule_tick_preempts_for_waiting: %s", c[i].why);
+}
+
 static void preempt_for_sched(void)
 {
 	static const struct {
@@ -238,6 +270,7 @@ int main(void)
 {
 	sched_first();
 	tick();
+	tick_for_waiting();
 	preempt_for_sched();
 	preempt_for_deadline();
 	victim_here();
