@@ -211,6 +211,7 @@ static bool rule_dispatch(struct task_struct *p, struct task_ctx *tctx, u64 enq_
 		kick_idle_for(p, SCX_LUA_KICK_TASK_IDLE);
 	} else if (!preempt_in_place(p, tctx, obs.deadline, obs.slice, enq_flags)) {
 		insert_shared(p, tctx, obs.slice, obs.deadline, enq_flags);
+		tctx->tick_preempt = tctx->woke;
 		place_shared(p, tctx, obs.deadline, &dc);
 	}
 	__sync_fetch_and_add(&nr_rule_dispatches, 1);

@@ -207,7 +207,8 @@ struct task_ctx {
 	u32 decided;        /* its next run has a decision (deadline may be 0) */
 	u32 run_decided;    /* its current run had one (not the kernel's fast path) */
 	u32 sync_wake;      /* its last wake-up was a sync one (select_cpu; cleared as it runs) */
-	u32 pad;
+	u32 tick_preempt;   /* woken, its rule preempts, it waits in the shared DSQ: one
+			     * tick may still take a CPU for it (tick_preempt_for_waiting) */
 };
 
 struct {
@@ -574,11 +575,14 @@ void BPF_STRUCT_OPS(lua_stopping, struct task_struct *p, bool runnable)
 }
 
 /*
- * From a tick: the first task of the shared DSQ, if its rule preempts
- * (rules.h: rule_tick_preempts_for_waiting), takes this CPU when what runs
- * here (@c) has a later deadline. Only the first: the others wait behind
- * it wherever they go. Left out: tasks the policy decided in Lua (it asks
- * for a preemption with DF_PREEMPT, at its decision).
+ * From a tick: the first task of the shared DSQ, woken and placed there by
+ * a rule that preempts (tick_preempt), takes this CPU when what runs here
+ * (@c) has a later deadline (rules.h: rule_tick_preempts_for_waiting);
+ * once, whichever CPU ticks first. Only the first task: the others wait
+ * behind it wherever they go. Left out: tasks the policy decided in Lua (it
+ * asks for a preemption with DF_PREEMPT, at its decision), tasks back from
+ * a preemption or a slice's end (they preempt nobody at their enqueue
+ * either), and bypasses.
  */
 static void tick_preempt_for_waiting(struct task_struct *p, s32 cpu, const struct rule_cpu *c,
 				     const struct rule_tune *tu, u64 now)
@@ -589,20 +593,21 @@ static void tick_preempt_for_waiting(struct task_struct *p, s32 cpu, const struc
 
 	if (!builtin_idle || !scx_bpf_dsq_nr_queued(SCX_LUA_SHARED_DSQ))
 		return;
+	/* This CPU takes those first: preempting for the head is in vain. */
+	if (scx_bpf_dsq_nr_queued(cpu & CPU_MASK) ||
+	    scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL_ON | cpu))
+		return;
 	if (bpf_iter_scx_dsq_new(&it, SCX_LUA_SHARED_DSQ, 0) == 0 &&
 	    (head = bpf_iter_scx_dsq_next(&it))) {
 		struct task_ctx *hctx = lookup_task_ctx(head);
-		struct rule_params *r = NULL;
-		u32 id;
 
-		if (hctx && hctx->rule) {
-			id = hctx->rule;
-			r = bpf_map_lookup_elem(&rules, &id);
-		}
-		preempt = r && r->kind != RULE_NONE && r->preempt && cpu_in(head->cpus_ptr, cpu) &&
+		preempt = hctx && hctx->tick_preempt && cpu_in(head->cpus_ptr, cpu) &&
 			  rule_wakeup_may_preempt(tu, hctx->sync_wake) &&
 			  rule_tick_preempts_for_waiting(c, is_kernel_bypass(p), tu,
 							 head->scx.dsq_vtime, now);
+		/* Claimed: the other CPUs' ticks leave it to this one. */
+		if (preempt)
+			hctx->tick_preempt = 0;
 	}
 	bpf_iter_scx_dsq_destroy(&it);
 	if (!preempt)
