@@ -39,9 +39,7 @@ static bool keep_running(struct task_struct *p, struct task_ctx *tctx, u64 enq_f
 	 * it, out of reach of the other CPUs, while one of them went idle.
 	 */
 	if (!rule_keep_running(enq_flags & SCX_ENQ_WAKEUP, p->scx.slice, tctx->slice, &s,
-			       scx_bpf_dsq_nr_queued(SCX_LUA_SHARED_DSQ),
-			       scx_bpf_dsq_nr_queued(cpu & CPU_MASK) +
-			       scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL_ON | cpu)))
+			       scx_bpf_dsq_nr_queued(SCX_LUA_SHARED_DSQ), nr_queued_for(cpu)))
 		return false;
 	tctx->deadline = tctx->run_deadline;
 	tctx->decided = tctx->run_decided;
@@ -161,9 +159,7 @@ static bool preempt_in_place(struct task_struct *p, struct task_ctx *tctx, u64 d
 		 rule_deadline_preempts(c, &tu, deadline, bpf_ktime_get_ns());
 	if (!victim)
 		return false;
-	waiting = scx_bpf_dsq_nr_queued(SCX_LUA_SHARED_DSQ) +
-		  scx_bpf_dsq_nr_queued(here & CPU_MASK) +
-		  scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL_ON | here);
+	waiting = scx_bpf_dsq_nr_queued(SCX_LUA_SHARED_DSQ) + nr_queued_for(here);
 	/* A CPU number, not bpf_cpumask_intersects()'s bool, which needs
 	 * kbool() (compat.bpf.h: it returned -256 for false here). */
 	idle = scx_bpf_get_idle_cpumask();

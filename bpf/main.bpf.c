@@ -364,6 +364,12 @@ static void kick_preempt(s32 cpu, int why)
 	kick(cpu, SCX_KICK_PREEMPT, why);
 }
 
+/* Tasks @cpu runs before any of the shared DSQ: its local DSQ, then ours. */
+static s32 nr_queued_for(s32 cpu)
+{
+	return scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL_ON | cpu) + scx_bpf_dsq_nr_queued(cpu & CPU_MASK);
+}
+
 #include "channels.bpf.h"
 #include "usersched.bpf.h"
 #include "fastpath.bpf.h"
@@ -577,15 +583,15 @@ void BPF_STRUCT_OPS(lua_stopping, struct task_struct *p, bool runnable)
 /*
  * From a tick: the first task of the shared DSQ, woken and placed there by
  * a rule that preempts (tick_preempt), takes this CPU when what runs here
- * (@c) has a later deadline (rules.h: rule_tick_preempts_for_waiting);
+ * has a later deadline (rules.h: rule_tick_preempts_for_waiting);
  * once, whichever CPU ticks first. Only the first task: the others wait
  * behind it wherever they go. Left out: tasks the policy decided in Lua (it
  * asks for a preemption with DF_PREEMPT, at its decision), tasks back from
  * a preemption or a slice's end (they preempt nobody at their enqueue
  * either), and bypasses.
  */
-static void tick_preempt_for_waiting(struct task_struct *p, s32 cpu, const struct rule_cpu *c,
-				     const struct rule_tune *tu, u64 now)
+static void tick_preempt_for_waiting(struct task_struct *p, s32 cpu, const struct rule_tune *tu,
+				     u64 now)
 {
 	struct bpf_iter_scx_dsq it;
 	struct task_struct *head;
@@ -594,8 +600,7 @@ static void tick_preempt_for_waiting(struct task_struct *p, s32 cpu, const struc
 	if (!builtin_idle || !scx_bpf_dsq_nr_queued(SCX_LUA_SHARED_DSQ))
 		return;
 	/* This CPU takes those first: preempting for the head is in vain. */
-	if (scx_bpf_dsq_nr_queued(cpu & CPU_MASK) ||
-	    scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL_ON | cpu))
+	if (nr_queued_for(cpu))
 		return;
 	if (bpf_iter_scx_dsq_new(&it, SCX_LUA_SHARED_DSQ, 0) == 0 &&
 	    (head = bpf_iter_scx_dsq_next(&it))) {
@@ -603,7 +608,7 @@ static void tick_preempt_for_waiting(struct task_struct *p, s32 cpu, const struc
 
 		preempt = hctx && hctx->tick_preempt && cpu_in(head->cpus_ptr, cpu) &&
 			  rule_wakeup_may_preempt(tu, hctx->sync_wake) &&
-			  rule_tick_preempts_for_waiting(c, is_kernel_bypass(p), tu,
+			  rule_tick_preempts_for_waiting(cpu_state(cpu), is_kernel_bypass(p), tu,
 							 head->scx.dsq_vtime, now);
 		/* Claimed: the other CPUs' ticks leave it to this one. */
 		if (preempt)
@@ -632,10 +637,10 @@ void BPF_STRUCT_OPS(lua_tick, struct task_struct *p)
 	struct rule_tune tu;
 	u64 now;
 
-	tune_view(&tu);
-	now = bpf_ktime_get_ns();
 	if (is_usersched_task(p))
 		return;
+	tune_view(&tu);
+	now = bpf_ktime_get_ns();
 	if (park_usersched) {
 		sched_view(&s);
 		if (rule_tick_preempts_for_sched(&s, &tu, now, usersched_running,
@@ -644,7 +649,7 @@ void BPF_STRUCT_OPS(lua_tick, struct task_struct *p)
 			return;
 		}
 	}
-	tick_preempt_for_waiting(p, cpu, cpu_state(cpu), &tu, now);
+	tick_preempt_for_waiting(p, cpu, &tu, now);
 }
 
 s32 BPF_STRUCT_OPS(lua_init_task, struct task_struct *p, struct scx_init_task_args *args)

@@ -230,10 +230,11 @@ static inline bool rule_tick_preempts_for_waiting(const struct rule_cpu *c, bool
 						  const struct rule_tune *tu,
 						  rule_ns head_deadline, rule_ns now)
 {
-	rule_ns mine = c->deadline ? c->deadline : kthread ? 0 : ~(rule_ns)0;
+	struct rule_cpu v = *c;
 
-	return head_deadline < mine && c->run_start && c->busy_since &&
-	       now - c->busy_since >= tu->preempt_min_ns;
+	if (!v.deadline)
+		v.deadline = kthread ? 0 : ~(rule_ns)0;
+	return rule_deadline_preempts(&v, tu, head_deadline, now);
 }
 
 /* Would it, but for preempt_min_ns (counted: the guard at work)? */
