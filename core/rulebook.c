@@ -113,11 +113,14 @@ void rulebook_compare(struct rulebook *rb, const struct scx_task *t, double vtim
 
 	if (!t->rule || r->kind == RULE_NONE || (t->flags & SCX_TF_NEW))
 		return;
-	/* The kernel side keeps a preempted task's place before any rule. */
-	if ((t->flags & SCX_TF_PREEMPTED) && rb->tune->keep_preempted > 0)
-		return;
 	rule_decide(r, &vtime, &rb->clock, rule_ns_of(t->stop_ts - t->start_ts),
 		    rule_ns_of(t->exec_runtime), t->weight, rule_ns_of(t->enqueue_ts), &deadline, &slice);
+	/* The kernel side keeps a preempted task's place before any rule
+	 * (keep_preempted): no decision of the rule's to compare. The clock
+	 * still moves above: a backend without that shortcut (synth) showed
+	 * the policy this record, and the policy's clock moved with it. */
+	if ((t->flags & SCX_TF_PREEMPTED) && rb->tune->keep_preempted > 0)
+		return;
 	stats->nr_rule_checked++;
 	if (!agree((double)deadline, t->deadline))
 		stats->nr_rule_disagree++;

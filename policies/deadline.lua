@@ -24,7 +24,12 @@
 --   (scx.TF_OBSERVED), which keeps vtime_now in step. What stays in Lua: new
 --   tasks, and everything with --opt rule=false or under -u.
 -- Knobs: --opt slice_us=N (base slice, default -s), slice_min_us=N
---   (floor, default -S), rule=false (no rule: every decision in Lua).
+--   (floor, default -S), rule=false (no rule: every decision in Lua),
+--   keep_preempted=true (a task the kernel side preempts goes back with
+--   its deadline and what is left of its slice, without a rule run: fewer
+--   switches for message passing, but a hog keeps an early deadline, so a
+--   sleeper's next wake-up may find no CPU it can preempt; off by default
+--   for that, see docs/results.md).
 --   slice = slice * weight / 100, within [slice_min, --slice-us-max].
 local scx = require "scx"
 
@@ -40,6 +45,11 @@ function P.init(sys)
   slice = (sys.opts.slice_us or sys.slice_ns / scx.USEC) * scx.USEC
   slice_min = (sys.opts.slice_min_us or sys.slice_min_ns / scx.USEC) * scx.USEC
   slice_max = sys.slice_max_ns
+  local kp = sys.opts.keep_preempted
+  if kp ~= nil and type(kp) ~= "boolean" then
+    error("--opt keep_preempted takes true or false, not " .. tostring(kp), 0)
+  end
+  if kp then scx.tune { keep_preempted = true } end
   if sys.opts.rule ~= false then
     -- What P.enqueue does below, for the kernel to do by itself.
     scx.rule(1, { kind = "vtime", slice_ns = slice, slice_min_ns = slice_min,

@@ -239,6 +239,8 @@ void sim_print_json(FILE *f, const struct sim_metrics *ms, int n)
 	fprintf(f, "[\n");
 	for (int p = 0; p < n; p++) {
 		const struct sim_metrics *m = &ms[p];
+		struct lua_counter cs[LUA_COUNTERS_NR];
+		int nc;
 
 		fprintf(f, "  {\"policy\": \"%s\", \"workload\": \"%s\", \"cpus\": %d, ", m->policy,
 			m->workload, m->cpus);
@@ -253,9 +255,15 @@ void sim_print_json(FILE *f, const struct sim_metrics *ms, int n)
 		jnum(f, "sched_ns", m->sched_ns, true);
 		jnum(f, "task_cpu_ns", m->task_cpu_ns, true);
 		fprintf(f, "\"steps\": %llu, \"user_dispatches\": %llu, \"kernel_dispatches\": %llu, "
-			"\"bounces\": %llu, \"policy_errors\": %llu},\n   \"groups\": [\n",
+			"\"bounces\": %llu, \"policy_errors\": %llu,\n    \"counters\": {",
 			(unsigned long long)m->steps, m->c.user_dispatches, m->c.kernel_dispatches,
 			m->c.bounce, (unsigned long long)m->policy_errors);
+		/* The live stats line's counters, by its names: a simulator row
+		 * and a vm-bench row compare name by name. */
+		nc = lua_counters_list(&m->c, cs);
+		for (int i = 0; i < nc; i++)
+			fprintf(f, "%s\"%s\": %llu", i ? ", " : "", cs[i].name, cs[i].v);
+		fprintf(f, "}},\n   \"groups\": [\n");
 		for (int g = 0; g < m->nr_groups; g++) {
 			const struct group_metrics *gm = &m->g[g];
 

@@ -16,6 +16,12 @@ for p in deadline fifo; do
   expect "check $p: its rule and P.enqueue agree on every decision" \
     test $rc -eq 0 -a -n "$(grep -E 'rules: [1-9][0-9]* decisions compared with the task.s rule, 0 differ' "$T/c")"
 done
+$BIN check policies/deadline.lua --opt keep_preempted=true > "$T/c" 2>&1; rc=$?
+expect "check deadline keep_preempted: the rule and P.enqueue still agree on every decision" \
+  test $rc -eq 0 -a -n "$(grep -E 'rules: [1-9][0-9]* decisions compared with the task.s rule, 0 differ' "$T/c")"
+$BIN check policies/deadline.lua --opt keep_preempted=yes > "$T/c" 2>&1; rc=$?
+expect "check deadline keep_preempted=yes: the load fails naming the values it takes" \
+  test $rc -eq 1 -a -n "$(grep 'keep_preempted takes true or false, not yes' "$T/c")"
 $BIN check tests/policies/rule_mismatch.lua > "$T/c" 2>&1; rc=$?
 expect "check rule_mismatch: a rule that is not the policy's arithmetic is a problem" \
   test $rc -eq 1 -a -n "$(grep -E 'rules: [0-9]+ decisions .* [1-9][0-9]* differ' "$T/c")"
@@ -50,4 +56,12 @@ expect "sim deadline: with its rule, under a tenth of the steps ($(steps "$T/on"
   test "$(steps "$T/on")" -gt 0 -a $(( $(steps "$T/on") * 10 )) -lt "$(steps "$T/off")"
 expect "sim deadline: ui wake p99 within 0.5 ms of the Lua path's ($(p99 "$T/on" ui) vs $(p99 "$T/off" ui) ns)" \
   awk -v a="$(p99 "$T/on" ui)" -v b="$(p99 "$T/off" ui)" 'BEGIN { d = a - b; exit !(a != "" && b != "" && d <= 5e5 && d >= -5e5) }'
+# --opt keep_preempted=true: a task the kernel side preempts keeps its
+# place without another run of the rule; without it, none is kept.
+$BIN sim policies/deadline.lua --workload $W --opt keep_preempted=true --json > "$T/kp" 2>&1
+ctr() { sed -n "s/.*\"$2\": \([0-9]*\).*/\1/p" "$1" | head -1; }
+expect "sim deadline keep_preempted: preempted tasks kept ($(ctr "$T/kp" preempt_kept)), rule runs fewer ($(ctr "$T/kp" rule_dispatches) vs $(ctr "$T/on" rule_dispatches))" \
+  test "$(ctr "$T/kp" preempt_kept)" -gt 0 -a "$(ctr "$T/kp" rule_dispatches)" -lt "$(ctr "$T/on" rule_dispatches)"
+expect "sim deadline: without the knob no preempted task is kept" test "$(ctr "$T/on" preempt_kept)" = 0
 done_testing rules.sh
+
