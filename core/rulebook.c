@@ -115,10 +115,12 @@ void rulebook_compare(struct rulebook *rb, const struct scx_task *t, double vtim
 		return;
 	rule_decide(r, &vtime, &rb->clock, rule_ns_of(t->stop_ts - t->start_ts),
 		    rule_ns_of(t->exec_runtime), t->weight, rule_ns_of(t->enqueue_ts), &deadline, &slice);
-	/* The kernel side keeps a preempted task's place before any rule
-	 * (keep_preempted): no decision of the rule's to compare. The clock
-	 * still moves above: a backend without that shortcut (synth) showed
-	 * the policy this record, and the policy's clock moved with it. */
+	/* Under keep_preempted, what a preempted task gets is its place, not
+	 * the rule's decision: the kernel side keeps it so without a record,
+	 * and a policy may do the same in P.enqueue for the records it does
+	 * see (fifo) or decide them afresh (deadline's knob). Nothing to
+	 * compare; the clock above moves all the same, as the policy's did
+	 * on seeing this record. */
 	if ((t->flags & SCX_TF_PREEMPTED) && rb->tune->keep_preempted > 0)
 		return;
 	stats->nr_rule_checked++;

@@ -25,11 +25,13 @@
 --   tasks, and everything with --opt rule=false or under -u.
 -- Knobs: --opt slice_us=N (base slice, default -s), slice_min_us=N
 --   (floor, default -S), rule=false (no rule: every decision in Lua),
---   keep_preempted=true (a task the kernel side preempts goes back with
---   its deadline and what is left of its slice, without a rule run: fewer
---   switches for message passing, but a hog keeps an early deadline, so a
---   sleeper's next wake-up may find no CPU it can preempt; off by default
---   for that, see docs/results.md).
+--   keep_preempted=true (a task the kernel side preempts, with a decided
+--   run and some slice left, goes back with its deadline and the rest of
+--   its slice and sends no record: P.enqueue sees the run with its next
+--   one. It holds with rule=false and under -u too: it is scx.tune's, not
+--   the rule's. Fewer switches for message passing, but a hog keeps an
+--   early deadline, so a sleeper's next wake-up may find no CPU it can
+--   preempt; off by default for that, see docs/results.md).
 --   slice = slice * weight / 100, within [slice_min, --slice-us-max].
 local scx = require "scx"
 

@@ -64,4 +64,3 @@ expect "sim deadline keep_preempted: preempted tasks kept ($(ctr "$T/kp" preempt
   test "$(ctr "$T/kp" preempt_kept)" -gt 0 -a "$(ctr "$T/kp" rule_dispatches)" -lt "$(ctr "$T/on" rule_dispatches)"
 expect "sim deadline: without the knob no preempted task is kept" test "$(ctr "$T/on" preempt_kept)" = 0
 done_testing rules.sh
-
