@@ -17,8 +17,9 @@ measure() {  # LABEL: CPU hogs on every CPU + a SCHED_OTHER task waking every 2 
   wait $c
   trace_wakeups off /tmp/trace.$1
   wake_run /tmp/trace.$1 > /tmp/wr.$1
+  wake_run /tmp/trace.$1 1 > /tmp/wr1.$1
 }
-wr() { awk -v f=$2 '{ print $f }' /tmp/wr.$1; }
+wr() { awk -v f=$2 '{ print $f }' /tmp/wr${3:-}.$1; }
 lat() { sed -n "s/.*$2: *\([0-9]*\).*/\1/p" /tmp/cyc.$1 | head -1; }
 bogo() { awk '$0 ~ / cpu / && $5 ~ /^[0-9]+$/ {print $5; exit}' /tmp/ng.$1; }
 
@@ -46,6 +47,7 @@ echo "# | wake-up latency avg (us, lower wins) | $(lat eevdf Avg) | $(lat scx Av
 echo "# | wake-up latency max (us)            | $(lat eevdf Max) | $(lat scx Max) | $(ratio "$(lat eevdf Max)" "$(lat scx Max)") |"
 echo "# | woken to running avg (us)           | $(wr eevdf 1) | $(wr scx 1) | $(ratio "$(wr eevdf 1)" "$(wr scx 1)") |"
 echo "# | woken to running (us, max)          | $(wr eevdf 2) | $(wr scx 2) | $(ratio "$(wr eevdf 2)" "$(wr scx 2)") |"
+echo "# | ... max past the load's first second | $(wr eevdf 2 1) | $(wr scx 2 1) | $(ratio "$(wr eevdf 2 1)" "$(wr scx 2 1)") |"
 echo "# | CPU hogs, bogo ops (higher wins)    | $(bogo eevdf) | $(bogo scx) | $(ratio "$(bogo eevdf)" "$(bogo scx)") |"
 echo "# (under software emulation: compare ratios, not absolute figures; there the timer"
 echo "# interrupt itself comes late, for both: \"woken to running\" is the scheduler's part)"

@@ -62,11 +62,15 @@ trace_wakeups() {
     cp $TRACEFS/trace "$2"; echo > $TRACEFS/trace
   fi
 }
-# wake_run FILE: "AVG MAX" in us, for the thread woken most in FILE (the
-# measuring one); a wake-up counts up to the next switch into its thread.
+# wake_run FILE [SKIP_S]: "AVG MAX" in us, for the thread woken most in
+# FILE (the measuring one); a wake-up counts up to the next switch into its
+# thread. With SKIP_S, the wake-ups of the trace's first SKIP_S seconds do
+# not count: a load's start (its forks, a scheduler's first records for
+# them) apart from its steady state.
 wake_run() {
-  awk 'function ts() { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+[.][0-9]+:$/) { sub(/:$/, "", $i); return $i + 0 } }
-    / sched_wakeup: / { p = $0; sub(/.* pid=/, "", p); sub(/ .*/, "", p); w[p] = ts() }
+  awk -v skip="${2:-0}" 'function ts() { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+[.][0-9]+:$/) { sub(/:$/, "", $i); return $i + 0 } }
+    / sched_wakeup: / { p = $0; sub(/.* pid=/, "", p); sub(/ .*/, "", p); t = ts(); if (t0 == "") t0 = t
+      if (t - t0 >= skip) w[p] = t }
     / sched_switch: / { p = $0; sub(/.* next_pid=/, "", p); sub(/ .*/, "", p)
       if (w[p]) { d = (ts() - w[p]) * 1e6; n[p]++; s[p] += d; if (d > mx[p]) mx[p] = d; w[p] = 0 } }
     END { for (p in n) if (n[p] > n[b]) b = p; if (b != "") printf "%.0f %.0f", s[b] / n[b], mx[b] }' "$1" 2>/dev/null
