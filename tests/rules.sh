@@ -50,7 +50,9 @@ expect "scx.rule with id 16: the load fails naming the range" test $rc -eq 1 -a 
 # same latency outcome, and every rule decision observed by the policy.
 $BIN sim policies/deadline.lua --workload $W --json > "$T/on" 2>&1
 $BIN sim policies/deadline.lua --workload $W --opt rule=false --json > "$T/off" 2>&1
-steps() { sed -n 's/.*"steps": \([0-9]*\).*/\1/p' "$1" | head -1; }
+# ctr FILE NAME: the first "NAME": N in a --json report
+ctr() { sed -n "s/.*\"$2\": \([0-9]*\).*/\1/p" "$1" | head -1; }
+steps() { ctr "$1" steps; }
 p99() { grep "\"name\": \"$2\"" "$1" | sed -n 's/.*"wake_p99_ns": \([0-9.e+]*\).*/\1/p'; }
 expect "sim deadline: with its rule, under a tenth of the steps ($(steps "$T/on") vs $(steps "$T/off"))" \
   test "$(steps "$T/on")" -gt 0 -a $(( $(steps "$T/on") * 10 )) -lt "$(steps "$T/off")"
@@ -59,7 +61,6 @@ expect "sim deadline: ui wake p99 within 0.5 ms of the Lua path's ($(p99 "$T/on"
 # --opt keep_preempted=true: a task the kernel side preempts keeps its
 # place without another run of the rule; without it, none is kept.
 $BIN sim policies/deadline.lua --workload $W --opt keep_preempted=true --json > "$T/kp" 2>&1
-ctr() { sed -n "s/.*\"$2\": \([0-9]*\).*/\1/p" "$1" | head -1; }
 expect "sim deadline keep_preempted: preempted tasks kept ($(ctr "$T/kp" preempt_kept)), rule runs fewer ($(ctr "$T/kp" rule_dispatches) vs $(ctr "$T/on" rule_dispatches))" \
   test "$(ctr "$T/kp" preempt_kept)" -gt 0 -a "$(ctr "$T/kp" rule_dispatches)" -lt "$(ctr "$T/on" rule_dispatches)"
 expect "sim deadline: without the knob no preempted task is kept" test "$(ctr "$T/on" preempt_kept)" = 0
