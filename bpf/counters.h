@@ -26,6 +26,7 @@ struct lua_counters {
 	unsigned long long preempt_guarded;    /* would have been, but ran under --preempt-us */
 	unsigned long long preempt_sync;       /* would have been, but the wake-up was a sync one */
 	unsigned long long rcu_first;          /* preempted in an RCU read-side section: ran first */
+	unsigned long long sched_preempted;    /* the scheduler, for a task that may run only there */
 	unsigned long long kept;               /* slice out, nothing waits: went on */
 	unsigned long long preempt_kept;       /* preempted, kept its deadline in BPF */
 	unsigned long long rule_dispatches;    /* decided by the policy's rule, in BPF */
@@ -41,7 +42,7 @@ struct lua_counter {
 	const char *help;
 };
 
-#define LUA_COUNTERS_NR (17 + SCX_LUA_RUN_NR + SCX_LUA_KICK_NR)
+#define LUA_COUNTERS_NR (18 + SCX_LUA_RUN_NR + SCX_LUA_KICK_NR)
 
 /*
  * Every counter of @c, in the stats line's order, with its help: the one
@@ -66,6 +67,7 @@ static inline int lua_counters_list(const struct lua_counters *c, struct lua_cou
 		{ "kick_sched_budget", "... preempted from a tick: the budget ran out" },
 		{ "kick_heartbeat", "... for the scheduler's heartbeat" },
 		{ "kick_tick_deadline", "... preempted from a tick: a waiting task's deadline is earlier" },
+		{ "kick_tick_local", "... preempted from a tick: a kernel thread or idle fast path task waits behind it" },
 	};
 	const struct lua_counter f[] = {
 		{ "queued", c->queued, "records sent to the scheduler process" },
@@ -86,6 +88,8 @@ static inline int lua_counters_list(const struct lua_counters *c, struct lua_cou
 		  "would have been, but the wake-up was a sync one (--preempt-sync)" },
 		{ "rcu_first", c->rcu_first,
 		  "preempted in an RCU read-side section: first on its CPU" },
+		{ "sched_preempted", c->sched_preempted,
+		  "the scheduler process preempted for a woken task that may run only on its CPU" },
 		{ "kept", c->kept, "slice out while nothing waits: went on" },
 		{ "preempt_kept", c->preempt_kept, "preempted by us, kept its deadline (keep_preempted)" },
 		{ "rule_dispatches", c->rule_dispatches, "decided in the kernel by the policy's rule" },

@@ -135,7 +135,9 @@ static bool keep_preempted(struct task_struct *p, struct task_ctx *tctx, u64 enq
 
 /*
  * A woken task that may preempt the CPU waking it, its own (rules.h,
- * rule_preempt_in_place): into this CPU's local DSQ with SCX_ENQ_PREEMPT.
+ * rule_preempt_in_place), or that can run only there while the scheduler
+ * process has held it for a while (rule_wakeup_preempts_sched): into this
+ * CPU's local DSQ with SCX_ENQ_PREEMPT.
  * The kernel zeroes the running task's slice and reschedules on the way
  * out of the wake-up; that task comes back marked preempted (kicked, as
  * for a kick).
@@ -149,14 +151,25 @@ static bool preempt_in_place(struct task_struct *p, struct task_ctx *tctx, u64 d
 	const struct cpumask *idle;
 	struct rule_tune tu;
 	struct rule_cpu *c;
-	u64 waiting;
+	u64 waiting, now;
 
 	if (!own)
 		return false;   /* the common case, cheaply */
 	tune_view(&tu);
 	c = cpu_state(here);
-	victim = rule_wakeup_may_preempt(&tu, tctx->sync_wake) &&
-		 rule_deadline_preempts(c, &tu, deadline, bpf_ktime_get_ns());
+	now = bpf_ktime_get_ns();
+	if (!rule_wakeup_may_preempt(&tu, tctx->sync_wake))
+		return false;
+	if (rule_wakeup_preempts_sched(p->nr_cpus_allowed == 1,
+				       usersched_running && usersched_cpu == here,
+				       usersched_last_run, &tu, now)) {
+		c->deadline = deadline;
+		insert(p, SCX_DSQ_LOCAL, slice, enq_flags | SCX_ENQ_PREEMPT);
+		trace("enq %d: pinned here, preempts the scheduler on cpu %d", p->pid, here);
+		__sync_fetch_and_add(&nr_sched_preempted, 1);
+		return true;
+	}
+	victim = rule_deadline_preempts(c, &tu, deadline, now);
 	if (!victim)
 		return false;
 	waiting = scx_bpf_dsq_nr_queued(SCX_LUA_SHARED_DSQ) + nr_queued_for(here);

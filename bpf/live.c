@@ -60,6 +60,7 @@ void bpf_backend_counters(struct bpf_backend *b, struct lua_counters *c)
 		.deadline_preempts = s->nr_deadline_preempts,
 		.preempt_guarded = s->nr_preempt_guarded,
 		.preempt_sync = s->nr_preempt_sync, .rcu_first = s->nr_rcu_first,
+		.sched_preempted = s->nr_sched_preempted,
 		.kept = s->nr_kept,
 		.preempt_kept = s->nr_preempt_kept, .rule_dispatches = s->nr_rule_dispatches,
 		.observe_dropped = s->nr_observe_dropped,

@@ -119,7 +119,7 @@ volatile u64 nr_user_dispatches, nr_kernel_dispatches, nr_cancel_dispatches;
 volatile u64 nr_bounce_dispatches, nr_failed_dispatches, nr_sched_congested;
 volatile u64 nr_heartbeats, nr_stuck_bypass, nr_stuck_rescued, nr_deadline_preempts;
 volatile u64 nr_starve_rescued, nr_kept, nr_preempt_kept, nr_preempt_guarded;
-volatile u64 nr_preempt_sync, nr_rcu_first;
+volatile u64 nr_preempt_sync, nr_rcu_first, nr_sched_preempted;
 volatile u64 nr_sched_runs[SCX_LUA_RUN_NR];   /* why it was given a CPU */
 volatile u64 nr_kicks[SCX_LUA_KICK_NR];       /* CPUs kicked, by reason */
 volatile u64 starve_scan;   /* set by the heartbeat: look for starved tasks */
@@ -132,6 +132,7 @@ volatile u64 usersched_last_run;    /* ns: when its loop last ran or stopped */
 volatile u64 usersched_pending_since;   /* ns: its oldest undrained record, 0: none */
 volatile u32 usersched_owed;        /* RULE_OWED_* */
 volatile u32 usersched_running;     /* its loop thread is on a CPU */
+volatile s32 usersched_cpu = -1;    /* which, while usersched_running */
 volatile u64 usersched_kicked_at;   /* ns: a CPU was kicked to run it, 0: none */
 volatile u32 usersched_parked;      /* set by user space around its yield */
 
@@ -526,6 +527,7 @@ void BPF_STRUCT_OPS(lua_running, struct task_struct *p)
 		if (is_usersched_loop(p)) {
 			/* It drains every record queued so far. */
 			usersched_running = 1;
+			usersched_cpu = scx_bpf_task_cpu(p);
 			usersched_kicked_at = 0;
 			usersched_owed = 0;
 			usersched_pending_since = 0;
@@ -623,6 +625,22 @@ static void tick_preempt_for_waiting(struct task_struct *p, s32 cpu, const struc
 }
 
 /*
+ * From a tick: a task waits in this CPU's local DSQ behind the one running
+ * (rules.h, rule_tick_preempts_for_local): that one gives way. True when
+ * it did, and the shared DSQ's head then waits for the next dispatch here.
+ */
+static bool tick_preempt_for_local(struct task_struct *p, s32 cpu, const struct rule_tune *tu,
+				   u64 now)
+{
+	if (!rule_tick_preempts_for_local(cpu_state(cpu), is_kernel_bypass(p), tu,
+					  scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL_ON | cpu), now))
+		return false;
+	trace("tick cpu %d: %d preempted, a task waits in its local DSQ", cpu, p->pid);
+	kick_preempt(cpu, SCX_LUA_KICK_TICK_LOCAL);
+	return true;
+}
+
+/*
  * The budget's backstop, on CPUs that do not look for work often enough;
  * and a waiting task's earlier deadline. Left out: the scheduler's own
  * loop, which one step of a 512-record batch keeps on a CPU for 13 ms
@@ -649,7 +667,8 @@ void BPF_STRUCT_OPS(lua_tick, struct task_struct *p)
 			return;
 		}
 	}
-	tick_preempt_for_waiting(p, cpu, &tu, now);
+	if (!tick_preempt_for_local(p, cpu, &tu, now))
+		tick_preempt_for_waiting(p, cpu, &tu, now);
 }
 
 s32 BPF_STRUCT_OPS(lua_init_task, struct task_struct *p, struct scx_init_task_args *args)

@@ -237,6 +237,26 @@ static inline bool rule_tick_preempts_for_waiting(const struct rule_cpu *c, bool
 	return rule_deadline_preempts(&v, tu, head_deadline, now);
 }
 
+/*
+ * At a tick on a CPU running @c, a task waits in this CPU's local DSQ, the
+ * kernel's, which the CPU takes before anything of ours: a kernel thread
+ * woken here, a task the idle fast path sent here while the CPU was idle a
+ * moment ago. Nothing of ours would let it run before the running task's
+ * slice ends, 20 ms later; and whatever waits in the shared DSQ then waits
+ * behind both (the tick leaves such a CPU to it). In a
+ * trace of make demo's load start, rcu_preempt sat there behind a new CPU
+ * hog for 25 ms, and a woken cyclictest behind it. So the running task
+ * gives way once it has had preempt_min_ns of this run; a kernel thread
+ * (@kthread) never does. Left out: the per-CPU DSQs the policy fills by
+ * naming a CPU (its slice is its choice, and DF_PREEMPT its way to ask).
+ */
+static inline bool rule_tick_preempts_for_local(const struct rule_cpu *c, bool kthread,
+						const struct rule_tune *tu, rule_ns nr_local,
+						rule_ns now)
+{
+	return nr_local && !kthread && c->run_start && now - c->run_start >= tu->preempt_min_ns;
+}
+
 /* Would it, but for preempt_min_ns (counted: the guard at work)? */
 static inline bool rule_deadline_guarded(const struct rule_cpu *c, const struct rule_tune *tu,
 					 rule_ns deadline, rule_ns now)
@@ -264,6 +284,24 @@ static inline bool rule_deadline_victim_better_here(const struct rule_cpu *a, bo
 	if (a_here != b_here)
 		return a_here;
 	return rule_deadline_victim_better(a, b);
+}
+
+/*
+ * May a woken task that can run on this CPU only (@pinned) take it from the
+ * scheduler process, which has run here (@sched_here) since @sched_since?
+ * Any other task may go to another CPU (place_shared); this one can only
+ * wait, and nobody preempts the scheduler for a deadline. Its steps are
+ * short in a steady load (0.2-0.4 ms under emulation), but at a load's
+ * start, while LuaJIT compiles the policy's new paths, one step held a CPU
+ * for 8-15 ms, and cyclictest's thread, pinned there, waited that long.
+ * The scheduler comes back first after it (RULE_OWED_MIDBATCH), and has
+ * had preempt_min_ns since it got the CPU: a stream of such wake-ups costs
+ * it at most half its CPU, never its progress.
+ */
+static inline bool rule_wakeup_preempts_sched(bool pinned, bool sched_here, rule_ns sched_since,
+					      const struct rule_tune *tu, rule_ns now)
+{
+	return pinned && sched_here && sched_since && now - sched_since >= tu->preempt_min_ns;
 }
 
 /*

@@ -89,6 +89,47 @@ static void tick_for_waiting(void)
 		      c[i].want, "rule_tick_preempts_for_waiting: %s", c[i].why);
 }
 
+static void tick_for_local(void)
+{
+	static const struct {
+		struct rule_cpu c;
+		bool kthread;
+		rule_ns nr_local;
+		bool want;
+		const char *why;
+	} c[] = {
+		{ { .deadline = 0, .run_start = 5 * MS, .busy_since = 5 * MS }, false, 1, true,
+		  "a kernel thread waits behind a hog that ran 5 ms: preempted" },
+		{ { .deadline = 100, .run_start = 5 * MS, .busy_since = 5 * MS }, false, 1, true,
+		  "an early deadline too: the local DSQ goes first anyway" },
+		{ { .deadline = 0, .run_start = 9500000, .busy_since = 1 * MS }, false, 1, false,
+		  "0.5 ms into this run: not yet" },
+		{ { .deadline = 0, .run_start = 5 * MS, .busy_since = 5 * MS }, false, 0, false,
+		  "nothing waits here" },
+		{ { .deadline = 0, .run_start = 5 * MS, .busy_since = 5 * MS }, true, 1, false,
+		  "a kernel thread runs: never" },
+		{ { .deadline = 0, .run_start = 0, .busy_since = 0 }, false, 1, false,
+		  "idle, the scheduler, or taken by a preemption already" },
+	};
+
+	for (unsigned i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		CHECK(rule_tick_preempts_for_local(&c[i].c, c[i].kthread, &tu, c[i].nr_local, 10 * MS) ==
+		      c[i].want, "rule_tick_preempts_for_local: %s", c[i].why);
+}
+
+static void wakeup_preempts_sched(void)
+{
+	CHECK(rule_wakeup_preempts_sched(true, true, 5 * MS, &tu, 10 * MS),
+	      "pinned to the CPU where the scheduler has run 5 ms: preempt it");
+	CHECK(!rule_wakeup_preempts_sched(false, true, 5 * MS, &tu, 10 * MS),
+	      "a task that may go elsewhere: place_shared's");
+	CHECK(!rule_wakeup_preempts_sched(true, false, 5 * MS, &tu, 10 * MS),
+	      "the scheduler runs elsewhere");
+	CHECK(!rule_wakeup_preempts_sched(true, true, 9500000, &tu, 10 * MS),
+	      "it got the CPU 0.5 ms ago: it keeps preempt_min_ns");
+	CHECK(!rule_wakeup_preempts_sched(true, true, 0, &tu, 10 * MS), "it never ran");
+}
+
 static void preempt_for_sched(void)
 {
 	static const struct {
@@ -271,6 +312,8 @@ int main(void)
 	sched_first();
 	tick();
 	tick_for_waiting();
+	tick_for_local();
+	wakeup_preempts_sched();
 	preempt_for_sched();
 	preempt_for_deadline();
 	victim_here();
