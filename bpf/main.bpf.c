@@ -240,10 +240,6 @@ volatile u64 nr_exit_dropped;      /* exit records lost to a full ring */
  * stale read costs one needless or one missed preemption, never a task. */
 struct rule_cpu cpus[SCX_LUA_MAX_CPUS];
 
-/* A kernel thread was put in this CPU's local DSQ and has not run since
- * (rule_tick_preempts_for_local). Same locking as cpus[]. */
-u32 kthread_waiting[SCX_LUA_MAX_CPUS];
-
 /* The heartbeat (periodic) and the budget (one shot, armed when a record
  * finds every CPU busy). */
 enum { TIMER_HEARTBEAT, TIMER_BUDGET, NR_TIMERS };
@@ -414,7 +410,6 @@ static void enqueue_task(struct task_struct *p, u64 enq_flags)
 	}
 	if (is_kernel_bypass(p)) {
 		trace("enq %d: kernel thread, local", p->pid);
-		kthread_waiting[scx_bpf_task_cpu(p) & CPU_MASK] = 1;
 		insert(p, SCX_DSQ_LOCAL, slice_ns, enq_flags);
 		__sync_fetch_and_add(&nr_kernel_dispatches, 1);
 		return;
@@ -522,8 +517,6 @@ void BPF_STRUCT_OPS(lua_running, struct task_struct *p)
 	struct task_ctx *tctx;
 
 	__sync_fetch_and_add(&nr_running, 1);
-	if (is_kernel_bypass(p))
-		kthread_waiting[scx_bpf_task_cpu(p) & CPU_MASK] = 0;
 	/* A kick that found another task here, or none: not this one's. */
 	c->kicked = 0;
 	c->deadline = 0;
@@ -632,26 +625,6 @@ static void tick_preempt_for_waiting(struct task_struct *p, s32 cpu, const struc
 }
 
 /*
- * From a tick: a kernel thread waits in this CPU's local DSQ behind the
- * task running (rules.h, rule_tick_preempts_for_local): that one gives way.
- * True when it did, and the shared DSQ's head then waits for the next
- * dispatch here.
- */
-static bool tick_preempt_for_local(struct task_struct *p, s32 cpu, const struct rule_tune *tu,
-				   u64 now)
-{
-	u32 *waiting = &kthread_waiting[cpu & CPU_MASK];
-
-	if (*waiting && !scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL_ON | cpu))
-		*waiting = 0;   /* it ran, or went elsewhere, unseen by ops.running */
-	if (!rule_tick_preempts_for_local(cpu_state(cpu), is_kernel_bypass(p), tu, *waiting, now))
-		return false;
-	trace("tick cpu %d: %d preempted, a kernel thread waits behind it", cpu, p->pid);
-	kick_preempt(cpu, SCX_LUA_KICK_TICK_LOCAL);
-	return true;
-}
-
-/*
  * The budget's backstop, on CPUs that do not look for work often enough;
  * and a waiting task's earlier deadline. Left out: the scheduler's own
  * loop, which one step of a 512-record batch keeps on a CPU for 13 ms
@@ -678,8 +651,7 @@ void BPF_STRUCT_OPS(lua_tick, struct task_struct *p)
 			return;
 		}
 	}
-	if (!tick_preempt_for_local(p, cpu, &tu, now))
-		tick_preempt_for_waiting(p, cpu, &tu, now);
+	tick_preempt_for_waiting(p, cpu, &tu, now);
 }
 
 s32 BPF_STRUCT_OPS(lua_init_task, struct task_struct *p, struct scx_init_task_args *args)

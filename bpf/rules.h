@@ -237,29 +237,6 @@ static inline bool rule_tick_preempts_for_waiting(const struct rule_cpu *c, bool
 	return rule_deadline_preempts(&v, tu, head_deadline, now);
 }
 
-/*
- * At a tick on a CPU running @c, a kernel thread woken here waits in this
- * CPU's local DSQ (@kthread_waiting), the kernel's, which the CPU takes
- * before anything of ours. Nothing of ours would let it run before the
- * running task's slice ends, 20 ms later; and whatever waits in the shared
- * DSQ then waits behind both (the tick leaves such a CPU to it). In a
- * trace of make demo's load start, rcu_preempt sat there behind a new CPU
- * hog for 25 ms, and a woken cyclictest behind it. So the running task
- * gives way once it has had preempt_min_ns of this run; a kernel thread
- * (@kthread) never does. Left out: a task the idle fast path sent here
- * just as the CPU stopped being idle (preempting for those too, about 500
- * times a vm-bench set, made hackbench 1.12x slower in one boot: 0.705
- * against 0.629 s), and the per-CPU DSQs the policy fills by naming a CPU
- * (its slice is its choice, and DF_PREEMPT its way to ask).
- */
-static inline bool rule_tick_preempts_for_local(const struct rule_cpu *c, bool kthread,
-						const struct rule_tune *tu, bool kthread_waiting,
-						rule_ns now)
-{
-	return kthread_waiting && !kthread && c->run_start &&
-	       now - c->run_start >= tu->preempt_min_ns;
-}
-
 /* Would it, but for preempt_min_ns (counted: the guard at work)? */
 static inline bool rule_deadline_guarded(const struct rule_cpu *c, const struct rule_tune *tu,
 					 rule_ns deadline, rule_ns now)

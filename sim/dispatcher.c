@@ -8,10 +8,9 @@
  * counter carries the live side's name (struct lua_counters).
  *
  * Left out: IPIs take no time (a kicked CPU acts at once), the kernel's
- * bypass mode and hotplug, the scheduler's other threads, kernel threads
- * (and with them rule_tick_preempts_for_local), and the scheduler's
- * preemption for a task pinned to its CPU (rule_wakeup_preempts_sched):
- * its steps take no time here.
+ * bypass mode and hotplug, the scheduler's other threads, kernel threads,
+ * and the scheduler's preemption for a task pinned to its CPU
+ * (rule_wakeup_preempts_sched): its steps take no time here.
  */
 #include <math.h>
 #include <time.h>

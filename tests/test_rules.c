@@ -89,32 +89,6 @@ static void tick_for_waiting(void)
 		      c[i].want, "rule_tick_preempts_for_waiting: %s", c[i].why);
 }
 
-static void tick_for_local(void)
-{
-	static const struct {
-		struct rule_cpu c;
-		bool kthread, waiting, want;
-		const char *why;
-	} c[] = {
-		{ { .deadline = 0, .run_start = 5 * MS, .busy_since = 5 * MS }, false, true, true,
-		  "a kernel thread waits behind a hog that ran 5 ms: preempted" },
-		{ { .deadline = 100, .run_start = 5 * MS, .busy_since = 5 * MS }, false, true, true,
-		  "an early deadline too: the local DSQ goes first anyway" },
-		{ { .deadline = 0, .run_start = 9500000, .busy_since = 1 * MS }, false, true, false,
-		  "0.5 ms into this run: not yet" },
-		{ { .deadline = 0, .run_start = 5 * MS, .busy_since = 5 * MS }, false, false, false,
-		  "no kernel thread waits here" },
-		{ { .deadline = 0, .run_start = 5 * MS, .busy_since = 5 * MS }, true, true, false,
-		  "a kernel thread runs: never" },
-		{ { .deadline = 0, .run_start = 0, .busy_since = 0 }, false, true, false,
-		  "idle, the scheduler, or taken by a preemption already" },
-	};
-
-	for (unsigned i = 0; i < sizeof(c) / sizeof(c[0]); i++)
-		CHECK(rule_tick_preempts_for_local(&c[i].c, c[i].kthread, &tu, c[i].waiting, 10 * MS) ==
-		      c[i].want, "rule_tick_preempts_for_local: %s", c[i].why);
-}
-
 static void wakeup_preempts_sched(void)
 {
 	CHECK(rule_wakeup_preempts_sched(true, true, 5 * MS, &tu, 10 * MS),
@@ -310,7 +284,6 @@ int main(void)
 	sched_first();
 	tick();
 	tick_for_waiting();
-	tick_for_local();
 	wakeup_preempts_sched();
 	preempt_for_sched();
 	preempt_for_deadline();
