@@ -135,12 +135,12 @@ static bool keep_preempted(struct task_struct *p, struct task_ctx *tctx, u64 enq
 
 /*
  * A woken task that may preempt the CPU waking it, its own (rules.h,
- * rule_preempt_in_place), or that can run only there while the scheduler
- * process has held it for a while (rule_wakeup_preempts_sched): into this
- * CPU's local DSQ with SCX_ENQ_PREEMPT.
+ * rule_preempt_in_place): into this CPU's local DSQ with SCX_ENQ_PREEMPT.
  * The kernel zeroes the running task's slice and reschedules on the way
  * out of the wake-up; that task comes back marked preempted (kicked, as
- * for a kick).
+ * for a kick). Or one that can run only here, while the scheduler process
+ * has held this CPU for a while (rule_wakeup_preempts_sched): the same
+ * insertion, and the scheduler comes back owed (RULE_OWED_MIDBATCH).
  */
 static bool preempt_in_place(struct task_struct *p, struct task_ctx *tctx, u64 deadline,
 			     u64 slice, u64 enq_flags)
@@ -160,10 +160,8 @@ static bool preempt_in_place(struct task_struct *p, struct task_ctx *tctx, u64 d
 	now = bpf_ktime_get_ns();
 	if (!rule_wakeup_may_preempt(&tu, tctx->sync_wake))
 		return false;
-	if (rule_wakeup_preempts_sched(p->nr_cpus_allowed == 1,
-				       usersched_running && usersched_cpu == here,
-				       usersched_last_run, &tu, now)) {
-		c->deadline = deadline;
+	if (rule_wakeup_preempts_sched(p->nr_cpus_allowed == 1, sched_since[here & CPU_MASK],
+				       nr_queued_for(here), &tu, now)) {
 		insert(p, SCX_DSQ_LOCAL, slice, enq_flags | SCX_ENQ_PREEMPT);
 		trace("enq %d: pinned here, preempts the scheduler on cpu %d", p->pid, here);
 		__sync_fetch_and_add(&nr_sched_preempted, 1);

@@ -132,7 +132,6 @@ volatile u64 usersched_last_run;    /* ns: when its loop last ran or stopped */
 volatile u64 usersched_pending_since;   /* ns: its oldest undrained record, 0: none */
 volatile u32 usersched_owed;        /* RULE_OWED_* */
 volatile u32 usersched_running;     /* its loop thread is on a CPU */
-volatile s32 usersched_cpu = -1;    /* which, while usersched_running */
 volatile u64 usersched_kicked_at;   /* ns: a CPU was kicked to run it, 0: none */
 volatile u32 usersched_parked;      /* set by user space around its yield */
 
@@ -239,6 +238,11 @@ volatile u64 nr_exit_dropped;      /* exit records lost to a full ring */
 /* What each CPU runs. Written by that CPU, read by all without locks: a
  * stale read costs one needless or one missed preemption, never a task. */
 struct rule_cpu cpus[SCX_LUA_MAX_CPUS];
+
+/* Since when the scheduler's loop thread has run on each CPU (0: it does
+ * not run there). Written in ops.running and ops.stopping, read with
+ * that CPU's run queue locked (rule_wakeup_preempts_sched): exact. */
+u64 sched_since[SCX_LUA_MAX_CPUS];
 
 /* The heartbeat (periodic) and the budget (one shot, armed when a record
  * finds every CPU busy). */
@@ -527,7 +531,7 @@ void BPF_STRUCT_OPS(lua_running, struct task_struct *p)
 		if (is_usersched_loop(p)) {
 			/* It drains every record queued so far. */
 			usersched_running = 1;
-			usersched_cpu = scx_bpf_task_cpu(p);
+			sched_since[scx_bpf_task_cpu(p) & CPU_MASK] = now;
 			usersched_kicked_at = 0;
 			usersched_owed = 0;
 			usersched_pending_since = 0;
@@ -566,6 +570,7 @@ void BPF_STRUCT_OPS(lua_stopping, struct task_struct *p, bool runnable)
 	if (is_usersched_loop(p)) {
 		usersched_running = 0;
 		usersched_last_run = now;
+		sched_since[scx_bpf_task_cpu(p) & CPU_MASK] = 0;
 	}
 	tctx = is_usersched_task(p) ? NULL : lookup_task_ctx(p);
 	if (tctx) {

@@ -268,20 +268,25 @@ static inline bool rule_deadline_victim_better_here(const struct rule_cpu *a, bo
 
 /*
  * May a woken task that can run on this CPU only (@pinned) take it from the
- * scheduler process, which has run here (@sched_here) since @sched_since?
- * Any other task may go to another CPU (place_shared); this one can only
- * wait, and nobody preempts the scheduler for a deadline. Its steps are
- * short in a steady load (0.2-0.4 ms under emulation), but at a load's
- * start, while LuaJIT compiles the policy's new paths, one step held a CPU
- * for 8-15 ms, and cyclictest's thread, pinned there, waited that long.
- * The scheduler comes back first after it (RULE_OWED_MIDBATCH), and has
- * had preempt_min_ns since it got the CPU: a stream of such wake-ups costs
- * it at most half its CPU, never its progress.
+ * scheduler process, which has run here since @sched_since (0: it does not
+ * run here), when nothing else is queued for this CPU (@nr_queued: they
+ * would run before it, and the scheduler after them all)? Any other task
+ * may go to another CPU (place_shared); this one can only wait, and nobody
+ * preempts the scheduler for a deadline. Its steps are short in a steady
+ * load (0.2-0.4 ms under emulation), but at a load's start, while LuaJIT
+ * compiles the policy's new paths, one step held a CPU for 8-15 ms, and
+ * cyclictest's thread, pinned there, waited that long. The scheduler has
+ * had preempt_min_ns since it got the CPU (counted from ops.running: a
+ * step after a yield that went on without a switch counts from the first)
+ * and comes back first once the woken task's run ends (RULE_OWED_MIDBATCH;
+ * not owed if it was parked, with no batch in hand). On a machine or
+ * cpuset of one CPU every task is pinned, and this is every such wake-up.
  */
-static inline bool rule_wakeup_preempts_sched(bool pinned, bool sched_here, rule_ns sched_since,
+static inline bool rule_wakeup_preempts_sched(bool pinned, rule_ns sched_since, rule_ns nr_queued,
 					      const struct rule_tune *tu, rule_ns now)
 {
-	return pinned && sched_here && sched_since && now - sched_since >= tu->preempt_min_ns;
+	return pinned && !nr_queued && sched_since && now >= sched_since &&
+	       now - sched_since >= tu->preempt_min_ns;
 }
 
 /*

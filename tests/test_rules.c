@@ -91,15 +91,24 @@ static void tick_for_waiting(void)
 
 static void wakeup_preempts_sched(void)
 {
-	CHECK(rule_wakeup_preempts_sched(true, true, 5 * MS, &tu, 10 * MS),
+	static const struct rule_tune none = { .preempt_min_ns = 0 };
+
+	CHECK(rule_wakeup_preempts_sched(true, 5 * MS, 0, &tu, 10 * MS),
 	      "pinned to the CPU where the scheduler has run 5 ms: preempt it");
-	CHECK(!rule_wakeup_preempts_sched(false, true, 5 * MS, &tu, 10 * MS),
+	CHECK(rule_wakeup_preempts_sched(true, 9 * MS, 0, &tu, 10 * MS),
+	      "exactly preempt_min_ns: preempt it");
+	CHECK(!rule_wakeup_preempts_sched(false, 5 * MS, 0, &tu, 10 * MS),
 	      "a task that may go elsewhere: place_shared's");
-	CHECK(!rule_wakeup_preempts_sched(true, false, 5 * MS, &tu, 10 * MS),
-	      "the scheduler runs elsewhere");
-	CHECK(!rule_wakeup_preempts_sched(true, true, 9500000, &tu, 10 * MS),
+	CHECK(!rule_wakeup_preempts_sched(true, 0, 0, &tu, 10 * MS),
+	      "the scheduler does not run on this CPU");
+	CHECK(!rule_wakeup_preempts_sched(true, 9500000, 0, &tu, 10 * MS),
 	      "it got the CPU 0.5 ms ago: it keeps preempt_min_ns");
-	CHECK(!rule_wakeup_preempts_sched(true, true, 0, &tu, 10 * MS), "it never ran");
+	CHECK(!rule_wakeup_preempts_sched(true, 5 * MS, 1, &tu, 10 * MS),
+	      "a task is queued for this CPU: it would run first, the scheduler after both");
+	CHECK(!rule_wakeup_preempts_sched(true, 11 * MS, 0, &tu, 10 * MS),
+	      "a start after now (a racing clock read): no wrap-around");
+	CHECK(rule_wakeup_preempts_sched(true, 10 * MS, 0, &none, 10 * MS),
+	      "--preempt-us 0: no guard");
 }
 
 static void preempt_for_sched(void)
