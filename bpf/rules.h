@@ -269,10 +269,12 @@ static inline bool rule_deadline_victim_better_here(const struct rule_cpu *a, bo
 /*
  * May a woken task that can run on this CPU only (@pinned) take it from the
  * scheduler process, which has run here since @sched_since (0: it does not
- * run here), when nothing else is queued for this CPU (@nr_queued: they
- * would run before it, and the scheduler after them all)? Any other task
- * may go to another CPU (place_shared); this one can only wait, and nobody
- * preempts the scheduler for a deadline. Its steps are short in a steady
+ * run here), when the policy has queued nothing for this CPU (@nr_queued,
+ * its DSQ for this CPU: the woken task would jump ahead of those)? A
+ * kernel thread waiting in the kernel's local DSQ runs first either way
+ * (refusing for one left cyclictest's thread 20 ms behind a step). Any
+ * other task may go to another CPU (place_shared); this one can only
+ * wait, and nobody preempts the scheduler for a deadline. Its steps are short in a steady
  * load (0.2-0.4 ms under emulation), but at a load's start, while LuaJIT
  * compiles the policy's new paths, one step held a CPU for 8-15 ms, and
  * cyclictest's thread, pinned there, waited that long. The scheduler has

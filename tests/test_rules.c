@@ -104,7 +104,7 @@ static void wakeup_preempts_sched(void)
 	CHECK(!rule_wakeup_preempts_sched(true, 9500000, 0, &tu, 10 * MS),
 	      "it got the CPU 0.5 ms ago: it keeps preempt_min_ns");
 	CHECK(!rule_wakeup_preempts_sched(true, 5 * MS, 1, &tu, 10 * MS),
-	      "a task is queued for this CPU: it would run first, the scheduler after both");
+	      "the policy queued a task for this CPU: it goes first");
 	CHECK(!rule_wakeup_preempts_sched(true, 11 * MS, 0, &tu, 10 * MS),
 	      "a start after now (a racing clock read): no wrap-around");
 	CHECK(rule_wakeup_preempts_sched(true, 10 * MS, 0, &none, 10 * MS),
