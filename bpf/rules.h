@@ -274,15 +274,16 @@ static inline bool rule_deadline_victim_better_here(const struct rule_cpu *a, bo
  * kernel thread waiting in the kernel's local DSQ runs first either way
  * (refusing for one left cyclictest's thread 20 ms behind a step). Any
  * other task may go to another CPU (place_shared); this one can only
- * wait, and nobody preempts the scheduler for a deadline. Its steps are short in a steady
- * load (0.2-0.4 ms under emulation), but at a load's start, while LuaJIT
- * compiles the policy's new paths, one step held a CPU for 8-15 ms, and
- * cyclictest's thread, pinned there, waited that long. The scheduler has
- * had preempt_min_ns since it got the CPU (counted from ops.running: a
- * step after a yield that went on without a switch counts from the first)
- * and comes back first once the woken task's run ends (RULE_OWED_MIDBATCH;
- * not owed if it was parked, with no batch in hand). On a machine or
- * cpuset of one CPU every task is pinned, and this is every such wake-up.
+ * wait, and nobody preempts the scheduler for a deadline. Its steps are
+ * short in a steady load (0.2-0.4 ms under emulation), but at a load's
+ * start, while LuaJIT compiles the policy's new paths, one step held a
+ * CPU for 8-15 ms, and cyclictest's thread, pinned there, waited that
+ * long. The scheduler has had preempt_min_ns since it got the CPU
+ * (counted from ops.running: a step after a yield that went on without a
+ * switch counts from the first) and comes back first once the woken
+ * task's run ends (RULE_OWED_MIDBATCH; not owed if it was parked, with no
+ * batch in hand). On a machine or cpuset of one CPU every task is pinned,
+ * and this is every such wake-up.
  */
 static inline bool rule_wakeup_preempts_sched(bool pinned, rule_ns sched_since, rule_ns nr_queued,
 					      const struct rule_tune *tu, rule_ns now)
