@@ -20,6 +20,7 @@ struct observed {
 struct drain_ctx {
 	s32 cpu;          /* the CPU draining; -1: ops.enqueue (a rule's decision) */
 	bool slot_free;   /* it will take the shared DSQ's first task next */
+	bool stopped;     /* the drain stopped with decisions left in the ring */
 };
 
 /* Into the shared DSQ, stamped (@tctx may be NULL) for the starvation guard. */
@@ -225,6 +226,15 @@ static void set_rule_of(s32 pid, u32 rule, u64 vtime)
 	bpf_task_release(p);
 }
 
+/* Go on draining while this dispatch has slots to fill. */
+static long drain_next(struct drain_ctx *dc)
+{
+	if (scx_bpf_dispatch_nr_slots())
+		return 0;
+	dc->stopped = true;
+	return 1;
+}
+
 static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
 {
 	struct drain_ctx *dc = ctx;
@@ -232,8 +242,10 @@ static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
 	struct task_struct *p;
 	struct task_ctx *tctx;
 
-	if (bpf_dynptr_read(&d, sizeof(d), dynptr, 0, 0))
+	if (bpf_dynptr_read(&d, sizeof(d), dynptr, 0, 0)) {
+		dc->stopped = true;
 		return 1;
+	}
 	if (d.flags & SCX_LUA_DF_RULE_ONLY) {
 		set_rule_of(d.pid, d.rule, d.vtime);
 		return 0;
@@ -244,7 +256,7 @@ static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
 		bpf_map_delete_elem(&held, &d.pid);
 		trace("dsp %d: exited meanwhile", d.pid);
 		__sync_fetch_and_add(&nr_failed_dispatches, 1);
-		return scx_bpf_dispatch_nr_slots() ? 0 : 1;
+		return drain_next(dc);
 	}
 	tctx = lookup_task_ctx(p);
 	if (!tctx || tctx->enq_cnt != d.enq_cnt) {
@@ -252,7 +264,7 @@ static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
 		__sync_fetch_and_add(&nr_cancel_dispatches, 1);
 		trace("dsp %d: stale (enq_cnt %llu), cancelled", d.pid, d.enq_cnt);
 		bpf_task_release(p);
-		return scx_bpf_dispatch_nr_slots() ? 0 : 1;
+		return drain_next(dc);
 	}
 	bpf_map_delete_elem(&held, &d.pid);
 	if (d.cpu >= 0 && !cpu_usable(p, d.cpu)) {
@@ -289,15 +301,28 @@ static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
 	}
 	__sync_fetch_and_add(&nr_user_dispatches, 1);
 	bpf_task_release(p);
-	return scx_bpf_dispatch_nr_slots() ? 0 : 1;
+	return drain_next(dc);
 }
 
-/* Every decision user space sent. No wake-up: nobody waits on this ring. */
-static void drain_dispatched(s32 cpu, bool slot_free)
+/*
+ * Every decision user space sent. No wake-up: nobody waits on this ring.
+ * @first: the scheduler runs next here, so the shared DSQ's first task
+ * does not. The count is read with a full barrier before the drain, so a
+ * drain that ran to the end has seen every decision counted in it.
+ */
+static void drain_dispatched(s32 cpu, bool first)
 {
-	struct drain_ctx dc = { .cpu = cpu, .slot_free = slot_free };
+	u64 sent = __sync_fetch_and_add(&dispatched_sent, 0);
+	struct drain_ctx dc = { .cpu = cpu };
+	long n;
 
-	bpf_user_ringbuf_drain(&dispatched, handle_dispatched, &dc, BPF_RB_NO_WAKEUP);
+	if (sent == dispatched_seen)
+		return;
+	dc.slot_free = !first && !scx_bpf_dsq_nr_queued(cpu & CPU_MASK);
+	n = bpf_user_ringbuf_drain(&dispatched, handle_dispatched, &dc, BPF_RB_NO_WAKEUP);
+	/* -EBUSY: another CPU drains, and may stop short of the end. */
+	if (n >= 0 && !dc.stopped && sent > dispatched_seen)
+		dispatched_seen = sent;
 }
 
 /*

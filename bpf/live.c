@@ -225,6 +225,14 @@ static uint32_t bpf_nr_dispatch_slots(void *ctx)
 	return UINT32_MAX;
 }
 
+/* Counted after the record is visible: ops.dispatch skips the drain while
+ * the count says it has seen them all (drain_dispatched). */
+static void submit(struct bpf_backend *b, struct dispatched_task *d)
+{
+	user_ring_buffer__submit(b->urb, d);
+	__atomic_add_fetch(&b->skel->bss->dispatched_sent, 1, __ATOMIC_SEQ_CST);
+}
+
 static int bpf_dispatch(void *ctx, const struct scx_task *t, const struct task_token *tok)
 {
 	struct bpf_backend *b = ctx;
@@ -240,7 +248,7 @@ static int bpf_dispatch(void *ctx, const struct scx_task *t, const struct task_t
 	d->enq_cnt = tok->enq_cnt;
 	d->rule = t->rule;
 	d->vtime = rule_ns_of(t->vtime);
-	user_ring_buffer__submit(b->urb, d);
+	submit(b, d);
 	return 0;
 }
 
@@ -258,7 +266,7 @@ static int bpf_set_task_rule(void *ctx, const struct scx_task *t, const struct t
 	d->flags = SCX_LUA_DF_RULE_ONLY;
 	d->rule = t->rule;
 	d->vtime = rule_ns_of(t->vtime);
-	user_ring_buffer__submit(b->urb, d);
+	submit(b, d);
 	return 0;
 }
 
