@@ -25,6 +25,8 @@ bool scx_bpf_dispatch_from_dsq(struct bpf_iter_scx_dsq *it__iter, struct task_st
 int bpf_iter_scx_dsq_new(struct bpf_iter_scx_dsq *it, u64 dsq_id, u64 flags) __ksym __weak;
 struct task_struct *bpf_iter_scx_dsq_next(struct bpf_iter_scx_dsq *it) __ksym __weak;
 void bpf_iter_scx_dsq_destroy(struct bpf_iter_scx_dsq *it) __ksym __weak;
+/* 6.19+ */
+struct task_struct *scx_bpf_dsq_peek(u64 dsq_id) __ksym __weak;
 /* 6.16+ */
 s32 scx_bpf_select_cpu_and(struct task_struct *p, s32 prev_cpu, u64 wake_flags,
 			   const struct cpumask *cpus_allowed, u64 flags) __ksym __weak;
@@ -57,6 +59,7 @@ bool scx_bpf_task_set_slice(struct task_struct *p, u64 slice) __ksym __weak;
 const volatile bool have_dsq_insert;      /* 6.13+: dsq_insert*, dsq_move_to_local */
 const volatile bool have_select_cpu_and;  /* 6.16+ */
 const volatile bool have_set_slice;       /* scx_bpf_task_set_slice */
+const volatile bool have_dsq_peek;        /* 6.19+: scx_bpf_dsq_peek */
 
 /*
  * scx_bpf_error("fmt", args...): end the scheduler with a message in the

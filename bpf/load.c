@@ -308,6 +308,7 @@ static int probe_kernel(struct bpf_backend *b, char *why, size_t len)
 	b->skel->rodata->have_dsq_insert = kernel_has(vmlinux, "scx_bpf_dsq_insert");
 	b->skel->rodata->have_select_cpu_and = kernel_has(vmlinux, "scx_bpf_select_cpu_and");
 	b->skel->rodata->have_set_slice = kernel_has(vmlinux, "scx_bpf_task_set_slice");
+	b->skel->rodata->have_dsq_peek = kernel_has(vmlinux, "scx_bpf_dsq_peek");
 	if (!b->skel->rodata->have_dsq_insert && !kernel_has(vmlinux, "scx_bpf_dispatch")) {
 		snprintf(why, len, "this kernel has neither scx_bpf_dsq_insert (6.13+) nor "
 			 "scx_bpf_dispatch (6.12): its sched_ext is too old for scx_lua");
