@@ -90,8 +90,15 @@ pct() { awk -v t=$1 -v w=$2 -v f="%.${3:-2}f" 'BEGIN { if (w > 0) printf f, t / 
 for run in $(seq 1 "$RUNS"); do
   # BENCH_ALTERNATE=1: every other run takes the schedulers in reverse
   # order, so that an A/B pair does not always run in the same slot.
+  # =rotate: run N starts at the Nth, so that with as many runs as
+  # schedulers each takes every slot once (reversing leaves the middle of
+  # an odd list in the middle, and the boot drifts from run to run).
   order=$SCHEDS
-  [ -n "${BENCH_ALTERNATE:-}" ] && [ $((run % 2)) -eq 0 ] && order=$(echo $SCHEDS | tr ' ' '\n' | sed '1!G;h;$!d' | tr '\n' ' ')
+  case "${BENCH_ALTERNATE:-}" in
+  rotate) order=$(echo $SCHEDS | tr ' ' '\n' | awk -v r=$run '{ a[NR - 1] = $0 }
+      END { for (i = 0; i < NR; i++) printf "%s ", a[(i + r - 1) % NR] }') ;;
+  ?*) [ $((run % 2)) -eq 0 ] && order=$(echo $SCHEDS | tr ' ' '\n' | sed '1!G;h;$!d' | tr '\n' ' ') ;;
+  esac
   for sched in $order; do
     echo "# run $run: $sched"
     if [ "$sched" = eevdf ]; then
