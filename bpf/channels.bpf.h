@@ -20,7 +20,7 @@ struct observed {
 struct drain_ctx {
 	s32 cpu;          /* the CPU draining; -1: ops.enqueue (a rule's decision) */
 	bool slot_free;   /* it will take the shared DSQ's first task next */
-	bool stopped;     /* the drain stopped with decisions left in the ring */
+	bool stopped;     /* the drain stopped early: it may have left decisions */
 };
 
 /* Into the shared DSQ, stamped (@tctx may be NULL) for the starvation guard. */
@@ -304,6 +304,10 @@ static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
 	return drain_next(dc);
 }
 
+/* The kernel's cap on the records one bpf_user_ringbuf_drain() call takes
+ * (BPF_MAX_USER_RINGBUF_SAMPLES): a drain that hit it may have left some. */
+#define USER_RINGBUF_DRAIN_MAX (128 * 1024)
+
 /*
  * Every decision user space sent. No wake-up: nobody waits on this ring.
  * @first: the scheduler runs next here, so the shared DSQ's first task
@@ -321,7 +325,7 @@ static void drain_dispatched(s32 cpu, bool first)
 	dc.slot_free = !first && !scx_bpf_dsq_nr_queued(cpu & CPU_MASK);
 	n = bpf_user_ringbuf_drain(&dispatched, handle_dispatched, &dc, BPF_RB_NO_WAKEUP);
 	/* -EBUSY: another CPU drains, and may stop short of the end. */
-	if (n >= 0 && !dc.stopped && sent > dispatched_seen)
+	if (n >= 0 && n < USER_RINGBUF_DRAIN_MAX && !dc.stopped && sent > dispatched_seen)
 		dispatched_seen = sent;
 }
 

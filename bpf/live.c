@@ -226,7 +226,10 @@ static uint32_t bpf_nr_dispatch_slots(void *ctx)
 }
 
 /* Counted after the record is visible: ops.dispatch skips the drain while
- * the count says it has seen them all (drain_dispatched). */
+ * the count says it has seen them all (drain_dispatched). Counted before,
+ * a drain could skip a record for good; this way, if the loop is taken
+ * off its CPU between the two, the record waits until the next count (the
+ * scheduler comes back owed, or the heartbeat brings it). */
 static void submit(struct bpf_backend *b, struct dispatched_task *d)
 {
 	user_ring_buffer__submit(b->urb, d);

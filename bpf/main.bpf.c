@@ -131,9 +131,10 @@ volatile u64 starve_scan;   /* set by the heartbeat: look for starved tasks */
 volatile u64 usersched_last_run;    /* ns: when its loop last ran or stopped */
 volatile u64 usersched_pending_since;   /* ns: its oldest undrained record, 0: none */
 /* Decisions user space has put in the dispatched ring (it counts them after
- * each submit), and how many of those ops.dispatch has drained for sure: an
- * empty ring is then skipped without calling the drain helper, which cost
- * a quarter of each dispatch under emulation (drain_dispatched). */
+ * each submit), and how many of those ops.dispatch has drained for sure: a
+ * lower bound, plain stores from any CPU (a stale one costs a drain more).
+ * While they are equal the drain helper is not called: it cost a quarter
+ * of each dispatch under emulation (drain_dispatched). */
 volatile u64 dispatched_sent, dispatched_seen;
 volatile u32 usersched_owed;        /* RULE_OWED_* */
 volatile u32 usersched_running;     /* its loop thread is on a CPU */
@@ -592,16 +593,6 @@ void BPF_STRUCT_OPS(lua_stopping, struct task_struct *p, bool runnable)
 	c->busy_since = 0;
 }
 
-/*
- * From a tick: the first task of the shared DSQ, woken and placed there by
- * a rule that preempts (tick_preempt), takes this CPU when what runs here
- * has a later deadline (rules.h: rule_tick_preempts_for_waiting);
- * once, whichever CPU ticks first. Only the first task: the others wait
- * behind it wherever they go. Left out: tasks the policy decided in Lua (it
- * asks for a preemption with DF_PREEMPT, at its decision), tasks back from
- * a preemption or a slice's end (they preempt nobody at their enqueue
- * either), and bypasses.
- */
 /* Does @head, the shared DSQ's first task, take @cpu from @p now? */
 static bool head_preempts(struct task_struct *head, struct task_struct *p, s32 cpu,
 			  const struct rule_tune *tu, u64 now)
@@ -616,32 +607,29 @@ static bool head_preempts(struct task_struct *head, struct task_struct *p, s32 c
 	    !rule_tick_preempts_for_waiting(cpu_state(cpu), is_kernel_bypass(p), tu,
 					    head->scx.dsq_vtime, now))
 		return false;
-	/* Claimed: the other CPUs' ticks leave it to this one. */
-	hctx->tick_preempt = 0;
-	return true;
+	/* Claimed, once: the other CPUs' ticks leave it to this one. */
+	return __sync_lock_test_and_set(&hctx->tick_preempt, 0) != 0;
 }
 
+/*
+ * From a tick: the first task of the shared DSQ, woken and placed there by
+ * a rule that preempts (tick_preempt), takes this CPU when what runs here
+ * has a later deadline (rules.h: rule_tick_preempts_for_waiting);
+ * once, whichever CPU ticks first. Only the first task: the others wait
+ * behind it wherever they go. Left out: tasks the policy decided in Lua (it
+ * asks for a preemption with DF_PREEMPT, at its decision), tasks back from
+ * a preemption or a slice's end (they preempt nobody at their enqueue
+ * either), and bypasses.
+ */
 static void tick_preempt_for_waiting(struct task_struct *p, s32 cpu, const struct rule_tune *tu,
 				     u64 now)
 {
-	struct bpf_iter_scx_dsq it;
-	bool preempt;
-
 	if (!builtin_idle || !scx_bpf_dsq_nr_queued(SCX_LUA_SHARED_DSQ))
 		return;
 	/* This CPU takes those first: preempting for the head is in vain. */
 	if (nr_queued_for(cpu))
 		return;
-	/* A peek reads one pointer; the iterator took ~8 us a tick under
-	 * emulation, every tick while the shared DSQ is not empty. */
-	if (have_dsq_peek) {
-		preempt = head_preempts(scx_bpf_dsq_peek(SCX_LUA_SHARED_DSQ), p, cpu, tu, now);
-	} else {
-		preempt = bpf_iter_scx_dsq_new(&it, SCX_LUA_SHARED_DSQ, 0) == 0 &&
-			  head_preempts(bpf_iter_scx_dsq_next(&it), p, cpu, tu, now);
-		bpf_iter_scx_dsq_destroy(&it);
-	}
-	if (!preempt)
+	if (!head_preempts(dsq_head(SCX_LUA_SHARED_DSQ), p, cpu, tu, now))
 		return;
 	trace("tick cpu %d: %d preempted, a waiting task's deadline is earlier", cpu, p->pid);
 	__sync_fetch_and_add(&nr_deadline_preempts, 1);
