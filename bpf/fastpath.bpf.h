@@ -160,7 +160,9 @@ static bool preempt_in_place(struct task_struct *p, struct task_ctx *tctx, u64 d
 	now = bpf_ktime_get_ns();
 	if (!rule_wakeup_may_preempt(&tu, tctx->sync_wake))
 		return false;
-	if (rule_wakeup_preempts_sched(p->nr_cpus_allowed == 1, sched_since[here & CPU_MASK],
+	/* The DSQ's length (a kfunc) is asked only for a pinned task. */
+	if (p->nr_cpus_allowed == 1 &&
+	    rule_wakeup_preempts_sched(true, sched_since[here & CPU_MASK],
 				       scx_bpf_dsq_nr_queued(here & CPU_MASK), &tu, now)) {
 		insert(p, SCX_DSQ_LOCAL, slice, enq_flags | SCX_ENQ_PREEMPT);
 		trace("enq %d: pinned here, preempts the scheduler on cpu %d", p->pid, here);
