@@ -199,17 +199,24 @@ static bool cpu_usable(struct task_struct *p, s32 cpu)
 	return ok;
 }
 
-/* The policy gave @tctx rule @rule (0: it decides again) and its vtime. */
-static void take_rule(struct task_ctx *tctx, u32 rule, u64 vtime)
+/* The policy gave @p rule @rule (0: it decides again) and its vtime. */
+static void take_rule(struct task_struct *p, struct task_ctx *tctx, u32 rule, u64 vtime)
 {
+	struct rule_params *r;
+	u64 clock = rule_clock;
+
 	if (rule >= RULE_MAX) {
 		__sync_fetch_and_add(&nr_rule_invalid, 1);
 		rule = 0;
 	}
 	tctx->rule = rule;
 	tctx->vtime = vtime;
-	if (rule && vtime > rule_clock)
-		rule_clock = vtime;
+	r = rule ? bpf_map_lookup_elem(&rules, &rule) : NULL;
+	if (!r)
+		return;
+	rule_clock_follow(r, &clock, vtime, p->scx.weight);
+	if (clock > rule_clock)
+		rule_clock = clock;
 }
 
 /* A change of rule after the fact (the task was decided by its rule). */
@@ -222,7 +229,7 @@ static void set_rule_of(s32 pid, u32 rule, u64 vtime)
 		return;
 	tctx = lookup_task_ctx(p);
 	if (tctx)
-		take_rule(tctx, rule, vtime);
+		take_rule(p, tctx, rule, vtime);
 	bpf_task_release(p);
 }
 
@@ -275,7 +282,7 @@ static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
 	tctx->decided = 1;
 	tctx->slice = d.slice_ns;
 	tctx->slice_used = 0;
-	take_rule(tctx, d.rule, d.vtime);
+	take_rule(p, tctx, d.rule, d.vtime);
 	trace("dsp %d: cpu %d deadline %llu slice %llu", d.pid, d.cpu, d.deadline, d.slice_ns);
 	if (d.cpu >= 0) {
 		bool draining = d.cpu == dc->cpu;

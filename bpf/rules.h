@@ -361,7 +361,8 @@ static inline rule_ns rule_slice_left(rule_ns slice, rule_ns used, rule_ns min_s
  * (the fast path), so they take no round trip through the policy. Two
  * families, from the policy library: FIFO (deadline = when it was queued)
  * and VTIME, the weighted virtual time of deadline.lua:
- *   clock = max(clock, v); v = max(v, clock - lag); v += ran * 100 / w;
+ *   v = min(v, clock + lead * 100 / w); clock = max(clock, v);
+ *   v = max(v, clock - lag); v += ran * 100 / w;
  *   deadline = v + min(exec_runtime * 100 / w, runtime_cap);
  *   slice = clamp(slice * w / 100, slice_min, slice_max) (or slice).
  * The policy's Lua code says the same thing in doubles; `scx_lua check`
@@ -385,10 +386,13 @@ struct rule_params {
 	rule_ns slice_ns, slice_min_ns, slice_max_ns;
 	rule_ns lag_ns;                /* a sleeper's vtime floor: clock - lag */
 	rule_ns runtime_cap_ns;        /* bound on the exec_runtime term */
+	rule_ns lead_ns;               /* a vtime's bound ahead of the clock, at weight 100 */
 };
 
+#define RULE_LEAD_MAX_NS 1000000000000ULL /* 1000 s: lead_ns * 100 stays in range */
+
 /* Make a rule safe to apply: an unknown kind is none, slices within
- * [RULE_SLICE_MIN_NS, @slice_cap]. Returns false if anything was changed
+ * [RULE_SLICE_MIN_NS, @slice_cap], the lead at most RULE_LEAD_MAX_NS. Returns false if anything was changed
  * (counted by the caller: the policy published nonsense). */
 static inline bool rule_sanitize(struct rule_params *r, rule_ns slice_cap)
 {
@@ -397,6 +401,10 @@ static inline bool rule_sanitize(struct rule_params *r, rule_ns slice_cap)
 	if (r->kind >= RULE_NR_KINDS) {
 		r->kind = RULE_NONE;
 		ok = false;
+	}
+	if (r->lead_ns > RULE_LEAD_MAX_NS) {
+		r->lead_ns = RULE_LEAD_MAX_NS;
+		ok = ok && r->kind == RULE_NONE;
 	}
 	if (r->slice_max_ns < RULE_SLICE_MIN_NS || r->slice_max_ns > slice_cap) {
 		r->slice_max_ns = slice_cap;
@@ -422,7 +430,36 @@ static inline rule_ns rule_ns_of(double v)
 }
 #endif
 
-/* A task's next run under @r. @vtime and @clock are updated in place. */
+/*
+ * The clock follows a task's vtime @v, but by at most one lead past where
+ * it was: lead_ns at weight 100, scaled by 100/weight as a run's charge is,
+ * so that it bounds what one slice can add and no more. A longer run went
+ * on because nothing else wanted the CPU (a kept run), or the task ran
+ * alone on its CPU; moved by all of it at once, the clock carried every
+ * sleeper's floor (clock - lag) past deadlines the running tasks had been
+ * given just before, and a woken task waited a whole slice behind them.
+ * 0: no bound, the clock is the largest vtime it was shown.
+ */
+static inline rule_ns rule_lead_bound(const struct rule_params *r, rule_ns clock, rule_ns v,
+				      unsigned int weight)
+{
+	rule_ns lead = r->lead_ns * 100 / (weight ? weight : 1);
+
+	return r->kind == RULE_VTIME && r->lead_ns && v > clock + lead ? clock + lead : v;
+}
+
+static inline rule_ns rule_clock_follow(const struct rule_params *r, rule_ns *clock, rule_ns v,
+					unsigned int weight)
+{
+	v = rule_lead_bound(r, *clock, v, weight);
+	if (v > *clock)
+		*clock = v;
+	return v;
+}
+
+/* A task's next run under @r. @vtime and @clock are updated in place; a
+ * vtime that leads the clock by more than the lead is brought back to it
+ * (rule_clock_follow), as a sleeper's is brought up to clock - lag. */
 static inline void rule_decide(const struct rule_params *r, rule_ns *vtime, rule_ns *clock,
 			       rule_ns ran, rule_ns exec_runtime, unsigned int weight, rule_ns now,
 			       rule_ns *deadline, rule_ns *slice)
@@ -441,11 +478,11 @@ static inline void rule_decide(const struct rule_params *r, rule_ns *vtime, rule
 		*deadline = now;
 		return;
 	}
-	if (v > *clock)
-		*clock = v;
+	v = rule_clock_follow(r, clock, v, weight);
 	if (*clock > r->lag_ns && v < *clock - r->lag_ns)
 		v = *clock - r->lag_ns;
 	v += ran * 100 / w;
+	v = rule_lead_bound(r, *clock, v, w);
 	term = exec_runtime * 100 / w;
 	*vtime = v;
 	*deadline = v + (term < r->runtime_cap_ns ? term : r->runtime_cap_ns);

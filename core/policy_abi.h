@@ -77,6 +77,7 @@ struct scx_rule {
 	double slice_ns, slice_min_ns, slice_max_ns;
 	double lag_ns;           /* a sleeper's vtime floor: the clock minus this */
 	double runtime_cap_ns;   /* bound on exec_runtime * 100 / weight in the deadline */
+	double lead_ns;          /* how far a vtime may lead the clock, at weight 100 */
 };
 
 /* t.dispatch_flags: requests to the backend. */

@@ -68,6 +68,7 @@ static bool check_rule(const struct scx_rule *d, struct rule_params *p, double c
 	p->slice_max_ns = to_ns(d->slice_max_ns, &ok);
 	p->lag_ns = to_ns(d->lag_ns, &ok);
 	p->runtime_cap_ns = to_ns(d->runtime_cap_ns, &ok);
+	p->lead_ns = to_ns(d->lead_ns, &ok);
 	if (!ok)
 		p->kind = RULE_NONE;  /* nonsense: the policy decides these tasks itself */
 	return rule_sanitize(p, (rule_ns)cap) && ok;
@@ -135,8 +136,8 @@ void rulebook_observed(struct rulebook *rb, struct scx_task *t, const struct tas
 	stats->nr_rule_checked++;
 	if (!agree(tok->obs_deadline, t->deadline))
 		stats->nr_rule_disagree++;
-	if (rule_ns_of(tok->obs_vtime) > rb->clock)
-		rb->clock = rule_ns_of(tok->obs_vtime);
+	rule_clock_follow(&rb->params[tok->rule < SCX_RULE_MAX ? tok->rule : 0], &rb->clock,
+			  rule_ns_of(tok->obs_vtime), t->weight);
 	t->vtime = tok->obs_vtime;
 	t->deadline = tok->obs_deadline;
 	t->slice_ns = tok->obs_slice;

@@ -146,7 +146,7 @@ end
 -- (docs/policy-guide.md, "Rules"): a task whose t.rule is @id then has its
 -- wake-ups decided in BPF, at BPF's cost, and the policy sees each of them
 -- after the fact (scx.TF_OBSERVED). @p: kind ("fifo", "vtime" or "none"),
--- slice_ns, slice_min_ns, slice_max_ns, slice_by_weight, lag_ns,
+-- slice_ns, slice_min_ns, slice_max_ns, slice_by_weight, lag_ns, lead_ns,
 -- runtime_cap_ns, preempt. Call it from P.init or P.tick; the core checks
 -- the numbers and publishes the table after the call.
 local kinds = { none = C.SCX_RULE_NONE, fifo = C.SCX_RULE_FIFO, vtime = C.SCX_RULE_VTIME }
@@ -177,6 +177,7 @@ function scx.rule(id, p)
   r.slice_max_ns = rule_num(p, "slice_max_ns", 100e6)
   r.lag_ns = rule_num(p, "lag_ns", 0)
   r.runtime_cap_ns = rule_num(p, "runtime_cap_ns", 0)
+  r.lead_ns = rule_num(p, "lead_ns", 0)
   host.rules_gen[0] = host.rules_gen[0] + 1
 end
 

@@ -5,15 +5,22 @@
 -- Idea: weighted fair share plus a latency bonus for tasks that sleep often.
 --   vtime advances by the time a task ran, scaled by 100/weight; a task
 --   that slept may not lag the global vtime by more than one slice (so it
---   cannot hoard credit); a new task starts one slice late (so a fork burst
---   cannot swamp running tasks). The deadline adds the CPU time the task
---   used since it last slept, so tasks that run briefly and sleep go first,
+--   cannot hoard credit), nor lead it by more than two slices' charge (a
+--   run that went on because nothing else wanted the CPU is owed to
+--   nobody: charged in full, it carried the global vtime, and every
+--   sleeper's floor with it, past the deadlines the running hogs had just
+--   been given, and a woken task waited a whole slice behind them; seen in
+--   `scx_lua sim` on workloads/loadstart.lua: 18 ms, 4 with the bound); a
+--   new task starts one slice late (so a fork burst cannot swamp running
+--   tasks). The deadline adds the CPU time the task used since it last
+--   slept, so tasks that run briefly and sleep go first,
 --   and hogs sort behind them.
 --   One change from scx_rustland: that CPU time is scaled by 100/weight, as
 --   vtime is. Unscaled, a heavy task (longer slices) builds the penalty
 --   faster, and weighted hogs got 25/31/44% instead of 1:2:4 for their
 --   first 100 slices (seen in `scx_lua sim` on workloads/weighted.lua).
--- Source: scx_rustland (Andrea Righi), update_enqueued().
+-- Source: scx_rustland (Andrea Righi), update_enqueued(); the lead bound
+--   is EEVDF's lag clamp (two slices, either way) applied ahead of the clock.
 -- Weakness: the global vtime only moves forward as tasks are enqueued, so
 --   after a reload it restarts from the tasks' own saved vtimes; a task
 --   that never sleeps can wait up to 100 slices behind interactive ones.
@@ -56,13 +63,15 @@ function P.init(sys)
     -- What P.enqueue does below, for the kernel to do by itself.
     scx.rule(1, { kind = "vtime", slice_ns = slice, slice_min_ns = slice_min,
                   slice_max_ns = slice_max, slice_by_weight = true, lag_ns = slice,
-                  runtime_cap_ns = 100 * slice, preempt = true })
+                  lead_ns = 2 * slice, runtime_cap_ns = 100 * slice, preempt = true })
     rule = 1
   end
 end
 
 function P.enqueue(t, now)
   local v, w = t.vtime, t.weight
+  local lead = 2 * slice * 100 / w
+  if v > vtime_now + lead then v = vtime_now + lead end
   if v > vtime_now then vtime_now = v end
   local floor = max(vtime_now - slice, 0)   -- vtimes are never negative
   if band(t.flags, TF_NEW) ~= 0 then
@@ -70,7 +79,7 @@ function P.enqueue(t, now)
   elseif v < floor then
     v = floor
   end
-  v = v + (t.stop_ts - t.start_ts) * 100 / w
+  v = min(v + (t.stop_ts - t.start_ts) * 100 / w, vtime_now + lead)
   t.vtime = v
   -- The runtime penalty is weighted like vtime: see the header.
   t.deadline = v + min(t.exec_runtime * 100 / w, 100 * slice)

@@ -181,8 +181,9 @@ void disp_take_rule(struct sim *s, int id, uint32_t rule, double vtime)
 {
 	s->t[id].rule = rule < RULE_MAX ? rule : 0;
 	s->t[id].vtime = (double)rule_ns_of(vtime);
-	if (rule && rule_ns_of(vtime) > s->rule_clock)
-		s->rule_clock = rule_ns_of(vtime);
+	if (s->t[id].rule)
+		rule_clock_follow(&s->rules[s->t[id].rule], &s->rule_clock, rule_ns_of(vtime),
+				  s->r.task[id].weight);
 }
 
 /* The record of a rule's decision, for the policy (dropped if the ring is full). */

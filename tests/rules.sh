@@ -64,4 +64,17 @@ $BIN sim policies/deadline.lua --workload $W --opt keep_preempted=true --json > 
 expect "sim deadline keep_preempted: preempted tasks kept ($(ctr "$T/kp" preempt_kept)), rule runs fewer ($(ctr "$T/kp" rule_dispatches) vs $(ctr "$T/on" rule_dispatches))" \
   test "$(ctr "$T/kp" preempt_kept)" -gt 0 -a "$(ctr "$T/kp" rule_dispatches)" -lt "$(ctr "$T/on" rule_dispatches)"
 expect "sim deadline: without the knob no preempted task is kept" test "$(ctr "$T/on" preempt_kept)" = 0
+# The lead bound (lag_ns's other side): at the load's start a parent's
+# 150 ms run alone must not carry the clock, and the sleeper's floor with
+# it, past the new hogs' deadlines. Graded by the simulator, for the rule
+# and for P.enqueue alone; and without the bound the sleeper waits a slice.
+for o in "" "--opt rule=false"; do
+  $BIN sim policies/deadline.lua --workload loadstart $o --expect 'sleeper.wake_max_ms < 5' \
+    --expect 'parent.wake_max_ms < 5' --expect 'hogs.wait_max_ms < 5' > "$T/ls" 2>&1; rc=$?
+  expect "sim deadline${o:+ $o} on loadstart: sleeper, parent and hogs wait under 5 ms ($(grep -c "^PASS " "$T/ls") checks passed)" \
+    test $rc -eq 0 -a "$(grep -c "^PASS " "$T/ls")" = 3
+done
+sed 's/lead_ns = 2 \* slice, //; s/^  local lead = .*/  local lead = math.huge/' policies/deadline.lua > "$T/nolead.lua"
+$BIN sim "$T/nolead.lua" --workload loadstart --expect 'sleeper.wake_max_ms > 10' > "$T/nl" 2>&1; rc=$?
+expect "sim deadline without the lead bound: the sleeper waits over 10 ms behind a hog" test $rc -eq 0
 done_testing rules.sh

@@ -288,8 +288,67 @@ static void policy_kick(void)
 	      "the CPU draining it takes its own queue next");
 }
 
+/* deadline.lua's numbers: a 20 ms slice, lag one slice, lead two. */
+static void vtime_decide(void)
+{
+	const struct rule_params r = { .kind = RULE_VTIME, .slice_ns = 20 * MS,
+				       .slice_min_ns = 1 * MS, .slice_max_ns = 100 * MS,
+				       .slice_by_weight = 1, .lag_ns = 20 * MS,
+				       .runtime_cap_ns = 2000 * MS, .lead_ns = 40 * MS };
+	static const struct {
+		rule_ns vtime, clock, ran, exec;
+		unsigned int weight;
+		rule_ns want_vtime, want_clock, want_deadline;
+		const char *why;
+	} c[] = {
+		{ 1000 * MS, 1000 * MS, 20 * MS, 20 * MS, 100, 1020 * MS, 1000 * MS, 1040 * MS,
+		  "a slice at the clock: charged in full" },
+		{ 1000 * MS, 1000 * MS, 24 * MS, 0, 100, 1024 * MS, 1000 * MS, 1024 * MS,
+		  "a slice and a tick's overshoot: within the lead, charged in full" },
+		{ 900 * MS, 1000 * MS, 1 * MS, 0, 100, 981 * MS, 1000 * MS, 981 * MS,
+		  "a sleeper comes back one lag behind the clock" },
+		{ 1000 * MS, 1000 * MS, 150 * MS, 150 * MS, 100, 1040 * MS, 1000 * MS, 1190 * MS,
+		  "a 150 ms run nobody else wanted: the vtime leads by two slices at most" },
+		{ 1300 * MS, 1000 * MS, 1 * MS, 0, 100, 1041 * MS, 1040 * MS, 1041 * MS,
+		  "a vtime far ahead (the policy's): the clock moves one lead, no more" },
+		{ 1000 * MS, 1000 * MS, 4 * MS, 0, 1, 1400 * MS, 1000 * MS, 1400 * MS,
+		  "weight 1: a 4 ms run charged 400 ms, its lead being 4 s" },
+		{ 1000 * MS, 1000 * MS, 100 * MS, 0, 1, 5000 * MS, 1000 * MS, 5000 * MS,
+		  "weight 1, 100 ms alone: bounded by its lead of 4 s" },
+	};
+	struct rule_params unbounded = r;
+
+	for (unsigned i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		rule_ns v = c[i].vtime, clock = c[i].clock, deadline, slice;
+
+		rule_decide(&r, &v, &clock, c[i].ran, c[i].exec, c[i].weight, 0, &deadline, &slice);
+		CHECK(v == c[i].want_vtime && clock == c[i].want_clock &&
+		      deadline == c[i].want_deadline,
+		      "rule_decide: %s (vtime %llu clock %llu deadline %llu ms)", c[i].why,
+		      (unsigned long long)(v / MS), (unsigned long long)(clock / MS),
+		      (unsigned long long)(deadline / MS));
+	}
+	unbounded.lead_ns = 0;
+	{
+		rule_ns v = 1300 * MS, clock = 1000 * MS, deadline, slice;
+
+		rule_decide(&unbounded, &v, &clock, 150 * MS, 0, 100, 0, &deadline, &slice);
+		CHECK(v == 1450 * MS && clock == 1300 * MS,
+		      "lead_ns 0: no bound, the clock is the largest vtime shown");
+		clock = 1000 * MS;
+		CHECK(rule_clock_follow(&r, &clock, 5000 * MS, 100) == 1040 * MS && clock == 1040 * MS,
+		      "rule_clock_follow: a policy's vtime moves the clock one lead at most");
+		CHECK(rule_clock_follow(&r, &clock, 1010 * MS, 100) == 1010 * MS && clock == 1040 * MS,
+		      "rule_clock_follow: a vtime behind the clock leaves it");
+	}
+	unbounded.lead_ns = ~0ULL;
+	CHECK(!rule_sanitize(&unbounded, 100 * MS) && unbounded.lead_ns == RULE_LEAD_MAX_NS,
+	      "rule_sanitize: a lead that would overflow is cut, and counted");
+}
+
 int main(void)
 {
+	vtime_decide();
 	sched_first();
 	tick();
 	tick_for_waiting();
