@@ -14,6 +14,7 @@
 struct observed {
 	u64 vtime_before, deadline, slice;
 	u64 now;   /* when the rule decided: the record's enqueue_ts, as the rule saw it */
+	bool idle; /* no rule decided it: an idle CPU took it (introduce()) */
 };
 
 /* What ops.dispatch passes to each decision it drains. */
@@ -84,7 +85,7 @@ static bool send_record(struct task_struct *p, struct task_ctx *tctx, u64 enq_fl
 	q->rule = tctx->rule;
 	q->vtime = obs ? obs->vtime_before : tctx->vtime;
 	if (obs) {
-		q->flags |= SCX_LUA_QF_OBSERVED;
+		q->flags |= obs->idle ? SCX_LUA_QF_IDLE : SCX_LUA_QF_OBSERVED;
 		q->deadline = obs->deadline;
 		q->slice_ns = obs->slice;
 		q->vtime_after = tctx->vtime;

@@ -26,11 +26,12 @@ struct lua_counters {
 	unsigned long long preempt_guarded;    /* would have been, but ran under --preempt-us */
 	unsigned long long preempt_sync;       /* would have been, but the wake-up was a sync one */
 	unsigned long long rcu_first;          /* preempted in an RCU read-side section: ran first */
-	unsigned long long sched_preempted;    /* the scheduler, for a task that may run only there */
+	unsigned long long sched_preempted;    /* the scheduler, for a task with nowhere else to go */
 	unsigned long long kept;               /* slice out, nothing waits: went on */
 	unsigned long long preempt_kept;       /* preempted, kept its deadline in BPF */
 	unsigned long long rule_dispatches;    /* decided by the policy's rule, in BPF */
 	unsigned long long observe_dropped;    /* their records for the policy: ring full */
+	unsigned long long introduced;         /* undecided, an idle CPU took them: told */
 	unsigned long long runs[SCX_LUA_RUN_NR];    /* the scheduler got a CPU, by reason */
 	unsigned long long kicks[SCX_LUA_KICK_NR];  /* CPUs kicked, by reason */
 };
@@ -42,7 +43,7 @@ struct lua_counter {
 	const char *help;
 };
 
-#define LUA_COUNTERS_NR (18 + SCX_LUA_RUN_NR + SCX_LUA_KICK_NR)
+#define LUA_COUNTERS_NR (19 + SCX_LUA_RUN_NR + SCX_LUA_KICK_NR)
 
 /*
  * Every counter of @c, in the stats line's order, with its help: the one
@@ -88,12 +89,14 @@ static inline int lua_counters_list(const struct lua_counters *c, struct lua_cou
 		{ "rcu_first", c->rcu_first,
 		  "preempted in an RCU read-side section: first on its CPU" },
 		{ "sched_preempted", c->sched_preempted,
-		  "the scheduler process preempted for a woken task that may run only on its CPU" },
+		  "the scheduler process preempted for a woken task with no other CPU to go to" },
 		{ "kept", c->kept, "slice out while nothing waits: went on" },
 		{ "preempt_kept", c->preempt_kept, "preempted by us, kept its deadline (keep_preempted)" },
 		{ "rule_dispatches", c->rule_dispatches, "decided in the kernel by the policy's rule" },
 		{ "observe_dropped", c->observe_dropped,
 		  "their records for the policy, lost to a full ring" },
+		{ "introduced", c->introduced,
+		  "undecided tasks an idle CPU took: sent to the policy once, for their rule" },
 	};
 	int n = 0;
 

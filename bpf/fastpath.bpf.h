@@ -133,23 +133,36 @@ static bool keep_preempted(struct task_struct *p, struct task_ctx *tctx, u64 enq
 	return true;
 }
 
+/* Is a CPU @p may use idle? */
+static bool any_idle_for(struct task_struct *p)
+{
+	const struct cpumask *idle = scx_bpf_get_idle_cpumask();
+	bool any;
+
+	/* A CPU number, not bpf_cpumask_intersects()'s bool, which needs
+	 * kbool() (compat.bpf.h: it returned -256 for false here). */
+	any = bpf_cpumask_any_and_distribute(idle, p->cpus_ptr) < nr_cpu_ids_ro;
+	scx_bpf_put_idle_cpumask(idle);
+	return any;
+}
+
 /*
  * A woken task that may preempt the CPU waking it, its own (rules.h,
  * rule_preempt_in_place): into this CPU's local DSQ with SCX_ENQ_PREEMPT.
  * The kernel zeroes the running task's slice and reschedules on the way
  * out of the wake-up; that task comes back marked preempted (kicked, as
- * for a kick). Or one that can run only here, while the scheduler process
- * has held this CPU for a while (rule_wakeup_preempts_sched): the same
- * insertion, and the scheduler comes back owed (RULE_OWED_MIDBATCH).
+ * for a kick). Or one with no idle CPU to go to (or pinned here), while
+ * the scheduler process has held this CPU for a while
+ * (rule_wakeup_preempts_sched): the same insertion, and the scheduler
+ * comes back owed (RULE_OWED_MIDBATCH).
  */
 static bool preempt_in_place(struct task_struct *p, struct task_ctx *tctx, u64 deadline,
 			     u64 slice, u64 enq_flags)
 {
 	s32 here = bpf_get_smp_processor_id();
 	bool own = (enq_flags & SCX_ENQ_WAKEUP) && scx_bpf_task_cpu(p) == here;
-	bool victim, any_idle;
-	const struct cpumask *idle;
 	struct rule_tune tu;
+	bool victim;
 	struct rule_cpu *c;
 	u64 waiting, now;
 
@@ -160,9 +173,10 @@ static bool preempt_in_place(struct task_struct *p, struct task_ctx *tctx, u64 d
 	now = bpf_ktime_get_ns();
 	if (!rule_wakeup_may_preempt(&tu, tctx->sync_wake))
 		return false;
-	/* The DSQ's length (a kfunc) is asked only for a pinned task. */
-	if (p->nr_cpus_allowed == 1 &&
-	    rule_wakeup_preempts_sched(true, sched_since[here & CPU_MASK],
+	/* The kfuncs are asked only while the scheduler runs here. */
+	if (sched_since[here & CPU_MASK] &&
+	    rule_wakeup_preempts_sched(p->nr_cpus_allowed == 1 || !any_idle_for(p),
+				       sched_since[here & CPU_MASK],
 				       scx_bpf_dsq_nr_queued(here & CPU_MASK), &tu, now)) {
 		insert(p, SCX_DSQ_LOCAL, slice, enq_flags | SCX_ENQ_PREEMPT);
 		trace("enq %d: pinned here, preempts the scheduler on cpu %d", p->pid, here);
@@ -173,12 +187,7 @@ static bool preempt_in_place(struct task_struct *p, struct task_ctx *tctx, u64 d
 	if (!victim)
 		return false;
 	waiting = scx_bpf_dsq_nr_queued(SCX_LUA_SHARED_DSQ) + nr_queued_for(here);
-	/* A CPU number, not bpf_cpumask_intersects()'s bool, which needs
-	 * kbool() (compat.bpf.h: it returned -256 for false here). */
-	idle = scx_bpf_get_idle_cpumask();
-	any_idle = bpf_cpumask_any_and_distribute(idle, p->cpus_ptr) < nr_cpu_ids_ro;
-	scx_bpf_put_idle_cpumask(idle);
-	if (!rule_preempt_in_place(victim, own, waiting, any_idle))
+	if (!rule_preempt_in_place(victim, own, waiting, any_idle_for(p)))
 		return false;
 	c->deadline = deadline;
 	c->run_start = 0;
@@ -187,6 +196,31 @@ static bool preempt_in_place(struct task_struct *p, struct task_ctx *tctx, u64 d
 	trace("enq %d: preempts cpu %d in place", p->pid, here);
 	__sync_fetch_and_add(&nr_deadline_preempts, 1);
 	return true;
+}
+
+/*
+ * A task an idle CPU took before the policy ever decided it has no rule, so
+ * its first wake-up that finds no idle CPU would wait for the scheduler
+ * process: at a load's start, a sleeper beside new CPU hogs waited for the
+ * round trip (10-25 ms under emulation, LuaJIT compiling the new paths).
+ * Its first such run sends the policy a record instead, for the record
+ * only (QF_IDLE: nothing waits on it, the run stands): the policy's answer
+ * gives it its rule and vtime (SCX_LUA_DF_RULE_ONLY), before it needs them.
+ * Once per task; only while some rule is published.
+ */
+static void introduce(struct task_struct *p, struct task_ctx *tctx, u64 wake_flags)
+{
+	struct observed obs = { .vtime_before = tctx->vtime, .slice = slice_ns, .idle = true };
+
+	if (!rules_live || tctx->rule || tctx->introduced)
+		return;
+	tctx->introduced = 1;
+	obs.now = bpf_ktime_get_ns();
+	/* A fork's first run follows no sleep (the replay reads it as born). */
+	if (send_record(p, tctx, (wake_flags & SCX_WAKE_FORK) ? 0 : SCX_ENQ_WAKEUP, &obs))
+		__sync_fetch_and_add(&nr_introduced, 1);
+	else
+		__sync_fetch_and_add(&nr_observe_dropped, 1);
 }
 
 static bool rule_dispatch(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)

@@ -27,6 +27,7 @@ enum scx_lua_consts {
 	SCX_LUA_QF_PREEMPTED = 2,
 	SCX_LUA_QF_OBSERVED = 4,                   /* decided by its rule already: for the record */
 	SCX_LUA_QF_EXIT = 8,                       /* not a task to decide: it exited */
+	SCX_LUA_QF_IDLE = 16,                      /* an idle CPU took it, undecided: for its rule */
 };
 
 /* Why the scheduler process was given a CPU (nr_sched_runs[]): see rules.h. */

@@ -63,7 +63,7 @@ void bpf_backend_counters(struct bpf_backend *b, struct lua_counters *c)
 		.sched_preempted = s->nr_sched_preempted,
 		.kept = s->nr_kept,
 		.preempt_kept = s->nr_preempt_kept, .rule_dispatches = s->nr_rule_dispatches,
-		.observe_dropped = s->nr_observe_dropped,
+		.observe_dropped = s->nr_observe_dropped, .introduced = s->nr_introduced,
 	};
 	for (int i = 0; i < SCX_LUA_RUN_NR; i++)
 		c->runs[i] = s->nr_sched_runs[i];
@@ -176,7 +176,8 @@ static int bpf_drain(void *ctx, struct scx_task *t, struct task_token *tok)
 		t->weight = q->weight;
 		t->flags = ((q->flags & SCX_LUA_QF_WAKEUP) ? SCX_TF_WAKEUP : 0) |
 			   ((q->flags & SCX_LUA_QF_PREEMPTED) ? SCX_TF_PREEMPTED : 0) |
-			   ((q->flags & SCX_LUA_QF_OBSERVED) ? SCX_TF_OBSERVED : 0);
+			   ((q->flags & (SCX_LUA_QF_OBSERVED | SCX_LUA_QF_IDLE)) ? SCX_TF_OBSERVED : 0);
+		tok->introduced = !!(q->flags & SCX_LUA_QF_IDLE);
 		t->start_ts = rel(b, q->start_ts);
 		t->stop_ts = rel(b, q->stop_ts);
 		t->exec_runtime = (double)q->exec_runtime;
@@ -295,8 +296,13 @@ static void bpf_set_rules(void *ctx, const struct rule_params *rules)
 	struct bpf_backend *b = ctx;
 	int fd = bpf_map__fd(b->skel->maps.rules);
 
-	for (uint32_t id = 0; id < SCX_RULE_MAX; id++)
+	uint32_t live = 0;
+
+	for (uint32_t id = 0; id < SCX_RULE_MAX; id++) {
 		bpf_map_update_elem(fd, &id, &rules[id], BPF_ANY);
+		live |= rules[id].kind != RULE_NONE;
+	}
+	b->skel->bss->rules_live = live;
 }
 
 static int32_t bpf_select_cpu(void *ctx, int32_t pid, int32_t prev_cpu, uint32_t flags)

@@ -215,6 +215,7 @@ struct task_ctx {
 	u32 sync_wake;      /* its last wake-up was a sync one (select_cpu; cleared as it runs) */
 	u32 tick_preempt;   /* woken, its rule preempts, it waits in the shared DSQ: one
 			     * tick may still take a CPU for it (tick_preempt_for_waiting) */
+	u32 introduced;     /* the policy was sent it once, from an idle CPU (introduce()) */
 };
 
 struct {
@@ -238,6 +239,8 @@ struct {
 volatile u64 rule_clock;
 volatile u64 nr_rule_dispatches;   /* decided here by the policy's rule */
 volatile u64 nr_observe_dropped;   /* their records for the policy: the ring was full */
+volatile u64 nr_introduced;        /* undecided tasks an idle CPU took, sent to the policy */
+volatile u32 rules_live;           /* user space: some rule is published (kind not none) */
 volatile u64 nr_rule_invalid;      /* a rule id out of range in a decision */
 volatile u64 nr_exit_dropped;      /* exit records lost to a full ring */
 
@@ -405,6 +408,8 @@ s32 BPF_STRUCT_OPS(lua_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake
 		trace("select %d: idle cpu %d, runs there", p->pid, cpu);
 		insert(p, SCX_DSQ_LOCAL, slice_ns, 0);
 		__sync_fetch_and_add(&nr_kernel_dispatches, 1);
+		if (tctx)
+			introduce(p, tctx, wake_flags);
 	}
 	return cpu;
 }
@@ -603,9 +608,12 @@ static bool head_preempts(struct task_struct *head, struct task_struct *p, s32 c
 		return false;
 	hctx = lookup_task_ctx(head);
 	if (!hctx || !hctx->tick_preempt || !cpu_in(head->cpus_ptr, cpu) ||
-	    !rule_wakeup_may_preempt(tu, hctx->sync_wake) ||
-	    !rule_tick_preempts_for_waiting(cpu_state(cpu), is_kernel_bypass(p), tu,
-					    head->scx.dsq_vtime, now))
+	    !rule_wakeup_may_preempt(tu, hctx->sync_wake))
+		return false;
+	/* The scheduler process (@p NULL) has no deadline: the caller asked
+	 * rule_wakeup_preempts_sched() instead. */
+	if (p && !rule_tick_preempts_for_waiting(cpu_state(cpu), is_kernel_bypass(p), tu,
+						 head->scx.dsq_vtime, now))
 		return false;
 	/* Claimed, once: the other CPUs' ticks leave it to this one. */
 	return __sync_lock_test_and_set(&hctx->tick_preempt, 0) != 0;
@@ -637,12 +645,33 @@ static void tick_preempt_for_waiting(struct task_struct *p, s32 cpu, const struc
 }
 
 /*
+ * From a tick on the scheduler process's CPU: the shared DSQ's first task,
+ * woken and placed there by a rule that preempts, takes the CPU from a
+ * step that has held it for --preempt-us (rule_wakeup_preempts_sched, as
+ * at a wake-up on this CPU), once. The step comes back first, on another
+ * CPU (RULE_OWED_MIDBATCH). A woken task found the scheduler's own queue
+ * or this CPU's local DSQ ahead of it, or no CPU it could preempt, and at
+ * a load's start, while LuaJIT compiles, one step held a CPU for 15-26 ms
+ * under emulation. Not for a sync wake-up, nor for a queue of records:
+ * preempting every long step made hackbench 1.15x slower in one boot
+ * (0.825 against 0.715 s).
+ */
+static void tick_preempt_sched(s32 cpu, const struct rule_tune *tu, u64 now)
+{
+	if (!builtin_idle || !scx_bpf_dsq_nr_queued(SCX_LUA_SHARED_DSQ) ||
+	    !rule_wakeup_preempts_sched(true, sched_since[cpu & CPU_MASK],
+					scx_bpf_dsq_nr_queued(cpu & CPU_MASK), tu, now))
+		return;
+	if (!head_preempts(dsq_head(SCX_LUA_SHARED_DSQ), NULL, cpu, tu, now))
+		return;
+	trace("tick cpu %d: the scheduler preempted, a woken task waits", cpu);
+	__sync_fetch_and_add(&nr_sched_preempted, 1);
+	kick_preempt(cpu, SCX_LUA_KICK_TICK_DEADLINE);
+}
+
+/*
  * The budget's backstop, on CPUs that do not look for work often enough;
- * and a waiting task's earlier deadline. Left out: the scheduler's own
- * loop, which one step of a 512-record batch keeps on a CPU for 13 ms
- * under emulation while a woken task waits. Preempting it from a tick
- * (it would come back first with its batch, RULE_OWED_MIDBATCH) made
- * hackbench 1.15x slower in one boot (0.825 against 0.715 s).
+ * and a waiting task's earlier deadline (or the scheduler's long step).
  */
 void BPF_STRUCT_OPS(lua_tick, struct task_struct *p)
 {
@@ -651,8 +680,13 @@ void BPF_STRUCT_OPS(lua_tick, struct task_struct *p)
 	struct rule_tune tu;
 	u64 now;
 
-	if (is_usersched_task(p))
+	if (is_usersched_task(p)) {
+		if (is_usersched_loop(p)) {
+			tune_view(&tu);
+			tick_preempt_sched(cpu, &tu, bpf_ktime_get_ns());
+		}
 		return;
+	}
 	tune_view(&tu);
 	now = bpf_ktime_get_ns();
 	if (park_usersched) {

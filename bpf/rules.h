@@ -267,28 +267,31 @@ static inline bool rule_deadline_victim_better_here(const struct rule_cpu *a, bo
 }
 
 /*
- * May a woken task that can run on this CPU only (@pinned) take it from the
+ * May a woken task with no other CPU to go to (@nowhere_else: it can run
+ * on this CPU only, or no CPU it may use is idle) take this one from the
  * scheduler process, which has run here since @sched_since (0: it does not
  * run here), when the policy has queued nothing for this CPU (@nr_queued,
  * its DSQ for this CPU: the woken task would jump ahead of those)? A
  * kernel thread waiting in the kernel's local DSQ runs first either way
- * (refusing for one left cyclictest's thread 20 ms behind a step). Any
- * other task may go to another CPU (place_shared); this one can only
- * wait, and nobody preempts the scheduler for a deadline. Its steps are
- * short in a steady load (0.2-0.4 ms under emulation), but at a load's
- * start, while LuaJIT compiles the policy's new paths, one step held a
- * CPU for 8-15 ms, and cyclictest's thread, pinned there, waited that
- * long. The scheduler has had preempt_min_ns since it got the CPU
+ * (refusing for one left cyclictest's thread 20 ms behind a step). Nobody
+ * preempts the scheduler for a deadline, and the other CPUs' tasks may
+ * not be preemptible for this one either (an earlier deadline, or just
+ * started). The scheduler's steps are short in a steady load (0.2-0.4 ms
+ * under emulation), but at a load's start, while LuaJIT compiles the
+ * policy's new paths, one step held a CPU for 8-20 ms, and cyclictest's
+ * thread, woken there beside two new CPU hogs, waited that long. The
+ * scheduler has had preempt_min_ns since it got the CPU
  * (counted from ops.running: a step after a yield that went on without a
  * switch counts from the first) and comes back first once the woken
  * task's run ends (RULE_OWED_MIDBATCH; not owed if it was parked, with no
  * batch in hand). On a machine or cpuset of one CPU every task is pinned,
  * and this is every such wake-up.
  */
-static inline bool rule_wakeup_preempts_sched(bool pinned, rule_ns sched_since, rule_ns nr_queued,
-					      const struct rule_tune *tu, rule_ns now)
+static inline bool rule_wakeup_preempts_sched(bool nowhere_else, rule_ns sched_since,
+					      rule_ns nr_queued, const struct rule_tune *tu,
+					      rule_ns now)
 {
-	return pinned && !nr_queued && sched_since && now >= sched_since &&
+	return nowhere_else && !nr_queued && sched_since && now >= sched_since &&
 	       now - sched_since >= tu->preempt_min_ns;
 }
 

@@ -166,6 +166,7 @@ static int run_one(struct cli *o, const char *policy, const struct workload *w,
 		fprintf(stderr, "scx_lua sim: cannot load %s:\n%s\n", policy, e.ph.err);
 		goto out;
 	}
+	sched_policy_changed(&e.sched);   /* its rules and settings, as run does */
 	sim_run(sim, &e.sched);
 	policy_exit(&e.ph, "sim");
 	if (record && record_close(&e, record))

@@ -46,7 +46,8 @@ struct task_token {
 	uint64_t enq_cnt;
 	uint64_t cookie;
 	uint32_t rule;           /* the rule the backend knows the task by (0: none) */
-	uint32_t pad;
+	uint32_t introduced;     /* with SCX_TF_OBSERVED: no rule decided it, an idle
+	                          * CPU took it; the policy's rule and vtime are kept */
 	double vtime;            /* with a rule: its vtime there, before this record */
 	/* SCX_TF_OBSERVED: what the rule decided */
 	double obs_deadline, obs_slice, obs_vtime;

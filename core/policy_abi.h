@@ -50,7 +50,9 @@ enum {
 	                          * the core sets start_ts = stop_ts: no new run */
 	SCX_TF_OBSERVED = 16,    /* its rule decided it already, in the kernel: this call
 	                          * only tells the policy (outputs other than t.rule and
-	                          * t.scratch are ignored; t.deadline holds the rule's) */
+	                          * t.scratch are ignored; t.deadline holds the rule's);
+	                          * with t.rule 0, an idle CPU took it undecided, and
+	                          * t.vtime is kept too */
 };
 
 /* A rule the kernel side applies by itself (scx.rule; bpf/rules.h). */

@@ -129,6 +129,18 @@ void rulebook_compare(struct rulebook *rb, const struct scx_task *t, double vtim
 		stats->nr_rule_disagree++;
 }
 
+void rulebook_introduced(struct rulebook *rb, const struct scx_task *t,
+			 const struct task_token *tok, const struct backend_ops *be, void *bctx,
+			 struct scx_stats *stats)
+{
+	stats->nr_observed++;
+	if (!t->rule)
+		return;
+	rule_clock_follow(&rb->params[t->rule], &rb->clock, rule_ns_of(t->vtime), t->weight);
+	if (be->set_task_rule)
+		be->set_task_rule(bctx, t, tok);
+}
+
 void rulebook_observed(struct rulebook *rb, struct scx_task *t, const struct task_token *tok,
 		       const struct backend_ops *be, void *bctx, struct scx_stats *stats)
 {

@@ -52,6 +52,11 @@ uint32_t rulebook_valid_id(const struct rulebook *rb, uint32_t id, struct scx_st
  * rule have decided the same? Counts nr_rule_disagree. */
 void rulebook_compare(struct rulebook *rb, const struct scx_task *t, double vtime_before,
 		      struct scx_stats *stats);
+/* A task an idle CPU took undecided (the backend's first record of it, for
+ * the record): the policy's rule and vtime, in @t, go to the backend. */
+void rulebook_introduced(struct rulebook *rb, const struct scx_task *t,
+			 const struct task_token *tok, const struct backend_ops *be, void *bctx,
+			 struct scx_stats *stats);
 /* An observed task after the policy saw it: agreement counted, a changed
  * rule passed to the backend, the rule's vtime kept (in @t for the store). */
 void rulebook_observed(struct rulebook *rb, struct scx_task *t, const struct task_token *tok,

@@ -77,7 +77,11 @@ static void prepare(struct sched *s, struct scx_task *t, struct task_token *tok,
 	/* Only a backend that applies rules decides tasks before we see them. */
 	if (!s->be->set_rules)
 		t->flags &= ~(uint32_t)SCX_TF_OBSERVED;
-	if (is_new)
+	/* The policy answers an introduction (an idle CPU took the task) and
+	 * a record of the same task in the same batch in one call: to it
+	 * the second is the task's first decision as well, not a task with
+	 * no vtime. */
+	if (is_new || (e->introducing && !tok->introduced))
 		t->flags |= SCX_TF_NEW;
 	else if (t->stop_ts == e->last_stop_ts) {
 		/* No run since the last record (its affinity or priority
@@ -88,6 +92,7 @@ static void prepare(struct sched *s, struct scx_task *t, struct task_token *tok,
 		t->start_ts = t->stop_ts;
 	}
 	e->last_stop_ts = t->stop_ts;
+	e->introducing = tok->introduced;
 
 	e->nr_enqueues++;
 	/* A task under a rule has its vtime where the rule runs. */
@@ -175,6 +180,7 @@ static void save_state(struct sched *s, struct scx_task *t, double now)
 	}
 	e->scratch = t->scratch;
 	e->rule = t->rule;
+	e->introducing = 0;
 }
 
 static void report_failure(struct sched *s, int err, const char *fn, uint32_t n)
@@ -240,8 +246,14 @@ static void enqueue_batch(struct sched *s, uint32_t n, double now)
 		validate(s, t);
 		t->rule = rulebook_valid_id(&s->rules, t->rule, s->stats);
 		if (t->flags & SCX_TF_OBSERVED) {
-			/* Decided in the kernel by its rule: the policy only saw it. */
-			rulebook_observed(&s->rules, t, &s->tok[slot], s->be, s->bctx, s->stats);
+			/* Decided in the kernel by its rule, or run on an idle
+			 * CPU undecided: the policy only saw it. */
+			if (s->tok[slot].introduced)
+				rulebook_introduced(&s->rules, t, &s->tok[slot], s->be, s->bctx,
+						    s->stats);
+			else
+				rulebook_observed(&s->rules, t, &s->tok[slot], s->be, s->bctx,
+						  s->stats);
 			save_state(s, t, now);
 			s->free_slot[s->nr_free++] = slot;
 			continue;

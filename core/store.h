@@ -36,7 +36,7 @@ struct store_entry {
 	struct scx_scratch scratch;
 	uint64_t nr_enqueues;
 	uint32_t rule;        /* the policy's rule for it (t->rule) */
-	uint32_t pad;
+	uint32_t introducing; /* a record "an idle CPU took it" in this batch, unanswered */
 };
 
 struct store {

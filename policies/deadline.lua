@@ -9,8 +9,9 @@
 --   run that went on because nothing else wanted the CPU is owed to
 --   nobody: charged in full, it carried the global vtime, and every
 --   sleeper's floor with it, past the deadlines the running hogs had just
---   been given, and a woken task waited a whole slice behind them; seen in
---   `scx_lua sim` on workloads/loadstart.lua: 18 ms, 4 with the bound); a
+--   been given, and a woken task waited a whole slice behind them; or the
+--   task itself waits behind the hogs it forked: 20 ms in `scx_lua sim`
+--   on workloads/loadstart.lua, none with the bound); a
 --   new task starts one slice late (so a fork burst cannot swamp running
 --   tasks). The deadline adds the CPU time the task used since it last
 --   slept, so tasks that run briefly and sleep go first,

@@ -27,6 +27,7 @@ static void drain_observed(struct sim *s, const struct obs_rec *o, struct scx_ta
 	tok->obs_deadline = o->deadline;
 	tok->obs_slice = o->slice;
 	tok->obs_vtime = o->vtime_after;
+	tok->introduced = o->idle;
 }
 
 static int sim_drain(void *ctx, struct scx_task *out, struct task_token *tok)

@@ -9,8 +9,9 @@
  *
  * Left out: IPIs take no time (a kicked CPU acts at once), the kernel's
  * bypass mode and hotplug, the scheduler's other threads, kernel threads,
- * and the scheduler's preemption for a task pinned to its CPU
- * (rule_wakeup_preempts_sched): its steps take no time here.
+ * and the scheduler's preemption for a woken task (rule_wakeup_preempts_sched,
+ * tick_preempt_sched): its steps take no time here. The kernel's tick is
+ * one for all CPUs (SIM_TICK_NS).
  */
 #include <math.h>
 #include <time.h>
@@ -57,6 +58,7 @@ static void to_shared(struct sim *s, int id, double slice, double deadline)
 	t->pending_deadline = deadline;
 	t->decided = true;
 	t->shared_ts = s->now;
+	t->tick_preempt = false;   /* rule_dispatch sets it for a wake-up */
 	heap_push(&s->shared, deadline, s->seq++, (uint32_t)id);
 }
 
@@ -187,7 +189,7 @@ void disp_take_rule(struct sim *s, int id, uint32_t rule, double vtime)
 }
 
 /* The record of a rule's decision, for the policy (dropped if the ring is full). */
-static void observe(struct sim *s, int id, bool woke, double vtime_before, rule_ns deadline,
+static bool observe(struct sim *s, int id, bool woke, double vtime_before, rule_ns deadline,
 		    rule_ns slice)
 {
 	struct ttask *t = &s->t[id];
@@ -195,7 +197,7 @@ static void observe(struct sim *s, int id, bool woke, double vtime_before, rule_
 
 	if (s->ring_bytes + SIM_REC_BYTES > s->cfg.queue_bytes) {
 		s->r.c.observe_dropped++;
-		return;
+		return false;
 	}
 	s->obs[k] = (struct obs_rec){
 		.task = id, .rule = t->rule,
@@ -206,6 +208,27 @@ static void observe(struct sim *s, int id, bool woke, double vtime_before, rule_
 	};
 	sim_fifo_push(&s->ring, (int)s->ring_cap, -1 - (int32_t)k);
 	s->ring_bytes += SIM_REC_BYTES;
+	return true;
+}
+
+/* As introduce() in bpf/fastpath.bpf.h: an idle CPU took a task the policy
+ * never decided; the policy hears of it once, for its rule. */
+void disp_introduce(struct sim *s, int id)
+{
+	struct ttask *t = &s->t[id];
+	bool live = false;
+
+	for (int i = 1; i < RULE_MAX; i++)
+		live |= s->rules[i].kind != RULE_NONE;
+	if (!live || t->rule || t->introduced)
+		return;
+	t->introduced = true;
+	/* A task that never ran was forked (its first enqueue is no wake-up),
+	 * as the kernel's SCX_WAKE_FORK says. */
+	if (observe(s, id, t->stop_ts > 0, t->vtime, 0, (rule_ns)s->cfg.slice_ns)) {
+		s->obs[(s->obs_next - 1) % s->obs_cap].idle = true;
+		s->r.c.introduced++;
+	}
 }
 
 /* As rule_dispatch() in bpf/fastpath.bpf.h: the task's rule decides it here. */
@@ -229,8 +252,10 @@ static bool rule_dispatch(struct sim *s, int id, bool woke)
 	to_shared(s, id, (double)slice, (double)deadline);
 	t->pslice = (double)slice;
 	t->slice_used = 0;
-	if (r->preempt)
+	if (r->preempt) {
+		t->tick_preempt = woke;
 		place_shared(s, id, (double)deadline, -1, &no_slot);
+	}
 	s->r.c.rule_dispatches++;
 	journal_rule(s, id, (double)deadline, (double)slice);
 	observe(s, id, woke, before, deadline, slice);
@@ -438,6 +463,7 @@ static void place_shared(struct sim *s, int id, double deadline, int self, bool 
 		s->r.c.preempt_sync++;
 	} else if (victim >= 0) {
 		s->r.c.deadline_preempts++;
+		t->tick_preempt = false;   /* that CPU is on its way: no tick's too */
 		preempt(s, victim, SCX_LUA_KICK_DEADLINE, false);
 		s->need_pick = true;
 	} else if (guarded) {
@@ -531,6 +557,34 @@ void disp_budget(struct sim *s)
 		preempt(s, victim, SCX_LUA_KICK_SCHED_BUDGET, true);
 	else
 		disp_pick_all_idle(s);
+}
+
+/*
+ * The kernel's tick on every CPU running a task (as lua_tick()'s
+ * tick_preempt_for_waiting()): the shared queue's first task, woken and
+ * placed by a rule that preempts, takes the CPU from a later deadline (or
+ * a run nobody decided) once its guard has passed; once, whichever CPU
+ * ticks first. The budget's backstop is EV_BUDGET's, and the scheduler's
+ * own steps take no time here.
+ */
+void disp_tick(struct sim *s)
+{
+	if (s->cfg.full_user)
+		return;
+	for (int c = 0; c < s->cfg.nr_cpus && !heap_empty(&s->shared); c++) {
+		const struct heap_entry *e = heap_peek(&s->shared);
+		struct ttask *h = &s->t[e->slot];
+
+		if (s->cpu[c].cur < 0 || !sim_fifo_empty(&s->cpu[c].local) || !h->tick_preempt ||
+		    !sim_allowed(h, c) || !rule_wakeup_may_preempt(&s->cfg.tune, h->rec_sync) ||
+		    !rule_tick_preempts_for_waiting(&s->cpu[c].rc, false, &s->cfg.tune,
+						    (rule_ns)e->deadline, sim_rt(s->now)))
+			continue;
+		h->tick_preempt = false;
+		s->r.c.deadline_preempts++;
+		preempt(s, c, SCX_LUA_KICK_TICK_DEADLINE, false);
+		s->need_pick = true;
+	}
 }
 
 /* The heartbeat (as heartbeat_fn()): the starvation scan, and the

@@ -279,6 +279,7 @@ static void wake(struct sim *s, int id)
 		s->r.c.kernel_dispatches++;
 		t->pending_deadline = 0;
 		sim_start_run(s, id, c, s->cfg.slice_ns);
+		disp_introduce(s, id);
 		return;
 	}
 	disp_enqueue(s, id, true);
@@ -510,6 +511,7 @@ int sim_run(struct sim *s, struct sched *core)
 	s->core = core;
 	sim_at(s, s->cfg.duration_ns, EV_END, -1);
 	sim_at(s, SIM_HEARTBEAT_NS, EV_HEARTBEAT, -1);
+	sim_at(s, SIM_TICK_NS, EV_TICK, -1);
 	while (!heap_empty(&s->events)) {
 		struct heap_entry e = heap_pop(&s->events);
 		enum ev type = (enum ev)(e.slot >> 24);
@@ -540,6 +542,10 @@ int sim_run(struct sim *s, struct sched *core)
 		case EV_HEARTBEAT:
 			disp_heartbeat(s);
 			sim_at(s, s->now + SIM_HEARTBEAT_NS, EV_HEARTBEAT, -1);
+			break;
+		case EV_TICK:
+			disp_tick(s);
+			sim_at(s, s->now + SIM_TICK_NS, EV_TICK, -1);
 			break;
 		default:
 			break;

@@ -18,7 +18,7 @@
 #include "rules.h"
 #include "sched.h"
 
-enum ev { EV_ARRIVE, EV_WAKE, EV_RUN_END, EV_SCHED_DONE, EV_BUDGET, EV_HEARTBEAT, EV_END };
+enum ev { EV_ARRIVE, EV_WAKE, EV_RUN_END, EV_SCHED_DONE, EV_BUDGET, EV_HEARTBEAT, EV_TICK, EV_END };
 enum tstate { T_UNBORN, T_SLEEP, T_WAIT, T_QUEUED, T_HELD, T_DSQ, T_RUNNING, T_DONE };
 
 #define SCHED_RUNS -2
@@ -26,6 +26,7 @@ enum tstate { T_UNBORN, T_SLEEP, T_WAIT, T_QUEUED, T_HELD, T_DSQ, T_RUNNING, T_D
 #define SIM_REC_BYTES 88         /* a record in the ring: header + struct queued_task */
 #define SIM_STUCK_NS 1e9         /* as STUCK_NS in bpf/main.bpf.c */
 #define SIM_HEARTBEAT_NS 100e6   /* as HEARTBEAT_NS */
+#define SIM_TICK_NS 4e6          /* the kernel's tick: CONFIG_HZ=250, Debian's */
 #define SIM_SLICE_MIN_NS 10e3    /* as SLICE_MIN_NS */
 
 struct ttask {
@@ -46,6 +47,8 @@ struct ttask {
 	bool rec_sync;                 /* ... a hand-off's (sync): rules.h says whether */
 	bool preempted;                /* we preempted it (its record says so) */
 	bool decided, run_decided;     /* its next / current run has a decision */
+	bool introduced;               /* sent to the policy once from an idle CPU */
+	bool tick_preempt;             /* woken, its rule preempts, waits in the shared queue */
 	uint32_t rule;                 /* the policy's rule for its wake-ups (0: none) */
 	double vtime;                  /* under its rule */
 	double enq_ts;                 /* when its pending record was queued */
@@ -84,6 +87,7 @@ struct obs_rec {
 	double start_ts, stop_ts, exec_runtime, enqueue_ts;
 	double vtime_before, deadline, slice, vtime_after;
 	uint32_t rule;
+	bool idle;                     /* an idle CPU took it undecided (disp_introduce) */
 };
 
 /* --explain's notes on its task (journal.c). */
@@ -171,6 +175,8 @@ void disp_sched_done(struct sim *s, int c);
 void disp_budget(struct sim *s);
 void disp_heartbeat(struct sim *s);
 void disp_take_rule(struct sim *s, int id, uint32_t rule, double vtime);
+void disp_introduce(struct sim *s, int id);
+void disp_tick(struct sim *s);
 
 /* rules.h's clock: never 0 (0 means "none" there), sim time + 1 ns */
 static inline rule_ns sim_rt(double t)

@@ -442,6 +442,23 @@ int main(void)
 		CHECK(!(t.flags & SCX_TF_REQUEUED) && t.stop_ts - t.start_ts == 2e6,
 		      "after a new run: not requeued, run 2 ms");
 	}
+	/* An introduction (an idle CPU took the task, undecided) and its next
+	 * record in one batch: the policy answers both in one call, so the
+	 * second is a first decision too; once answered, no longer. */
+	{
+		struct scx_task t = { .pid = 4343, .weight = 100, .stop_ts = 1e6 };
+		struct task_token intro = { .introduced = 1 }, tok = { 0 };
+
+		prepare(&e.sched, &t, &intro, 2e6);
+		CHECK(t.flags & SCX_TF_NEW, "introduction: new");
+		t = (struct scx_task){ .pid = 4343, .weight = 100, .stop_ts = 3e6 };
+		prepare(&e.sched, &t, &tok, 3e6);
+		CHECK(t.flags & SCX_TF_NEW, "its next record in the same batch: new as well");
+		save_state(&e.sched, &t, 3e6);
+		t = (struct scx_task){ .pid = 4343, .weight = 100, .stop_ts = 5e6 };
+		prepare(&e.sched, &t, &tok, 6e6);
+		CHECK(!(t.flags & SCX_TF_NEW), "after the batch: not new");
+	}
 	engine_free(&e);
 	synth_free(sy);
 
