@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # `BENCH_BASE=path/to/older/scx_lua tests/vm/run.sh ab`: this build against
-# an older one in one boot, on what `make demo` runs (CPU hogs on every CPU
+# an older one in one boot (with BENCH_BASE_POLICIES=dir, with that build's
+# own policy files), on what `make demo` runs (CPU hogs on every CPU
 # beside a task waking every 2 ms), each DEMO_ROUNDS times (2), in turn
 # with EEVDF: the wake-up latency and the hogs' bogo ops, where the CPUs'
 # time went (/proc/stat: user, system, idle, irq+softirq, in ticks), the
@@ -51,7 +52,10 @@ msg() {  # LABEL
 }
 
 under() {  # BIN POLICY: run measure (and msg) under it
-  $1 "policies/$2.lua" --stats 2 > /tmp/scx.log 2>&1 & pid=$!
+  # the older build with its own policy files, if BENCH_BASE_POLICIES gave them
+  pd=policies
+  [ "$1" = scx_lua.base ] && [ -d base/policies ] && pd=base/policies
+  $1 "$pd/$2.lua" --stats 2 > /tmp/scx.log 2>&1 & pid=$!
   if ! wait_state enabled 30; then echo "AB $1/$2 did not attach"; cat /tmp/scx.log; return; fi
   measure "$1/$2"
   kill -USR1 $pid; sleep 0.3
