@@ -67,7 +67,7 @@ static inline int lua_counters_list(const struct lua_counters *c, struct lua_cou
 		{ "kick_sched_hog", "... a CPU hog preempted for the scheduler" },
 		{ "kick_sched_budget", "... preempted from a tick: the budget ran out" },
 		{ "kick_heartbeat", "... for the scheduler's heartbeat" },
-		{ "kick_tick_deadline", "... preempted from a tick: a waiting task's deadline is earlier" },
+		{ "kick_tick_deadline", "... preempted from a tick for a woken task waiting: an earlier deadline, or the scheduler's long step" },
 	};
 	const struct lua_counter f[] = {
 		{ "queued", c->queued, "records sent to the scheduler process" },

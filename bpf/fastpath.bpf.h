@@ -206,7 +206,9 @@ static bool preempt_in_place(struct task_struct *p, struct task_ctx *tctx, u64 d
  * Its first such run sends the policy a record instead, for the record
  * only (QF_IDLE: nothing waits on it, the run stands): the policy's answer
  * gives it its rule and vtime (SCX_LUA_DF_RULE_ONLY), before it needs them.
- * Once per task; only while some rule is published.
+ * Once per task; only while some rule is published. Left out: a task that
+ * had a rule before a reload keeps its id; if the new policy has no such
+ * rule, it is decided in Lua at its next wait, as before.
  */
 static void introduce(struct task_struct *p, struct task_ctx *tctx, u64 wake_flags)
 {
@@ -214,13 +216,15 @@ static void introduce(struct task_struct *p, struct task_ctx *tctx, u64 wake_fla
 
 	if (!rules_live || tctx->rule || tctx->introduced)
 		return;
-	tctx->introduced = 1;
 	obs.now = bpf_ktime_get_ns();
-	/* A fork's first run follows no sleep (the replay reads it as born). */
-	if (send_record(p, tctx, (wake_flags & SCX_WAKE_FORK) ? 0 : SCX_ENQ_WAKEUP, &obs))
+	/* A fork's first run follows no sleep (the replay reads it as born).
+	 * Lost to a full ring: the next idle CPU tries again. */
+	if (send_record(p, tctx, (wake_flags & SCX_WAKE_FORK) ? 0 : SCX_ENQ_WAKEUP, &obs)) {
+		tctx->introduced = 1;
 		__sync_fetch_and_add(&nr_introduced, 1);
-	else
+	} else {
 		__sync_fetch_and_add(&nr_observe_dropped, 1);
+	}
 }
 
 static bool rule_dispatch(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)

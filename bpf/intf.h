@@ -50,7 +50,7 @@ enum scx_lua_kick_reason {
 	SCX_LUA_KICK_SCHED_HOG,      /* a CPU hog preempted for the scheduler */
 	SCX_LUA_KICK_SCHED_BUDGET,   /* preempted from a tick: the budget ran out */
 	SCX_LUA_KICK_HEARTBEAT,      /* for the scheduler's heartbeat */
-	SCX_LUA_KICK_TICK_DEADLINE,  /* preempted from a tick: a waiting task's deadline is earlier */
+	SCX_LUA_KICK_TICK_DEADLINE,  /* preempted from a tick for a woken task waiting */
 	SCX_LUA_KICK_NR,
 };
 

@@ -652,9 +652,11 @@ static void tick_preempt_for_waiting(struct task_struct *p, s32 cpu, const struc
  * CPU (RULE_OWED_MIDBATCH). A woken task found the scheduler's own queue
  * or this CPU's local DSQ ahead of it, or no CPU it could preempt, and at
  * a load's start, while LuaJIT compiles, one step held a CPU for 15-26 ms
- * under emulation. Not for a sync wake-up, nor for a queue of records:
+ * under emulation. Only for such a task (not a sync wake-up's, not one
+ * the policy decided, and not for records waiting on the step itself):
  * preempting every long step made hackbench 1.15x slower in one boot
- * (0.825 against 0.715 s).
+ * (0.825 against 0.715 s). An idle CPU would have been kicked for the task
+ * when it was placed; one tick later it still waits.
  */
 static void tick_preempt_sched(s32 cpu, const struct rule_tune *tu, u64 now)
 {

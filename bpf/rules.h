@@ -364,8 +364,8 @@ static inline rule_ns rule_slice_left(rule_ns slice, rule_ns used, rule_ns min_s
  * (the fast path), so they take no round trip through the policy. Two
  * families, from the policy library: FIFO (deadline = when it was queued)
  * and VTIME, the weighted virtual time of deadline.lua:
- *   v = min(v, clock + lead * 100 / w); clock = max(clock, v);
- *   v = max(v, clock - lag); v += ran * 100 / w;
+ *   clock = max(clock, min(v, clock + lead * 100 / w));
+ *   v = max(v, clock - lag); v = min(v + ran * 100 / w, clock + lead * 100 / w);
  *   deadline = v + min(exec_runtime * 100 / w, runtime_cap);
  *   slice = clamp(slice * w / 100, slice_min, slice_max) (or slice).
  * The policy's Lua code says the same thing in doubles; `scx_lua check`
@@ -434,14 +434,15 @@ static inline rule_ns rule_ns_of(double v)
 #endif
 
 /*
- * The clock follows a task's vtime @v, but by at most one lead past where
- * it was: lead_ns at weight 100, scaled by 100/weight as a run's charge is,
- * so that it bounds what one slice can add and no more. A longer run went
- * on because nothing else wanted the CPU (a kept run), or the task ran
- * alone on its CPU; moved by all of it at once, the clock carried every
- * sleeper's floor (clock - lag) past deadlines the running tasks had been
- * given just before, and a woken task waited a whole slice behind them.
- * 0: no bound, the clock is the largest vtime it was shown.
+ * A task's vtime may lead the rules' clock by one lead at most: lead_ns at
+ * weight 100, scaled by 100/weight as a run's charge is, so that a run of
+ * a slice or two pays in full and no more. A longer run went on because
+ * nothing else wanted the CPU (a kept run), or the task ran alone on its
+ * CPU. Charged in full, it carried the clock (the largest vtime it was
+ * shown), and every sleeper's floor (clock - lag) with it, past the
+ * deadlines the running tasks had been given just before, and a woken
+ * task waited a whole slice behind them; or, the clock held back, the task
+ * itself waited that long behind the tasks it had forked. 0: no bound.
  */
 static inline rule_ns rule_lead_bound(const struct rule_params *r, rule_ns clock, rule_ns v,
 				      unsigned int weight)
@@ -451,18 +452,17 @@ static inline rule_ns rule_lead_bound(const struct rule_params *r, rule_ns clock
 	return r->kind == RULE_VTIME && r->lead_ns && v > clock + lead ? clock + lead : v;
 }
 
-static inline rule_ns rule_clock_follow(const struct rule_params *r, rule_ns *clock, rule_ns v,
-					unsigned int weight)
+/* The clock follows a vtime it is shown (a task's, or one a policy gave),
+ * by one lead at most at a time: a policy's nonsense cannot carry it off. */
+static inline void rule_clock_follow(const struct rule_params *r, rule_ns *clock, rule_ns v,
+				     unsigned int weight)
 {
 	v = rule_lead_bound(r, *clock, v, weight);
 	if (v > *clock)
 		*clock = v;
-	return v;
 }
 
-/* A task's next run under @r. @vtime and @clock are updated in place; a
- * vtime that leads the clock by more than the lead is brought back to it
- * (rule_clock_follow), as a sleeper's is brought up to clock - lag. */
+/* A task's next run under @r. @vtime and @clock are updated in place. */
 static inline void rule_decide(const struct rule_params *r, rule_ns *vtime, rule_ns *clock,
 			       rule_ns ran, rule_ns exec_runtime, unsigned int weight, rule_ns now,
 			       rule_ns *deadline, rule_ns *slice)
@@ -481,11 +481,10 @@ static inline void rule_decide(const struct rule_params *r, rule_ns *vtime, rule
 		*deadline = now;
 		return;
 	}
-	v = rule_clock_follow(r, clock, v, weight);
+	rule_clock_follow(r, clock, v, weight);
 	if (*clock > r->lag_ns && v < *clock - r->lag_ns)
 		v = *clock - r->lag_ns;
-	v += ran * 100 / w;
-	v = rule_lead_bound(r, *clock, v, w);
+	v = rule_lead_bound(r, *clock, v + ran * 100 / w, weight);
 	term = exec_runtime * 100 / w;
 	*vtime = v;
 	*deadline = v + (term < r->runtime_cap_ns ? term : r->runtime_cap_ns);

@@ -16,8 +16,9 @@
  *   keeps them), so a run is new only when start_ts moved on; 0, 0: it
  *   never ran. exec_runtime is its CPU time since it last slept;
  * - REC_F_WAKEUP: it slept from the previous record's stop_ts until ts;
- * - REC_F_OBSERVED: its rule decided it in the kernel (the policy only saw
- *   it); REC_F_PREEMPTED: it lost its CPU before its slice ended;
+ * - REC_F_OBSERVED: its rule decided it in the kernel, or an idle CPU took
+ *   it before the policy ever decided it (the policy only saw it);
+ *   REC_F_PREEMPTED: it lost its CPU before its slice ended;
  * - REC_EXIT: the pid is gone (ts is when the scheduler learnt it);
  *   exec_runtime is its CPU time over its whole life when the backend
  *   knows it (the live one does), else 0.

@@ -77,8 +77,8 @@ static void prepare(struct sched *s, struct scx_task *t, struct task_token *tok,
 	/* Only a backend that applies rules decides tasks before we see them. */
 	if (!s->be->set_rules)
 		t->flags &= ~(uint32_t)SCX_TF_OBSERVED;
-	/* The policy answers an introduction (an idle CPU took the task) and
-	 * a record of the same task in the same batch in one call: to it
+	/* The policy answers a new task's introduction (an idle CPU took it)
+	 * and a record of the same task in the same batch in one call: to it
 	 * the second is the task's first decision as well, not a task with
 	 * no vtime. */
 	if (is_new || (e->introducing && !tok->introduced))
@@ -92,7 +92,7 @@ static void prepare(struct sched *s, struct scx_task *t, struct task_token *tok,
 		t->start_ts = t->stop_ts;
 	}
 	e->last_stop_ts = t->stop_ts;
-	e->introducing = tok->introduced;
+	e->introducing = tok->introduced && (t->flags & SCX_TF_NEW);
 
 	e->nr_enqueues++;
 	/* A task under a rule has its vtime where the rule runs. */
@@ -248,13 +248,16 @@ static void enqueue_batch(struct sched *s, uint32_t n, double now)
 		if (t->flags & SCX_TF_OBSERVED) {
 			/* Decided in the kernel by its rule, or run on an idle
 			 * CPU undecided: the policy only saw it. */
-			if (s->tok[slot].introduced)
+			if (s->tok[slot].introduced) {
+				/* The policy's vtime, checked, goes to the backend. */
+				save_state(s, t, now);
 				rulebook_introduced(&s->rules, t, &s->tok[slot], s->be, s->bctx,
 						    s->stats);
-			else
+			} else {
 				rulebook_observed(&s->rules, t, &s->tok[slot], s->be, s->bctx,
 						  s->stats);
-			save_state(s, t, now);
+				save_state(s, t, now);
+			}
 			s->free_slot[s->nr_free++] = slot;
 			continue;
 		}
@@ -371,6 +374,7 @@ uint32_t sched_step(struct sched *s)
 		int got;
 
 		t->exec_runtime = 0;   /* an exit's CPU time, if the backend knows it */
+		s->tok[slot].introduced = 0;   /* slots are reused; only some backends set it */
 		got = s->be->drain(s->bctx, t, &s->tok[slot]);
 
 		if (got == 2) {

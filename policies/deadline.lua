@@ -71,8 +71,6 @@ end
 
 function P.enqueue(t, now)
   local v, w = t.vtime, t.weight
-  local lead = 2 * slice * 100 / w
-  if v > vtime_now + lead then v = vtime_now + lead end
   if v > vtime_now then vtime_now = v end
   local floor = max(vtime_now - slice, 0)   -- vtimes are never negative
   if band(t.flags, TF_NEW) ~= 0 then
@@ -80,7 +78,7 @@ function P.enqueue(t, now)
   elseif v < floor then
     v = floor
   end
-  v = min(v + (t.stop_ts - t.start_ts) * 100 / w, vtime_now + lead)
+  v = min(v + (t.stop_ts - t.start_ts) * 100 / w, vtime_now + 2 * slice * 100 / w)
   t.vtime = v
   -- The runtime penalty is weighted like vtime: see the header.
   t.deadline = v + min(t.exec_runtime * 100 / w, 100 * slice)

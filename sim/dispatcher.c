@@ -222,11 +222,12 @@ void disp_introduce(struct sim *s, int id)
 		live |= s->rules[i].kind != RULE_NONE;
 	if (!live || t->rule || t->introduced)
 		return;
-	t->introduced = true;
 	/* A task that never ran was forked (its first enqueue is no wake-up),
-	 * as the kernel's SCX_WAKE_FORK says. */
+	 * as the kernel's SCX_WAKE_FORK says. Lost to a full ring: the next
+	 * idle CPU tries again. */
 	if (observe(s, id, t->stop_ts > 0, t->vtime, 0, (rule_ns)s->cfg.slice_ns)) {
 		s->obs[(s->obs_next - 1) % s->obs_cap].idle = true;
+		t->introduced = true;
 		s->r.c.introduced++;
 	}
 }

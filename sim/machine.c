@@ -278,8 +278,8 @@ static void wake(struct sim *s, int id)
 		/* The idle fast path: no decision needed, as select_cpu does. */
 		s->r.c.kernel_dispatches++;
 		t->pending_deadline = 0;
+		disp_introduce(s, id);   /* with its last run's times, as select_cpu's */
 		sim_start_run(s, id, c, s->cfg.slice_ns);
-		disp_introduce(s, id);
 		return;
 	}
 	disp_enqueue(s, id, true);
