@@ -296,13 +296,9 @@ static void bpf_set_rules(void *ctx, const struct rule_params *rules)
 	struct bpf_backend *b = ctx;
 	int fd = bpf_map__fd(b->skel->maps.rules);
 
-	uint32_t live = 0;
-
-	for (uint32_t id = 0; id < SCX_RULE_MAX; id++) {
+	for (uint32_t id = 0; id < SCX_RULE_MAX; id++)
 		bpf_map_update_elem(fd, &id, &rules[id], BPF_ANY);
-		live |= rules[id].kind != RULE_NONE;
-	}
-	b->skel->bss->rules_live = live;
+	b->skel->bss->rules_live = rule_any_live(rules);
 }
 
 static int32_t bpf_select_cpu(void *ctx, int32_t pid, int32_t prev_cpu, uint32_t flags)

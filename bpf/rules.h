@@ -394,9 +394,20 @@ struct rule_params {
 
 #define RULE_LEAD_MAX_NS 1000000000000ULL /* 1000 s: lead_ns * 100 stays in range */
 
+/* Does the table (ids 0..RULE_MAX-1) publish any rule? Tasks an idle CPU
+ * takes are introduced to the policy only then (introduce()). */
+static inline bool rule_any_live(const struct rule_params *rules)
+{
+	for (int id = 1; id < RULE_MAX; id++)
+		if (rules[id].kind != RULE_NONE)
+			return true;
+	return false;
+}
+
 /* Make a rule safe to apply: an unknown kind is none, slices within
- * [RULE_SLICE_MIN_NS, @slice_cap], the lead at most RULE_LEAD_MAX_NS. Returns false if anything was changed
- * (counted by the caller: the policy published nonsense). */
+ * [RULE_SLICE_MIN_NS, @slice_cap], the lead at most RULE_LEAD_MAX_NS.
+ * Returns false if anything was changed (counted by the caller: the
+ * policy published nonsense). */
 static inline bool rule_sanitize(struct rule_params *r, rule_ns slice_cap)
 {
 	bool ok = true;

@@ -145,6 +145,7 @@ static void sim_set_rules(void *ctx, const struct rule_params *rules)
 	struct sim *s = ctx;
 
 	memcpy(s->rules, rules, sizeof(s->rules));
+	s->rules_live = rule_any_live(rules);
 }
 
 /* The policy's settings over the command line's (as bpf_set_tune()). */

@@ -190,7 +190,7 @@ void disp_take_rule(struct sim *s, int id, uint32_t rule, double vtime)
 
 /* The record of a rule's decision, for the policy (dropped if the ring is full). */
 static bool observe(struct sim *s, int id, bool woke, double vtime_before, rule_ns deadline,
-		    rule_ns slice)
+		    rule_ns slice, bool idle)
 {
 	struct ttask *t = &s->t[id];
 	uint32_t k = s->obs_next++ % s->obs_cap;
@@ -204,7 +204,7 @@ static bool observe(struct sim *s, int id, bool woke, double vtime_before, rule_
 		.flags = SCX_TF_OBSERVED | (woke ? SCX_TF_WAKEUP : t->preempted ? SCX_TF_PREEMPTED : 0),
 		.start_ts = t->run_start, .stop_ts = t->stop_ts, .exec_runtime = t->exec_runtime,
 		.enqueue_ts = s->now, .vtime_before = vtime_before, .deadline = (double)deadline,
-		.slice = (double)slice, .vtime_after = t->vtime,
+		.slice = (double)slice, .vtime_after = t->vtime, .idle = idle,
 	};
 	sim_fifo_push(&s->ring, (int)s->ring_cap, -1 - (int32_t)k);
 	s->ring_bytes += SIM_REC_BYTES;
@@ -216,17 +216,13 @@ static bool observe(struct sim *s, int id, bool woke, double vtime_before, rule_
 void disp_introduce(struct sim *s, int id)
 {
 	struct ttask *t = &s->t[id];
-	bool live = false;
 
-	for (int i = 1; i < RULE_MAX; i++)
-		live |= s->rules[i].kind != RULE_NONE;
-	if (!live || t->rule || t->introduced)
+	if (!s->rules_live || t->rule || t->introduced)
 		return;
 	/* A task that never ran was forked (its first enqueue is no wake-up),
 	 * as the kernel's SCX_WAKE_FORK says. Lost to a full ring: the next
 	 * idle CPU tries again. */
-	if (observe(s, id, t->stop_ts > 0, t->vtime, 0, (rule_ns)s->cfg.slice_ns)) {
-		s->obs[(s->obs_next - 1) % s->obs_cap].idle = true;
+	if (observe(s, id, t->stop_ts > 0, t->vtime, 0, (rule_ns)s->cfg.slice_ns, true)) {
 		t->introduced = true;
 		s->r.c.introduced++;
 	}
@@ -259,7 +255,7 @@ static bool rule_dispatch(struct sim *s, int id, bool woke)
 	}
 	s->r.c.rule_dispatches++;
 	journal_rule(s, id, (double)deadline, (double)slice);
-	observe(s, id, woke, before, deadline, slice);
+	observe(s, id, woke, before, deadline, slice, false);
 	return true;
 }
 

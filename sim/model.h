@@ -121,6 +121,7 @@ struct sim {
 	struct obs_rec *obs;           /* observed records, a ring of obs_cap */
 	uint32_t obs_cap, obs_next;
 	struct rule_params rules[RULE_MAX];
+	bool rules_live;               /* rule_any_live(rules), set as they are published */
 	struct sim_cfg base;           /* the settings before the policy's (scx.tune) */
 	rule_ns rule_clock;
 	struct dbuf_ent *dbuf;         /* decisions of the running step */
