@@ -221,6 +221,7 @@ static void introduce(struct task_struct *p, struct task_ctx *tctx, u64 wake_fla
 	 * Lost to a full ring: the next idle CPU tries again. */
 	if (send_record(p, tctx, (wake_flags & SCX_WAKE_FORK) ? 0 : SCX_ENQ_WAKEUP, &obs)) {
 		tctx->introduced = 1;
+		usersched_introduced = 1;
 		__sync_fetch_and_add(&nr_introduced, 1);
 	} else {
 		__sync_fetch_and_add(&nr_observe_dropped, 1);

@@ -130,6 +130,7 @@ volatile u64 starve_scan;   /* set by the heartbeat: look for starved tasks */
  */
 volatile u64 usersched_last_run;    /* ns: when its loop last ran or stopped */
 volatile u64 usersched_pending_since;   /* ns: its oldest undrained record, 0: none */
+volatile u32 usersched_introduced;     /* an introduction waits in the ring */
 /* Decisions user space has put in the dispatched ring (it counts them after
  * each submit), and how many of those ops.dispatch has drained for sure: a
  * lower bound, plain stores from any CPU (a stale one costs a drain more).
@@ -335,6 +336,7 @@ static void sched_view(struct rule_sched *s)
 	s->ring_size = bpf_ringbuf_query(&queued, BPF_RB_RING_SIZE);
 	s->held = nr_scheduled;
 	s->owed = usersched_owed;
+	s->introduced = usersched_introduced;
 }
 
 static bool usersched_has_work(void)
@@ -546,6 +548,7 @@ void BPF_STRUCT_OPS(lua_running, struct task_struct *p)
 			usersched_kicked_at = 0;
 			usersched_owed = 0;
 			usersched_pending_since = 0;
+			usersched_introduced = 0;
 			usersched_last_run = now;
 		}
 		return;

@@ -43,6 +43,7 @@ struct rule_sched {
 	rule_ns ring_size;
 	rule_ns held;           /* decisions it still holds (a full dispatch ring) */
 	unsigned int owed;      /* RULE_OWED_*: reasons it must run now */
+	unsigned int introduced; /* it has introductions (introduce()) not drained yet */
 };
 
 struct rule_tune {
@@ -125,10 +126,18 @@ static inline int rule_run_reason(const struct rule_sched *s, const struct rule_
 	return SCX_LUA_RUN_IDLE;
 }
 
-/* A CPU that found nothing else to run runs the scheduler if it has work. */
+/*
+ * A CPU that found nothing else to run runs the scheduler if anybody waits
+ * on it (rule_sched_awaited), or for an introduction: the policy's rule
+ * for that task is wanted before the task's first wait for a CPU. Not for
+ * the records of decisions already taken alone: they wait for the next
+ * run (at the latest the heartbeat). Running for them made every CPU that
+ * went idle in a load of short sleepers a scheduler run, and the woken
+ * task that wanted the CPU next found it busy.
+ */
 static inline bool rule_sched_instead_of_idle(const struct rule_sched *s)
 {
-	return rule_sched_has_work(s);
+	return rule_sched_awaited(s) || s->introduced;
 }
 
 /*

@@ -26,6 +26,7 @@ static void sched_view(const struct sim *s, struct rule_sched *v)
 		.ring_size = (rule_ns)s->cfg.queue_bytes,
 		.held = s->held,
 		.owed = s->owed,
+		.introduced = s->introduced,
 	};
 }
 
@@ -87,6 +88,7 @@ static void start_sched(struct sim *s, int c)
 	s->sched_last_run = s->now;
 	s->pending_since = 0;
 	s->owed = 0;
+	s->introduced = false;
 	sim_set_cpu(s, c, SCHED_RUNS);
 	s->in_step = true;
 	clock_gettime(CLOCK_MONOTONIC, &a);
@@ -224,6 +226,7 @@ void disp_introduce(struct sim *s, int id)
 	 * idle CPU tries again. */
 	if (observe(s, id, t->stop_ts > 0, t->vtime, 0, (rule_ns)s->cfg.slice_ns, true)) {
 		t->introduced = true;
+		s->introduced = true;
 		s->r.c.introduced++;
 	}
 }

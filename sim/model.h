@@ -136,6 +136,7 @@ struct sim {
 	double sched_last_run;         /* started or stopped, as usersched_last_run */
 	double pending_since;          /* oldest record not drained (rule time), 0: none */
 	uint32_t owed;                 /* RULE_OWED_* */
+	bool introduced;               /* an introduction waits in the ring */
 	uint64_t held;                 /* decisions the core still holds */
 	bool budget_armed, starve_scan;
 	bool need_pick;                /* a CPU was kicked: idle CPUs look for work */

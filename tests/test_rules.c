@@ -43,6 +43,15 @@ static void sched_first(void)
 	CHECK(!rule_sched_instead_of_idle(&c[0].s), "an idle CPU does not run an idle scheduler");
 	CHECK(rule_sched_instead_of_idle(&c[1].s), "an idle CPU runs a scheduler with a record");
 	CHECK(rule_sched_instead_of_idle(&c[9].s), "or with decisions held");
+	{
+		const struct rule_sched seen = { .ring_used = 960, .ring_size = 4096 };
+		const struct rule_sched intro = { .ring_used = 960, .ring_size = 4096,
+						  .introduced = 1 };
+
+		CHECK(!rule_sched_instead_of_idle(&seen),
+		      "not for records of decisions already taken: they wait for the next run");
+		CHECK(rule_sched_instead_of_idle(&intro), "for an introduction: its rule is wanted soon");
+	}
 }
 
 static void tick(void)
