@@ -90,7 +90,9 @@ static bool send_record(struct task_struct *p, struct task_ctx *tctx, u64 enq_fl
 		q->slice_ns = obs->slice;
 		q->vtime_after = tctx->vtime;
 	}
-	bpf_probe_read_kernel_str(q->comm, sizeof(q->comm), p->comm);
+	/* Two loads, not a helper call: the kernel keeps comm NUL-padded
+	 * (strscpy_pad), as the record wants it. */
+	__builtin_memcpy(q->comm, p->comm, sizeof(q->comm));
 	bpf_ringbuf_submit(q, park_usersched ? BPF_RB_NO_WAKEUP : 0);
 	if (obs)
 		return true; /* nothing waits on it: no budget */

@@ -28,18 +28,33 @@
  */
 static bool keep_running(struct task_struct *p, struct task_ctx *tctx, u64 enq_flags)
 {
+	bool woke = enq_flags & SCX_ENQ_WAKEUP;
 	s32 cpu = scx_bpf_task_cpu(p);
+	s32 nr_local, nr_shared;
 	struct rule_sched s;
 
-	sched_view(&s);
 	/*
+	 * rule_keep_running is a conjunction: its terms are looked at one by
+	 * one, likeliest to fail first, and the first that fails answers.
+	 * The commonest enqueue, a wake-up, asks nothing more; the commonest
+	 * slice's end, a task preempted for a woken one, stops at this CPU's
+	 * queue, which holds that task.
+	 *
 	 * "This CPU's" queue is both ours and the kernel's local DSQ: a task
 	 * the kernel will run here next (a per-CPU kthread, a wake-up that the
 	 * idle fast path sent here) would otherwise have this one wait behind
 	 * it, out of reach of the other CPUs, while one of them went idle.
 	 */
-	if (!rule_keep_running(enq_flags & SCX_ENQ_WAKEUP, p->scx.slice, tctx->slice, &s,
-			       scx_bpf_dsq_nr_queued(SCX_LUA_SHARED_DSQ), nr_queued_for(cpu)))
+	if (!rule_keep_running_may(woke, p->scx.slice, tctx->slice))
+		return false;
+	nr_local = nr_queued_for(cpu);
+	if (nr_local)
+		return false;
+	nr_shared = scx_bpf_dsq_nr_queued(SCX_LUA_SHARED_DSQ);
+	if (nr_shared)
+		return false;
+	sched_view(&s);
+	if (!rule_keep_running(woke, p->scx.slice, tctx->slice, &s, nr_shared, nr_local))
 		return false;
 	tctx->deadline = tctx->run_deadline;
 	tctx->decided = tctx->run_decided;
@@ -187,7 +202,9 @@ static bool preempt_in_place(struct task_struct *p, struct task_ctx *tctx, u64 d
 	if (!victim)
 		return false;
 	waiting = scx_bpf_dsq_nr_queued(SCX_LUA_SHARED_DSQ) + nr_queued_for(here);
-	if (!rule_preempt_in_place(victim, own, waiting, any_idle_for(p)))
+	/* With tasks waiting the answer is no whatever the idle CPUs: the
+	 * three kfuncs that look at them are spared. */
+	if (!rule_preempt_in_place(victim, own, waiting, !waiting && any_idle_for(p)))
 		return false;
 	c->deadline = deadline;
 	c->run_start = 0;

@@ -473,8 +473,8 @@ void BPF_STRUCT_OPS(lua_enqueue, struct task_struct *p, u64 enq_flags)
 /*
  * The order in ops.dispatch: the scheduler if rules.h says it runs first;
  * this CPU's DSQ; a starved task; the shared DSQ; the task that just ran
- * here, if nothing waits (keep_prev); the scheduler if it has anything to
- * do at all.
+ * here, if nothing waits (keep_prev); the scheduler if anybody waits on
+ * it or it has an introduction to read (rule_sched_instead_of_idle).
  */
 void BPF_STRUCT_OPS(lua_dispatch, s32 cpu, struct task_struct *prev)
 {
