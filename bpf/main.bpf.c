@@ -339,12 +339,13 @@ static void sched_view(struct rule_sched *s)
 	s->introduced = usersched_introduced;
 }
 
-static bool usersched_has_work(void)
+/* Would a CPU with nothing else to run take the scheduler now? */
+static bool usersched_wanted(void)
 {
 	struct rule_sched s;
 
 	sched_view(&s);
-	return rule_sched_has_work(&s);
+	return rule_sched_instead_of_idle(&s);
 }
 
 static void tune_view(struct rule_tune *tu)

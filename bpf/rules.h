@@ -92,7 +92,7 @@ static inline bool rule_sched_awaited(const struct rule_sched *s)
  * Only when it is owed the CPU, its oldest record has waited the budget,
  * or the ring is half full: otherwise decided tasks run first and the
  * records pile up into one bigger batch (a CPU with nothing else to run
- * takes the scheduler anyway: rule_sched_instead_of_idle). Never twice in
+ * takes the scheduler if it is wanted: rule_sched_instead_of_idle). Never twice in
  * a row on one CPU: a slow policy would own that CPU, and a task that can
  * run only there (preempted with migration disabled, inside an RCU read
  * section) waited 21 s.
@@ -133,11 +133,14 @@ static inline int rule_run_reason(const struct rule_sched *s, const struct rule_
  * the records of decisions already taken alone: they wait for the next
  * run (at the latest the heartbeat). Running for them made every CPU that
  * went idle in a load of short sleepers a scheduler run, and the woken
- * task that wanted the CPU next found it busy.
+ * task that wanted the CPU next found it busy. And only with something to
+ * read (rule_sched_has_work): pending_since and introduced are cleared
+ * when the scheduler starts running, not while it goes on without a
+ * switch, so after the step that drained them they may still be set.
  */
 static inline bool rule_sched_instead_of_idle(const struct rule_sched *s)
 {
-	return rule_sched_awaited(s) || s->introduced;
+	return rule_sched_has_work(s) && (rule_sched_awaited(s) || s->introduced);
 }
 
 /*

@@ -146,7 +146,11 @@ static void enqueue_usersched(struct task_struct *p, u64 enq_flags)
 	if (!(enq_flags & SCX_ENQ_WAKEUP) && !usersched_parked)
 		usersched_owed |= RULE_OWED_MIDBATCH;
 	insert(p, SCX_LUA_SCHED_DSQ, slice_ns, enq_flags);
-	if (usersched_has_work())
+	/* Not for records nobody waits on: the CPU kicked would find the
+	 * scheduler unwanted (rule_sched_instead_of_idle) and idle again, and
+	 * the kick would hold back the next one for a record that is awaited
+	 * (usersched_kick_pending). */
+	if (usersched_wanted())
 		get_usersched_a_cpu(p, enq_flags, false);
 }
 

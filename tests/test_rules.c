@@ -47,10 +47,14 @@ static void sched_first(void)
 		const struct rule_sched seen = { .ring_used = 960, .ring_size = 4096 };
 		const struct rule_sched intro = { .ring_used = 960, .ring_size = 4096,
 						  .introduced = 1 };
+		const struct rule_sched drained = { .pending_since = 9 * MS, .introduced = 1,
+						    .ring_size = 4096 };
 
 		CHECK(!rule_sched_instead_of_idle(&seen),
 		      "not for records of decisions already taken: they wait for the next run");
 		CHECK(rule_sched_instead_of_idle(&intro), "for an introduction: its rule is wanted soon");
+		CHECK(!rule_sched_instead_of_idle(&drained),
+		      "not for flags a step that went on without a switch left set: nothing to read");
 	}
 }
 
