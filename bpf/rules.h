@@ -346,19 +346,19 @@ static inline int rule_policy_kick(bool preempt, bool draining_cpu)
 	return preempt ? RULE_KICK_PREEMPT : RULE_KICK_IDLE;
 }
 
+/* rule_keep_running's part that is the task's own: asked first, it spares
+ * a wake-up (the common enqueue) the look at the scheduler and the DSQs. */
+static inline bool rule_keep_running_may(bool woke, rule_ns slice_left, rule_ns last_slice)
+{
+	return !woke && !slice_left && last_slice;
+}
+
 /*
  * A task whose slice ran out goes on at once, with its last slice and
  * deadline, when nothing else waits for a CPU: nobody waits on the
  * scheduler (rule_sched_awaited), nothing is queued in the shared DSQ or
  * this CPU's. Any policy would run it again; asking costs a round trip.
  */
-/* The task's own part: asked first, it spares a wake-up (the common
- * enqueue) the look at the scheduler and the DSQs. */
-static inline bool rule_keep_running_may(bool woke, rule_ns slice_left, rule_ns last_slice)
-{
-	return !woke && !slice_left && last_slice;
-}
-
 static inline bool rule_keep_running(bool woke, rule_ns slice_left, rule_ns last_slice,
 				     const struct rule_sched *s, rule_ns nr_shared, rule_ns nr_local)
 {
