@@ -49,6 +49,7 @@ static void task_stats(struct sim_task_stats *ts, const struct load_region *r, i
 	ts->pid = t->pid;
 	ts->weight = r->w->g[t->plan.group].weight;
 	ts->cpu_ns = t->cpu_ns;
+	ts->life_cpu_ns = t->life_cpu_ns;
 	ts->arrival = (double)t->arrival;
 	ts->first_run = (double)t->first_run;
 	ts->finish = (double)t->finish;

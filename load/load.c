@@ -335,16 +335,26 @@ static void notes(const struct workload *w, const struct load_region *r)
 	}
 }
 
+/* What the kernel charged a reaped child over its whole life. */
+static double life_ns(const struct rusage *ru)
+{
+	return ((double)ru->ru_utime.tv_sec + (double)ru->ru_stime.tv_sec) * 1e9 +
+	       ((double)ru->ru_utime.tv_usec + (double)ru->ru_stime.tv_usec) * 1e3;
+}
+
 /* Kill every task not yet reaped, by pid, and reap them all. */
 static void kill_all(struct load_region *r, bool *reaped)
 {
+	struct rusage ru;
+
 	for (int i = 0; i < r->nr_tasks; i++)
 		if (r->task[i].pid > 0 && !reaped[i])
 			kill(r->task[i].pid, SIGKILL);
 	for (int i = 0; i < r->nr_tasks; i++)
 		if (r->task[i].pid > 0 && !reaped[i]) {
-			while (waitpid(r->task[i].pid, NULL, 0) < 0 && errno == EINTR)
+			while (wait4(r->task[i].pid, NULL, 0, &ru) < 0 && errno == EINTR)
 				;
+			r->task[i].life_cpu_ns = life_ns(&ru);
 			reaped[i] = true;
 		}
 }
@@ -353,12 +363,14 @@ static void kill_all(struct load_region *r, bool *reaped)
  * many are still alive. */
 static int reap(struct load_region *r, bool *reaped)
 {
+	struct rusage ru;
 	int alive = 0;
 	pid_t pid;
 
-	while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
+	while ((pid = wait4(-1, NULL, WNOHANG, &ru)) > 0)
 		for (int i = 0; i < r->nr_tasks; i++)
 			if (r->task[i].pid == pid) {
+				r->task[i].life_cpu_ns = life_ns(&ru);
 				reaped[i] = true;
 				break;
 			}

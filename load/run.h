@@ -63,7 +63,8 @@ struct load_task {
 	int64_t wake_at;             /* L_SLEEP: when its timer expires */
 	int64_t last_seen;           /* L_RUN: the last time it was seen running */
 	int64_t arrival, first_run, finish;     /* -1: never */
-	double cpu_ns;
+	double cpu_ns;               /* from its arrival to its end, as the simulator counts */
+	double life_cpu_ns;          /* the process's whole life, setup and exit too (wait4) */
 	uint64_t runs, preempt, bursts, wakeups, migrations, llc_migrations;
 	double worst_wait;           /* the longest wait, the open one at the end included */
 	int32_t wait_head, wait_tail, wake_head, wake_tail;  /* chunk lists, -1: empty */

@@ -92,6 +92,8 @@ struct sim_task_stats {
 	int32_t pid;
 	uint32_t weight;
 	double cpu_ns, arrival, first_run, finish; /* first_run, finish: -1 if never */
+	double life_cpu_ns;     /* a live process's CPU over its whole life, its setup and
+				 * exit too, which its cpu_ns leaves out; 0: as cpu_ns */
 	uint64_t nr_runs, nr_preempt, nr_wakeups, nr_bursts;
 	uint64_t nr_migrations, nr_llc_migrations; /* runs on another CPU / LLC than the last */
 	struct samples wait, wake;

@@ -50,6 +50,7 @@ void sim_metrics(struct sim_metrics *m, const struct sim_result *r, const struct
 				continue;
 			gm->n++;
 			gm->cpu_ns += t->cpu_ns;
+			gm->life_cpu_ns += t->life_cpu_ns > 0 ? t->life_cpu_ns : t->cpu_ns;
 			gm->runs += t->nr_runs;
 			gm->preempt += t->nr_preempt;
 			gm->bursts += t->nr_bursts;
@@ -270,6 +271,7 @@ void sim_print_json(FILE *f, const struct sim_metrics *ms, int n)
 			fprintf(f, "    {\"name\": \"%s\", \"tasks\": %d, \"weight\": %u, \"done\": %d, ",
 				gm->name, gm->n, gm->weight, gm->nr_done);
 			jnum(f, "cpu_ns", gm->cpu_ns, true);
+			jnum(f, "life_cpu_ns", gm->life_cpu_ns, true);
 			jnum(f, "share", gm->share, true);
 			jnum(f, "wait_p50_ns", gm->wait_p50, true);
 			jnum(f, "wait_p99_ns", gm->wait_p99, true);

@@ -16,6 +16,7 @@ struct group_metrics {
 	int n, nr_done;
 	uint32_t weight;
 	double cpu_ns, share;              /* share of the machine's CPU time */
+	double life_cpu_ns;                /* the processes' whole lives (sim_task_stats) */
 	double wait_p50, wait_p99, wait_max;   /* ns, NAN when no sample */
 	double wake_p50, wake_p99, wake_max;
 	double wake_mean;                  /* ns: what cyclictest calls its average, NAN when no sample */

@@ -80,6 +80,9 @@ J=$T/j.json   # check() reads this run now
 check "work_ms: all 5 jobs done, turnaround at least their 10 ms of work, response before it" \
   "j = g['job']; assert j['done'] == 5 and 10e6 <= j['turnaround_ns'] < 1e9 and 0 <= j['response_ns'] <= j['turnaround_ns'], j
 assert abs(j['cpu_ns'] - 5 * 10e6) < 5e6, j"
+check "life_cpu_ns: what the kernel charged each group's processes (wait4), their start and exit too: at least cpu_ns" \
+  "assert all(x['life_cpu_ns'] >= x['cpu_ns'] > 0 for n, x in g.items() if n != 'late'), g
+j = g['job']; assert j['life_cpu_ns'] < j['cpu_ns'] + 5 * 50e6, j"
 check "lifetime_ms: the mortal task ends 300 ms after its arrival, give or take a run" \
   "x = g['mortal']; assert x['done'] == 1 and 300e6 <= x['turnaround_ns'] < 1e9, x"
 check "an arrival after the end: counted, never ran, used nothing" \
