@@ -328,15 +328,24 @@ static struct rule_cpu *cpu_state(s32 cpu)
 	return &cpus[cpu & CPU_MASK];
 }
 
-/* The scheduler process as rules.h sees it. */
+/*
+ * The scheduler process as rules.h sees it. Under -p (!park_usersched) it
+ * is a fair-class task: the kernel runs it ahead of every sched_ext task
+ * whenever it is runnable, the ring's wake-up and its own timeout reach
+ * it, and ops.running never sees it start, so pending_since, introduced
+ * and owed would stay set from the first record on. It is then never
+ * awaited here: a CPU kicked for it would preempt a task for nothing, and
+ * keep_running and keep_prev would never let a task go on. What it holds
+ * (held) still waits for a CPU.
+ */
 static void sched_view(struct rule_sched *s)
 {
-	s->pending_since = usersched_pending_since;
+	s->pending_since = park_usersched ? usersched_pending_since : 0;
 	s->ring_used = bpf_ringbuf_query(&queued, BPF_RB_AVAIL_DATA);
 	s->ring_size = bpf_ringbuf_query(&queued, BPF_RB_RING_SIZE);
 	s->held = nr_scheduled;
-	s->owed = usersched_owed;
-	s->introduced = usersched_introduced;
+	s->owed = park_usersched ? usersched_owed : 0;
+	s->introduced = park_usersched ? usersched_introduced : 0;
 }
 
 /* Would a CPU with nothing else to run take the scheduler now? */

@@ -96,6 +96,9 @@ static void get_usersched_a_cpu(struct task_struct *p, u64 enq_flags, bool woke)
 	s32 victim = -1, cpu, own;
 	u64 now;
 
+	/* Under -p the kernel runs it before any of ours (sched_view). */
+	if (!park_usersched)
+		return;
 	now = bpf_ktime_get_ns();
 	if (usersched_running || usersched_kick_pending(now))
 		return;
@@ -166,7 +169,8 @@ static int heartbeat_fn(void *map, int *key, struct bpf_timer *timer)
 	__sync_fetch_and_add(&nr_heartbeats, 1);
 	if (scx_bpf_dsq_nr_queued(SCX_LUA_SHARED_DSQ) > 0)
 		starve_scan = 1;
-	if (!usersched_running && now - usersched_last_run > HEARTBEAT_NS) {
+	/* Under -p it wakes by itself (its epoll timeout): sched_view. */
+	if (park_usersched && !usersched_running && now - usersched_last_run > HEARTBEAT_NS) {
 		struct task_struct *p = bpf_task_from_pid(usersched_pid);
 
 		usersched_owed |= RULE_OWED_HEARTBEAT;

@@ -57,6 +57,7 @@ struct load_args {
 	int cpus;                 /* 0: every CPU this process may use */
 	unsigned long long seed;
 	bool json;
+	bool ext;                 /* --ext: the tasks run as SCHED_EXT */
 	struct sim_expect expect[SIM_MAX_EXPECT];
 	int nr_expect;
 };
@@ -80,6 +81,8 @@ static void usage(FILE *f)
 "                      " STATSD_DEFAULT_PATH "; none: do not ask)\n"
 "  --expect CHECK      grade the run as scx_lua sim --expect does (its help lists the\n"
 "                      metrics): a PASS/FAIL line each, exit 1 if any fails; repeatable\n"
+"  --ext               the tasks ask for SCHED_EXT, as a scheduler started with -p\n"
+"                      (--partial) wants them; without one loaded they run as normal\n"
 "Each task is a process named as its group (comm), with the group's nice (its weight\n"
 "rounded to the nearest nice) and CPUs (workload CPU i is the machine's CPU i mod N).\n"
 "Wait and wake-up latency run from the wake-up (timer expiry, the waker's pipe write)\n"
@@ -88,7 +91,7 @@ static void usage(FILE *f)
 "Exit: 0, 1 a task could not start (or a check failed), 2 bad command line or workload, 128+N on signal N.\n");
 }
 
-enum { O_DURATION_MS = OPT_OWN, O_JSON, O_CPUS, O_SEED, O_EXPECT, O_STATS_SOCKET };
+enum { O_DURATION_MS = OPT_OWN, O_JSON, O_CPUS, O_SEED, O_EXPECT, O_STATS_SOCKET, O_EXT };
 
 static const struct option longopts[] = {
 	{ "duration-ms", required_argument, 0, O_DURATION_MS },
@@ -97,6 +100,7 @@ static const struct option longopts[] = {
 	{ "json", no_argument, 0, O_JSON },
 	{ "expect", required_argument, 0, O_EXPECT },
 	{ "stats-socket", required_argument, 0, O_STATS_SOCKET },
+	{ "ext", no_argument, 0, O_EXT },
 	{ "help", no_argument, 0, 'h' },
 	{ 0, 0, 0, 0 },
 };
@@ -118,6 +122,7 @@ static int parse(struct load_args *a, int argc, char **argv, char *err, size_t e
 		case O_CPUS: a->cpus = (int)opt_whole(&e, "--cpus", optarg, 1, 1024); break;
 		case O_SEED: a->seed = (unsigned long long)opt_whole(&e, "--seed", optarg, 0, LLONG_MAX); break;
 		case O_JSON: a->json = true; break;
+		case O_EXT: a->ext = true; break;
 		case O_EXPECT: expect_add(&e, a->expect, &a->nr_expect, optarg); break;
 		case O_STATS_SOCKET:
 			if (!optarg[0] || strlen(optarg) > 107)
@@ -286,6 +291,7 @@ static struct load_region *plan(const struct workload *w, const struct load_args
 	r->wr_fd = wr;
 	r->mask = mask;
 	r->parent = getpid();
+	r->ext = a->ext;
 	for (int g = 0; g < w->nr_groups; g++) {
 		const struct wgroup *wg = &w->g[g];
 		int wakes = wg->wakes >= 0 && w->g[wg->wakes].sleep.kind == DIST_WAIT ? wg->wakes : -1;

@@ -82,6 +82,7 @@ struct load_region {
 	int go_rd, go_wr;            /* the go pipe: EOF on go_rd (the parent closed go_wr) is
 				      * the start for every task at once */
 	int32_t parent;              /* the tasks die with it (PR_SET_PDEATHSIG) */
+	bool ext;                    /* each task switches itself to SCHED_EXT */
 	_Atomic int32_t chunks_used;
 	int32_t nr_chunks;
 	struct load_chunk *chunk;    /* the pool, in the same mapping */

@@ -40,6 +40,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "run.h"
@@ -308,6 +309,17 @@ static int fail(const char *fmt, ...)
 	return -1;
 }
 
+/* sched_setattr(2) to SCHED_EXT (7, in Linux's uapi since 6.12), keeping
+ * @nice; glibc has no wrapper. 0, or -1 and errno. */
+static int set_ext(int nice)
+{
+	struct { uint32_t size, policy; uint64_t flags; int32_t nice; uint32_t prio;
+		 uint64_t runtime, deadline, period; } attr = {
+		.size = sizeof(attr), .policy = 7, .nice = nice };
+
+	return (int)syscall(SYS_sched_setattr, 0, &attr, 0);
+}
+
 /* Set up as the plan says; 0, or -1 with T->err saying why. */
 static int setup(int id)
 {
@@ -338,6 +350,10 @@ static int setup(int id)
 		return fail("cannot set nice %d: %s (a negative nice needs root or CAP_SYS_NICE)",
 			    T->plan.nice, strerror(errno));
 	T->nice_set = getpriority(PRIO_PROCESS, 0);
+	if (R->ext && set_ext(T->nice_set))
+		return fail("cannot switch to SCHED_EXT: %s%s", strerror(errno),
+			    errno == EINVAL ? " (this kernel has no sched_ext; --ext needs one "
+			    "built with CONFIG_SCHED_CLASS_EXT)" : "");
 	CPU_ZERO(&set);
 	for (int i = 0; i < 64; i++)
 		if (mask >> i & 1)

@@ -170,6 +170,15 @@ else
   ok "# skip: a task that cannot start (no unprivileged user to try nice -5 as)"
 fi
 expect "... and nothing left of it" test -z "$(pgrep -x ld_neg)"
+# --ext where the kernel has no sched_ext (on one that has, vm-test's part 2e
+# runs it under scx_lua -p)
+if [ ! -d /sys/kernel/sched_ext ]; then
+  $BIN load tests/workloads/live_jobs.lua --ext --duration-ms 200 > "$T/o" 2>&1; rc=$?
+  expect "--ext without sched_ext: exit 1, names the kernel option" \
+    test $rc -eq 1 -a -n "$(grep 'cannot switch to SCHED_EXT: Invalid argument (this kernel has no sched_ext; --ext needs one built with CONFIG_SCHED_CLASS_EXT)' "$T/o")"
+else
+  ok "# skip: --ext without sched_ext (this kernel has it)"
+fi
 
 # --- lab 6's grader: a live lab, on the kernel ----------------------------------
 G=policies/labs/grade
