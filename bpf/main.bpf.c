@@ -806,7 +806,8 @@ void BPF_STRUCT_OPS(lua_dump, struct scx_dump_ctx *dctx)
 		     scx_bpf_dsq_nr_queued(SCX_LUA_SHARED_DSQ));
 	scx_bpf_dump("scx_lua: sched running=%u parked=%u last_run=%lldms pending=%lldms owed=0x%x kicked=%lldms queued_dsq=%d\n",
 		     usersched_running, usersched_parked, ms_since(now, usersched_last_run),
-		     ms_since(now, usersched_pending_since), usersched_owed,
+		     ms_since(now, park_usersched ? usersched_pending_since : 0),
+		     park_usersched ? usersched_owed : 0,
 		     ms_since(now, usersched_kicked_at), scx_bpf_dsq_nr_queued(SCX_LUA_SCHED_DSQ));
 	scx_bpf_dump("scx_lua: last batch %llu records in %lluus, %lldms ago\n",
 		     last_batch_nr, last_batch_ns / 1000, ms_since(now, last_batch_at));

@@ -169,8 +169,22 @@ static int heartbeat_fn(void *map, int *key, struct bpf_timer *timer)
 	__sync_fetch_and_add(&nr_heartbeats, 1);
 	if (scx_bpf_dsq_nr_queued(SCX_LUA_SHARED_DSQ) > 0)
 		starve_scan = 1;
-	/* Under -p it wakes by itself (its epoll timeout): sched_view. */
-	if (park_usersched && !usersched_running && now - usersched_last_run > HEARTBEAT_NS) {
+	/*
+	 * Under -p the loop wakes by itself (its epoll timeout: sched_view),
+	 * but only ops.dispatch takes the decisions it sent off the ring: with
+	 * every CPU of ours idle and the loop's own CPU busy with fair tasks,
+	 * none would run it. An idle CPU is woken for them.
+	 */
+	if (!park_usersched) {
+		if (__sync_fetch_and_add(&dispatched_sent, 0) != dispatched_seen) {
+			struct task_struct *p = bpf_task_from_pid(usersched_pid);
+
+			if (p) {
+				kick_idle_for(p, SCX_LUA_KICK_HEARTBEAT);
+				bpf_task_release(p);
+			}
+		}
+	} else if (!usersched_running && now - usersched_last_run > HEARTBEAT_NS) {
 		struct task_struct *p = bpf_task_from_pid(usersched_pid);
 
 		usersched_owed |= RULE_OWED_HEARTBEAT;

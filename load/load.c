@@ -351,16 +351,19 @@ static double life_ns(const struct rusage *ru)
 /* Kill every task not yet reaped, by pid, and reap them all. */
 static void kill_all(struct load_region *r, bool *reaped)
 {
-	struct rusage ru;
+	struct rusage ru = { 0 };
 
 	for (int i = 0; i < r->nr_tasks; i++)
 		if (r->task[i].pid > 0 && !reaped[i])
 			kill(r->task[i].pid, SIGKILL);
 	for (int i = 0; i < r->nr_tasks; i++)
 		if (r->task[i].pid > 0 && !reaped[i]) {
-			while (wait4(r->task[i].pid, NULL, 0, &ru) < 0 && errno == EINTR)
+			pid_t got;
+
+			while ((got = wait4(r->task[i].pid, NULL, 0, &ru)) < 0 && errno == EINTR)
 				;
-			r->task[i].life_cpu_ns = life_ns(&ru);
+			if (got == r->task[i].pid)
+				r->task[i].life_cpu_ns = life_ns(&ru);
 			reaped[i] = true;
 		}
 }
