@@ -798,16 +798,16 @@ static long count_held(struct bpf_map *map, s32 *pid, u64 *cnt, u64 *n)
 void BPF_STRUCT_OPS(lua_dump, struct scx_dump_ctx *dctx)
 {
 	u64 now = bpf_ktime_get_ns(), held_nr = 0;
+	struct rule_sched s;
 
+	sched_view(&s);
 	bpf_for_each_map_elem(&held, count_held, &held_nr, 0);
 	scx_bpf_dump("scx_lua: policy=%s held=%llu undecided=%llu ring_bytes=%llu shared_dsq=%d\n",
-		     policy_name, held_nr, nr_scheduled,
-		     bpf_ringbuf_query(&queued, BPF_RB_AVAIL_DATA),
+		     policy_name, held_nr, s.held, s.ring_used,
 		     scx_bpf_dsq_nr_queued(SCX_LUA_SHARED_DSQ));
 	scx_bpf_dump("scx_lua: sched running=%u parked=%u last_run=%lldms pending=%lldms owed=0x%x kicked=%lldms queued_dsq=%d\n",
 		     usersched_running, usersched_parked, ms_since(now, usersched_last_run),
-		     ms_since(now, park_usersched ? usersched_pending_since : 0),
-		     park_usersched ? usersched_owed : 0,
+		     ms_since(now, s.pending_since), s.owed,
 		     ms_since(now, usersched_kicked_at), scx_bpf_dsq_nr_queued(SCX_LUA_SCHED_DSQ));
 	scx_bpf_dump("scx_lua: last batch %llu records in %lluus, %lldms ago\n",
 		     last_batch_nr, last_batch_ns / 1000, ms_since(now, last_batch_at));
