@@ -31,6 +31,7 @@ static void insert_shared(struct task_struct *p, struct task_ctx *tctx, u64 slic
 	if (tctx) {
 		tctx->shared_ts = bpf_ktime_get_ns();
 		tctx->tick_preempt = 0;   /* rule_dispatch sets it for a wake-up */
+		tctx->on_way = 0;
 	}
 	insert_vtime(p, SCX_LUA_SHARED_DSQ, slice, vtime, flags);
 }
@@ -154,6 +155,7 @@ static void place_shared(struct task_struct *p, struct task_ctx *tctx, u64 deadl
 		cpus[victim & CPU_MASK].deadline = deadline;
 		cpus[victim & CPU_MASK].run_start = 0;
 		tctx->tick_preempt = 0;   /* that CPU is on its way: no tick's too */
+		tctx->on_way = 1;
 		__sync_fetch_and_add(&nr_deadline_preempts, 1);
 		kick_preempt(victim, SCX_LUA_KICK_DEADLINE);
 	} else if (guarded) {

@@ -565,7 +565,9 @@ void disp_budget(struct sim *s)
  * placed by a rule that preempts, takes the CPU from a later deadline (or
  * a run nobody decided) once its guard has passed; once, whichever CPU
  * ticks first. The budget's backstop is EV_BUDGET's, and the scheduler's
- * own steps take no time here.
+ * own steps take no time here. A kick lands at once here, so no task
+ * waits with a CPU on its way to it (the kernel's ticks look past those:
+ * first_waiting()).
  */
 void disp_tick(struct sim *s)
 {
