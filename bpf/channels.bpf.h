@@ -140,7 +140,8 @@ static void place_shared(struct task_struct *p, struct task_ctx *tctx, u64 deadl
 			continue;
 		if (rule_deadline_preempts(c, &tu, deadline, now)) {
 			if (victim < 0 ||
-			    rule_deadline_victim_better_here(c, i == here, &best, victim == here)) {
+			    rule_deadline_victim_better_here(c, i == here, &best, victim == here,
+							     now)) {
 				best = *c;
 				victim = i;
 			}

@@ -538,6 +538,22 @@ void BPF_STRUCT_OPS(lua_runnable, struct task_struct *p, u64 enq_flags)
 		tctx->exec_runtime = 0;
 }
 
+/* A task whose deadline a vtime rule's arithmetic gave: its weight, by
+ * which its run moves that deadline (rules.h, rule_cpu_deadline); 0: any
+ * other deadline. */
+static u64 vtime_weight(struct task_struct *p, struct task_ctx *tctx)
+{
+	u32 id = tctx->rule;
+	struct rule_params *r;
+
+	if (!id || !tctx->deadline)
+		return 0;
+	r = bpf_map_lookup_elem(&rules, &id);
+	if (!r || r->kind != RULE_VTIME)
+		return 0;
+	return p->scx.weight ? p->scx.weight : 1;
+}
+
 void BPF_STRUCT_OPS(lua_running, struct task_struct *p)
 {
 	struct rule_cpu *c = cpu_state(scx_bpf_task_cpu(p));
@@ -548,6 +564,7 @@ void BPF_STRUCT_OPS(lua_running, struct task_struct *p)
 	/* A kick that found another task here, or none: not this one's. */
 	c->kicked = 0;
 	c->deadline = 0;
+	c->weight = 0;
 	c->run_start = now;
 	c->busy_since = 0;
 	if (is_usersched_task(p)) {
@@ -580,6 +597,7 @@ void BPF_STRUCT_OPS(lua_running, struct task_struct *p)
 	c->busy_since = now - tctx->exec_runtime;
 	/* Kernel-dispatched tasks have no policy deadline: not preempted. */
 	c->deadline = tctx->deadline;
+	c->weight = vtime_weight(p, tctx);
 	tctx->run_deadline = tctx->deadline;
 	tctx->run_decided = tctx->decided;
 	tctx->deadline = 0;
@@ -609,6 +627,7 @@ void BPF_STRUCT_OPS(lua_stopping, struct task_struct *p, bool runnable)
 	}
 	c->kicked = 0;
 	c->deadline = 0;
+	c->weight = 0;
 	c->run_start = 0;
 	c->busy_since = 0;
 }

@@ -450,7 +450,8 @@ static void place_shared(struct sim *s, int id, double deadline, int self, bool 
 		 * a timer's comes from none, and a hand-off's waker is no victim
 		 * (hand_off() in machine.c); an IPI takes no time anyway. */
 		if (rule_deadline_preempts(rc, &s->cfg.tune, (rule_ns)deadline, sim_rt(s->now))) {
-			if (victim < 0 || rule_deadline_victim_better_here(rc, false, &best, false)) {
+			if (victim < 0 || rule_deadline_victim_better_here(rc, false, &best, false,
+									 sim_rt(s->now))) {
 				best = *rc;
 				victim = c;
 			}

@@ -224,6 +224,8 @@ void sim_start_run(struct sim *s, int id, int c, double slice)
 	t->start_ts = t->run_start = s->now;
 	t->slice = slice;
 	rc->deadline = t->deadline > 0 ? (rule_ns)t->deadline : 0;
+	rc->weight = rc->deadline && t->rule && s->rules[t->rule].kind == RULE_VTIME ?
+		     s->r.task[id].weight : 0;
 	rc->run_start = sim_rt(s->now);
 	rc->busy_since = sim_rt(s->now - t->exec_runtime);
 	journal_run(s, id, c);

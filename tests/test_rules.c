@@ -167,6 +167,19 @@ static void preempt_for_deadline(void)
 		  "kernel-dispatched: no deadline to compare" },
 		{ { .deadline = 500, .run_start = 0, .busy_since = 5 * MS }, 100, false, false,
 		  "taken by an earlier wake-up of this drain" },
+		/* A vtime rule's task (weight set) is charged its run as it goes. */
+		{ { .deadline = 3 * MS, .run_start = 5 * MS, .busy_since = 5 * MS, .weight = 100 },
+		  7 * MS, true, false, "a vtime rule's task, 3 ms + 5 ms run at weight 100: 8 > 7" },
+		{ { .deadline = 3 * MS, .run_start = 5 * MS, .busy_since = 5 * MS, .weight = 100 },
+		  9 * MS, false, false, "the same, 8 < 9: not yet" },
+		{ { .deadline = 3 * MS, .run_start = 5 * MS, .busy_since = 5 * MS, .weight = 1000 },
+		  3400000, true, false, "weight 1000 is charged a tenth: 3.5 > 3.4" },
+		{ { .deadline = 3 * MS, .run_start = 5 * MS, .busy_since = 5 * MS, .weight = 1000 },
+		  3600000, false, false, "weight 1000: 3.5 < 3.6" },
+		{ { .deadline = 3 * MS, .run_start = 5 * MS, .busy_since = 5 * MS }, 7 * MS, false, false,
+		  "any other deadline (weight 0) stays as given" },
+		{ { .deadline = 3 * MS, .run_start = 9500000, .busy_since = 9500000, .weight = 100 },
+		  3200000, false, true, "charged 3.5 > 3.2, but it used only 0.5 ms: the guard" },
 	};
 	struct rule_cpu late = { .deadline = 900 }, early = { .deadline = 600 };
 
@@ -180,8 +193,27 @@ static void preempt_for_deadline(void)
 	CHECK(!rule_wakeup_may_preempt(&tu, true), "a sync wake-up preempts nobody");
 	CHECK(rule_wakeup_may_preempt(&(struct rule_tune){ .preempt_sync = 1 }, true),
 	      "a sync one may, with --preempt-sync");
-	CHECK(rule_deadline_victim_better(&late, &early), "the latest deadline goes first");
-	CHECK(!rule_deadline_victim_better(&early, &late), "not the earlier one");
+	CHECK(rule_deadline_victim_better(&late, &early, 10 * MS), "the latest deadline goes first");
+	CHECK(!rule_deadline_victim_better(&early, &late, 10 * MS), "not the earlier one");
+	{
+		/* 600 + 2 ms of run at weight 100 is later than 900 */
+		struct rule_cpu ran = { .deadline = 600, .run_start = 8 * MS, .weight = 100 };
+
+		CHECK(rule_deadline_victim_better(&ran, &late, 10 * MS),
+		      "the latest deadline as charged now: a vtime rule's run counts");
+		CHECK(rule_cpu_deadline(&ran, 10 * MS) == 600 + 2 * MS &&
+		      rule_cpu_deadline(&ran, 7 * MS) == 600 &&
+		      rule_cpu_deadline(&(struct rule_cpu){ .deadline = 600, .weight = 100 }, 10 * MS) == 600,
+		      "rule_cpu_deadline: the run since run_start, none before it or without one");
+	}
+	{
+		/* no deadline at a tick: later than any, unless a kernel thread */
+		struct rule_cpu none = { .run_start = 5 * MS, .busy_since = 5 * MS, .weight = 100 };
+
+		CHECK(rule_tick_preempts_for_waiting(&none, false, &tu, 7 * MS, 10 * MS) &&
+		      !rule_tick_preempts_for_waiting(&none, true, &tu, 7 * MS, 10 * MS),
+		      "rule_tick_preempts_for_waiting: no deadline, no charge (no overflow)");
+	}
 }
 
 static void victim_here(void)
@@ -202,7 +234,8 @@ static void victim_here(void)
 	};
 
 	for (unsigned i = 0; i < sizeof(c) / sizeof(c[0]); i++)
-		CHECK(rule_deadline_victim_better_here(c[i].a, c[i].a_here, c[i].b, c[i].b_here) ==
+		CHECK(rule_deadline_victim_better_here(c[i].a, c[i].a_here, c[i].b, c[i].b_here,
+						       10 * MS) ==
 			      c[i].want,
 		      "rule_deadline_victim_better_here: %s", c[i].why);
 }
