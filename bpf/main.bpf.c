@@ -538,10 +538,8 @@ void BPF_STRUCT_OPS(lua_runnable, struct task_struct *p, u64 enq_flags)
 		tctx->exec_runtime = 0;
 }
 
-/* A task whose deadline a vtime rule's arithmetic gave: its weight, by
- * which its run moves that deadline (rules.h, rule_cpu_deadline); 0: any
- * other deadline. */
-static u64 vtime_weight(struct task_struct *p, struct task_ctx *tctx)
+/* The weight by which @p's run moves its deadline (rules.h). */
+static u64 run_weight(struct task_struct *p, struct task_ctx *tctx)
 {
 	u32 id = tctx->rule;
 	struct rule_params *r;
@@ -549,9 +547,7 @@ static u64 vtime_weight(struct task_struct *p, struct task_ctx *tctx)
 	if (!id || !tctx->deadline)
 		return 0;
 	r = bpf_map_lookup_elem(&rules, &id);
-	if (!r || r->kind != RULE_VTIME)
-		return 0;
-	return p->scx.weight ? p->scx.weight : 1;
+	return r ? rule_run_weight(r->kind, tctx->deadline, p->scx.weight) : 0;
 }
 
 void BPF_STRUCT_OPS(lua_running, struct task_struct *p)
@@ -565,6 +561,7 @@ void BPF_STRUCT_OPS(lua_running, struct task_struct *p)
 	c->kicked = 0;
 	c->deadline = 0;
 	c->weight = 0;
+	c->charge_from = 0;
 	c->run_start = now;
 	c->busy_since = 0;
 	if (is_usersched_task(p)) {
@@ -597,7 +594,8 @@ void BPF_STRUCT_OPS(lua_running, struct task_struct *p)
 	c->busy_since = now - tctx->exec_runtime;
 	/* Kernel-dispatched tasks have no policy deadline: not preempted. */
 	c->deadline = tctx->deadline;
-	c->weight = vtime_weight(p, tctx);
+	c->weight = run_weight(p, tctx);
+	c->charge_from = tctx->start_ts;   /* kept across kept runs */
 	tctx->run_deadline = tctx->deadline;
 	tctx->run_decided = tctx->decided;
 	tctx->deadline = 0;
@@ -628,6 +626,7 @@ void BPF_STRUCT_OPS(lua_stopping, struct task_struct *p, bool runnable)
 	c->kicked = 0;
 	c->deadline = 0;
 	c->weight = 0;
+	c->charge_from = 0;
 	c->run_start = 0;
 	c->busy_since = 0;
 }
@@ -658,13 +657,16 @@ static bool head_preempts(struct task_struct *head, struct task_struct *p, s32 c
 
 /*
  * The shared DSQ's first task that no CPU is on its way to take. A task a
- * kick was sent for (on_way) belongs to that CPU however long the kick
- * takes to land, and the task behind it waited for that kick before any
- * tick looked at it: 15.9 ms in a trace of make demo's first second, where
- * a kick to the other vCPU took 8 ms (single-threaded emulation) while
- * this CPU ticked twice. The walk (an iterator, ~10 us under emulation) is
- * taken only when the head is on its way; at most one task per kick sent
- * is passed over.
+ * kick was sent for (on_way) had that CPU to itself however long the kick
+ * took to land, and no tick looked at the task behind it: 15.9 ms in a
+ * trace of make demo's first second, where a kick to the other vCPU took
+ * 8 ms (single-threaded emulation) while this CPU ticked twice. Now a
+ * tick may preempt for the task behind; this CPU then takes the shared
+ * DSQ's head (the order is by deadline), and the CPU kicked earlier the
+ * task behind it when its kick lands: both run sooner, neither waits for
+ * the other's CPU. The walk (an iterator, ~10 us under emulation) is
+ * taken only when the head is on its way. Left out: the same look past
+ * the head for the scheduler's own CPU (tick_preempt_sched).
  */
 static struct task_struct *first_waiting(void)
 {
@@ -713,7 +715,8 @@ static void tick_preempt_for_waiting(struct task_struct *p, s32 cpu, const struc
 	head = first_waiting();
 	if (!head || !head_preempts(head, p, cpu, tu, now))
 		return;
-	trace("tick cpu %d: %d preempted, %d waits with an earlier deadline", cpu, p->pid, head->pid);
+	trace("tick cpu %d: %d preempted, for %d (the shared DSQ's first runs here)", cpu, p->pid,
+	      head->pid);
 	__sync_fetch_and_add(&nr_deadline_preempts, 1);
 	kick_preempt(cpu, SCX_LUA_KICK_TICK_DEADLINE);
 }

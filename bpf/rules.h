@@ -35,6 +35,8 @@ struct rule_cpu {
 	rule_ns busy_since;   /* since when its task has used CPUs without sleeping; 0: none */
 	rule_ns kicked;       /* we preempted it (its task comes back marked preempted) */
 	rule_ns weight;       /* a vtime rule's task: its weight (rule_cpu_deadline); 0: other */
+	rule_ns charge_from;  /* when the run its deadline charges began: a kept run's first
+			       * start (the rule charges stop - start) */
 };
 
 /* The scheduler process, as the rules see it. */
@@ -201,38 +203,42 @@ static inline bool rule_sched_victim_better_for(const struct rule_cpu *a, bool a
 
 /*
  * The deadline of what @c runs, now. A vtime rule's task (@c->weight set)
- * is charged its run as it goes: its vtime has moved by run * 100 /
- * weight since it was given @c->deadline, as EEVDF's running task's
- * vruntime moves, and a task waiting for the CPU is compared with that.
- * Compared with the deadline it started with, a CPU hog that woke at a
- * load's start with a sleeper's credit, a few ms ahead of cyclictest's
- * thread, kept its CPU for its whole 20 ms slice while that thread
- * waited (make demo's first second: 20-24 ms, 3 of 8 rounds). Other
- * deadlines (FIFO's, a policy's own) are in no unit the run can be
- * added to, and stay as given.
+ * is charged its run as it goes, since the run began (@c->charge_from: a
+ * run kept going is one run, as the rule charges it): its vtime has moved
+ * by run * 100 / weight since it was given @c->deadline, as EEVDF's
+ * running task's vruntime moves, and a task waiting for the CPU is
+ * compared with that. Compared with the deadline it started with, a CPU
+ * hog that woke at a load's start with a sleeper's credit, a few ms ahead
+ * of cyclictest's thread, kept its CPU for its whole 20 ms slice while
+ * that thread waited (make demo's first second: 20-24 ms, in 2 of the 3
+ * of 8 traced rounds whose longest wait passed 20 ms). A CPU whose state
+ * a wake-up already took (@c->run_start 0) is charged nothing.
  */
 #ifdef __bpf__
-/* A global BPF function, which the verifier checks once: inlined into each
- * of its uses (in loops over CPUs, in every path that places a task), its
- * branches tripled the time to load the scheduler (attach 2.5 -> 5.7-7.1 s
- * under emulation). */
+/* A global BPF function, which the verifier checks once per program that
+ * calls it: inlined into each of its uses (in loops over CPUs, in every
+ * path that places a task), its branches made loading the scheduler
+ * 2.3-2.8x slower (attach 2.5 -> 5.7-7.1 s under emulation). */
 #define RULE_CHECKED_ONCE __attribute__((noinline))
 #else
 #define RULE_CHECKED_ONCE static inline
 #endif
 RULE_CHECKED_ONCE rule_ns rule_deadline_charged(rule_ns deadline, rule_ns run_start,
-						rule_ns weight, rule_ns now);
+						rule_ns from, rule_ns weight, rule_ns now);
 RULE_CHECKED_ONCE rule_ns rule_deadline_charged(rule_ns deadline, rule_ns run_start,
-						rule_ns weight, rule_ns now)
+						rule_ns from, rule_ns weight, rule_ns now)
 {
-	if (!weight || !deadline || !run_start || now <= run_start)
+	rule_ns d;
+
+	if (!weight || !deadline || !run_start || !from || now <= from)
 		return deadline;
-	return deadline + (now - run_start) * 100 / weight;
+	d = deadline + (now - from) * 100 / weight;
+	return d < deadline ? ~(rule_ns)0 : d;   /* saturates */
 }
 
 static inline rule_ns rule_cpu_deadline(const struct rule_cpu *c, rule_ns now)
 {
-	return rule_deadline_charged(c->deadline, c->run_start, c->weight, now);
+	return rule_deadline_charged(c->deadline, c->run_start, c->charge_from, c->weight, now);
 }
 
 /*
@@ -530,6 +536,19 @@ static inline void rule_clock_follow(const struct rule_params *r, rule_ns *clock
 	v = rule_lead_bound(r, *clock, v, weight);
 	if (v > *clock)
 		*clock = v;
+}
+
+/*
+ * The weight by which a run moves @deadline, the deadline of a task under
+ * a rule of @kind (rule_cpu.weight): under a vtime rule a deadline is a
+ * vtime plus a term, whoever computed it (the rule in the kernel, or the
+ * policy for it in Lua with the same arithmetic), and the task's vtime
+ * moves by run * 100 / weight. 0 for any other deadline (FIFO's, a
+ * policy's own without a rule): no unit a run can be added to.
+ */
+static inline rule_ns rule_run_weight(unsigned int kind, rule_ns deadline, unsigned int weight)
+{
+	return kind == RULE_VTIME && deadline ? (weight ? weight : 1) : 0;
 }
 
 /* A task's next run under @r. @vtime and @clock are updated in place. */

@@ -566,9 +566,11 @@ void disp_budget(struct sim *s)
  * placed by a rule that preempts, takes the CPU from a later deadline (or
  * a run nobody decided) once its guard has passed; once, whichever CPU
  * ticks first. The budget's backstop is EV_BUDGET's, and the scheduler's
- * own steps take no time here. A kick lands at once here, so no task
- * waits with a CPU on its way to it (the kernel's ticks look past those:
- * first_waiting()).
+ * own steps take no time here. A kick lands at once here; but within one
+ * tick the CPUs after the first that preempted see the same head, now
+ * claimed, and leave it (the kernel's ticks look past a task a CPU is on
+ * its way to: first_waiting()). Left out: with the shared queue a heap,
+ * the task behind the head is not at hand.
  */
 void disp_tick(struct sim *s)
 {

@@ -224,9 +224,9 @@ void sim_start_run(struct sim *s, int id, int c, double slice)
 	t->start_ts = t->run_start = s->now;
 	t->slice = slice;
 	rc->deadline = t->deadline > 0 ? (rule_ns)t->deadline : 0;
-	rc->weight = rc->deadline && t->rule && s->rules[t->rule].kind == RULE_VTIME ?
-		     s->r.task[id].weight : 0;
-	rc->run_start = sim_rt(s->now);
+	rc->weight = t->rule ? rule_run_weight(s->rules[t->rule].kind, rc->deadline,
+					       s->r.task[id].weight) : 0;
+	rc->run_start = rc->charge_from = sim_rt(s->now);
 	rc->busy_since = sim_rt(s->now - t->exec_runtime);
 	journal_run(s, id, c);
 	until = fmin(slice, fmin(t->burst_left, t->work_left));
@@ -383,6 +383,7 @@ static void slice_end(struct sim *s, int id, int c)
 	t->decided = t->run_decided;
 	sim_start_run(s, id, c, t->slice);
 	t->run_start = start;
+	s->cpu[c].rc.charge_from = sim_rt(start);   /* one run, as the rule charges it */
 }
 
 static void run_end(struct sim *s, int id)

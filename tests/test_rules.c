@@ -168,17 +168,22 @@ static void preempt_for_deadline(void)
 		{ { .deadline = 500, .run_start = 0, .busy_since = 5 * MS }, 100, false, false,
 		  "taken by an earlier wake-up of this drain" },
 		/* A vtime rule's task (weight set) is charged its run as it goes. */
-		{ { .deadline = 3 * MS, .run_start = 5 * MS, .busy_since = 5 * MS, .weight = 100 },
+		{ { .deadline = 3 * MS, .run_start = 5 * MS, .busy_since = 5 * MS, .weight = 100,
+		    .charge_from = 5 * MS },
 		  7 * MS, true, false, "a vtime rule's task, 3 ms + 5 ms run at weight 100: 8 > 7" },
-		{ { .deadline = 3 * MS, .run_start = 5 * MS, .busy_since = 5 * MS, .weight = 100 },
+		{ { .deadline = 3 * MS, .run_start = 5 * MS, .busy_since = 5 * MS, .weight = 100,
+		    .charge_from = 5 * MS },
 		  9 * MS, false, false, "the same, 8 < 9: not yet" },
-		{ { .deadline = 3 * MS, .run_start = 5 * MS, .busy_since = 5 * MS, .weight = 1000 },
+		{ { .deadline = 3 * MS, .run_start = 5 * MS, .busy_since = 5 * MS, .weight = 1000,
+		    .charge_from = 5 * MS },
 		  3400000, true, false, "weight 1000 is charged a tenth: 3.5 > 3.4" },
-		{ { .deadline = 3 * MS, .run_start = 5 * MS, .busy_since = 5 * MS, .weight = 1000 },
+		{ { .deadline = 3 * MS, .run_start = 5 * MS, .busy_since = 5 * MS, .weight = 1000,
+		    .charge_from = 5 * MS },
 		  3600000, false, false, "weight 1000: 3.5 < 3.6" },
 		{ { .deadline = 3 * MS, .run_start = 5 * MS, .busy_since = 5 * MS }, 7 * MS, false, false,
 		  "any other deadline (weight 0) stays as given" },
-		{ { .deadline = 3 * MS, .run_start = 9500000, .busy_since = 9500000, .weight = 100 },
+		{ { .deadline = 3 * MS, .run_start = 9500000, .busy_since = 9500000, .weight = 100,
+		    .charge_from = 9500000 },
 		  3200000, false, true, "charged 3.5 > 3.2, but it used only 0.5 ms: the guard" },
 	};
 	struct rule_cpu late = { .deadline = 900 }, early = { .deadline = 600 };
@@ -197,7 +202,13 @@ static void preempt_for_deadline(void)
 	CHECK(!rule_deadline_victim_better(&early, &late, 10 * MS), "not the earlier one");
 	{
 		/* 600 + 2 ms of run at weight 100 is later than 900 */
-		struct rule_cpu ran = { .deadline = 600, .run_start = 8 * MS, .weight = 100 };
+		struct rule_cpu ran = { .deadline = 600, .run_start = 8 * MS, .weight = 100,
+					.charge_from = 8 * MS };
+		/* kept going since 5 ms (keep_running restarted it at 9 ms) */
+		struct rule_cpu kept = { .deadline = 600, .run_start = 9 * MS, .weight = 100,
+					 .charge_from = 5 * MS };
+		struct rule_cpu huge = { .deadline = ~0ULL - 5, .run_start = 5 * MS, .weight = 1,
+					 .charge_from = 5 * MS };
 
 		CHECK(rule_deadline_victim_better(&ran, &late, 10 * MS),
 		      "the latest deadline as charged now: a vtime rule's run counts");
@@ -205,10 +216,19 @@ static void preempt_for_deadline(void)
 		      rule_cpu_deadline(&ran, 7 * MS) == 600 &&
 		      rule_cpu_deadline(&(struct rule_cpu){ .deadline = 600, .weight = 100 }, 10 * MS) == 600,
 		      "rule_cpu_deadline: the run since run_start, none before it or without one");
+		CHECK(rule_cpu_deadline(&kept, 10 * MS) == 600 + 5 * MS,
+		      "rule_cpu_deadline: a kept run is one run, charged from its first start");
+		CHECK(rule_cpu_deadline(&huge, 10 * MS) == ~0ULL,
+		      "rule_cpu_deadline: saturates, never wraps to an early deadline");
+		CHECK(rule_run_weight(RULE_VTIME, 600, 300) == 300 &&
+		      rule_run_weight(RULE_VTIME, 600, 0) == 1 &&
+		      rule_run_weight(RULE_VTIME, 0, 300) == 0 && rule_run_weight(RULE_FIFO, 600, 300) == 0,
+		      "rule_run_weight: a vtime rule's deadline only, by its weight (never 0)");
 	}
 	{
 		/* no deadline at a tick: later than any, unless a kernel thread */
-		struct rule_cpu none = { .run_start = 5 * MS, .busy_since = 5 * MS, .weight = 100 };
+		struct rule_cpu none = { .run_start = 5 * MS, .busy_since = 5 * MS, .weight = 100,
+		    .charge_from = 5 * MS };
 
 		CHECK(rule_tick_preempts_for_waiting(&none, false, &tu, 7 * MS, 10 * MS) &&
 		      !rule_tick_preempts_for_waiting(&none, true, &tu, 7 * MS, 10 * MS),
