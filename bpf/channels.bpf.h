@@ -321,6 +321,15 @@ static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
  * (BPF_MAX_USER_RINGBUF_SAMPLES): a drain that hit it may have left some. */
 #define USER_RINGBUF_DRAIN_MAX (128 * 1024)
 
+/* How many decisions user space has sent, if some are not taken yet; 0:
+ * none. Read with a full barrier (the drain below counts on it). */
+static u64 decisions_unseen(void)
+{
+	u64 sent = __sync_fetch_and_add(&dispatched_sent, 0);
+
+	return sent != dispatched_seen ? sent : 0;
+}
+
 /*
  * Every decision user space sent. No wake-up: nobody waits on this ring.
  * @first: the scheduler runs next here, so the shared DSQ's first task
@@ -329,11 +338,11 @@ static long handle_dispatched(struct bpf_dynptr *dynptr, void *ctx)
  */
 static void drain_dispatched(s32 cpu, bool first)
 {
-	u64 sent = __sync_fetch_and_add(&dispatched_sent, 0);
+	u64 sent = decisions_unseen();
 	struct drain_ctx dc = { .cpu = cpu };
 	long n;
 
-	if (sent == dispatched_seen)
+	if (!sent)
 		return;
 	dc.slot_free = !first && !scx_bpf_dsq_nr_queued(cpu & CPU_MASK);
 	n = bpf_user_ringbuf_drain(&dispatched, handle_dispatched, &dc, BPF_RB_NO_WAKEUP);

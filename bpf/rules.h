@@ -299,7 +299,7 @@ static inline bool rule_deadline_guarded(const struct rule_cpu *c, const struct 
 					 rule_ns deadline, rule_ns now)
 {
 	return rule_cpu_deadline(c, now) > deadline && c->run_start && c->busy_since &&
-	       !rule_deadline_preempts(c, tu, deadline, now);
+	       now - c->busy_since < tu->preempt_min_ns;
 }
 
 /* Between two CPUs a woken task may preempt: the latest deadline. */

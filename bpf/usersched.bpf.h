@@ -176,7 +176,7 @@ static int heartbeat_fn(void *map, int *key, struct bpf_timer *timer)
 	 * none would run it. An idle CPU is woken for them.
 	 */
 	if (!park_usersched) {
-		if (__sync_fetch_and_add(&dispatched_sent, 0) != dispatched_seen) {
+		if (decisions_unseen()) {
 			struct task_struct *p = bpf_task_from_pid(usersched_pid);
 
 			if (p) {
